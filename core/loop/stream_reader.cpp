@@ -1,0 +1,125 @@
+#include "stream_reader.hpp"
+
+#include <array>
+
+#include "core/loop/awaitable_support.hpp"
+#include "core/loop/connection.hpp"
+#include "core/loop/stream_errors.hpp"
+#include "core/trace/hook.hpp"
+
+namespace loopscope::loop {
+
+namespace {
+// One scratch buffer for the whole loop thread: a read lands here first and only the bytes
+// that arrived are copied into the connection's buffer, so no connection reserves a read
+// buffer in advance.
+constexpr std::size_t kScratchBytes = 64 * 1024;
+thread_local std::array<char, kScratchBytes> tls_read_scratch;
+
+bool is_reset(const std::error_code& error) {
+  return error == asio::error::connection_reset || error == asio::error::broken_pipe ||
+         error == asio::error::connection_aborted;
+}
+}  // namespace
+
+TaskId StreamReader::connection_id() const { return connection_.id(); }
+
+void StreamReader::record_level() const {
+  trace::record(trace::EventKind::BufferLevel, connection_.id(), buffer_.size(),
+                trace::detail_of(trace::BufferKind::Reader));
+}
+
+std::string StreamReader::take_front(std::size_t bytes) {
+  std::string front = buffer_.substr(0, bytes);
+  buffer_.erase(0, bytes);
+  record_level();
+  return front;
+}
+
+asio::awaitable<void> StreamReader::fill(trace::AwaitKind kind, std::source_location site) {
+  if (connection_.is_closed()) throw ConnectionLostError("connection is closed");
+  {
+    AwaitScope suspended(kind, site);
+    auto [error] = co_await connection_.socket().async_wait(asio::ip::tcp::socket::wait_read,
+                                                            use_nothrow_awaitable);
+    if (error == asio::error::operation_aborted) {
+      if (connection_.is_closed()) throw ConnectionLostError("connection was closed while reading");
+      trace::record(trace::EventKind::AwaitCancelled, suspended.task(), 0, trace::detail_of(kind), site);
+      throw CancelledError();
+    }
+    if (error) {
+      connection_.mark_lost(error);
+      throw ConnectionLostError("receive failed: " + error.message());
+    }
+  }
+  connection_.sample_kernel_queues();
+  // Take everything the kernel has now (up to the scratch size per read), then stop at the
+  // first would-block: the socket is non-blocking, so this never waits.
+  for (;;) {
+    std::error_code error;
+    const std::size_t received = connection_.socket().read_some(asio::buffer(tls_read_scratch), error);
+    if (error == asio::error::would_block || error == asio::error::try_again) break;
+    if (error == asio::error::eof) {
+      eof_ = true;
+      break;
+    }
+    if (error) {
+      trace::record(trace::EventKind::StreamError, connection_.id(), static_cast<std::uint64_t>(error.value()),
+                    trace::detail_of(trace::StreamErrorKind::ReceiveFailed));
+      connection_.mark_lost(error);
+      if (is_reset(error)) throw ConnectionLostError("connection reset by peer");
+      throw ConnectionLostError("receive failed: " + error.message());
+    }
+    buffer_.append(tls_read_scratch.data(), received);
+    trace::record(trace::EventKind::BytesReceived, connection_.id(), received);
+    if (received < tls_read_scratch.size()) break;
+  }
+  record_level();
+}
+
+asio::awaitable<std::string> StreamReader::readline(std::source_location site) {
+  std::size_t scanned_bytes = 0;  // no newline in buffer_[0, scanned_bytes)
+  for (;;) {
+    const std::size_t newline = buffer_.find('\n', scanned_bytes);
+    if (newline != std::string::npos) {
+      if (newline + 1 > line_limit_bytes_) break;
+      co_return take_front(newline + 1);
+    }
+    if (buffer_.size() > line_limit_bytes_) break;
+    if (eof_) co_return take_front(buffer_.size());
+    scanned_bytes = buffer_.size();
+    co_await fill(trace::AwaitKind::Readline, site);
+  }
+  // Too long: the connection cannot recover its framing, so the whole buffer goes.
+  const std::size_t buffered = buffer_.size();
+  trace::record(trace::EventKind::StreamError, connection_.id(), buffered,
+                trace::detail_of(trace::StreamErrorKind::LineTooLong), site);
+  buffer_.clear();
+  record_level();
+  throw LineTooLongError(buffered, line_limit_bytes_);
+}
+
+asio::awaitable<std::string> StreamReader::read(std::size_t max_bytes, std::source_location site) {
+  if (max_bytes == 0) co_return std::string();
+  const bool until_eof = max_bytes == std::numeric_limits<std::size_t>::max();
+  while (buffer_.empty() || until_eof) {
+    if (eof_) break;
+    co_await fill(trace::AwaitKind::Read, site);
+  }
+  co_return take_front(std::min(max_bytes, buffer_.size()));
+}
+
+asio::awaitable<std::string> StreamReader::readexactly(std::size_t n, std::source_location site) {
+  while (buffer_.size() < n) {
+    if (eof_) {
+      std::string partial = take_front(buffer_.size());
+      trace::record(trace::EventKind::StreamError, connection_.id(), partial.size(),
+                    trace::detail_of(trace::StreamErrorKind::IncompleteRead), site);
+      throw IncompleteReadError(std::move(partial), n);
+    }
+    co_await fill(trace::AwaitKind::ReadExactly, site);
+  }
+  co_return take_front(n);
+}
+
+}  // namespace loopscope::loop

@@ -1,0 +1,55 @@
+#pragma once
+// The reading half of a connection, shaped like asyncio.StreamReader.
+// Bytes are read only while a handler awaits: an idle connection holds no buffer memory, and
+// a handler that stops reading leaves the bytes in the kernel, which pushes back on the peer.
+
+#include <asio/awaitable.hpp>
+#include <cstddef>
+#include <limits>
+#include <source_location>
+#include <string>
+
+#include "core/loop/task_trace.hpp"
+
+namespace loopscope::loop {
+
+class Connection;
+
+class StreamReader {
+ public:
+  explicit StreamReader(Connection& connection, std::size_t line_limit_bytes)
+      : connection_(connection), line_limit_bytes_(line_limit_bytes) {}
+  StreamReader(const StreamReader&) = delete;
+  StreamReader& operator=(const StreamReader&) = delete;
+
+  // One line including its "\n". At EOF: whatever is left without the newline, then "".
+  // A line longer than the limit throws LineTooLongError.
+  asio::awaitable<std::string> readline(std::source_location site = std::source_location::current());
+
+  // Up to max_bytes as soon as any are available; "" at EOF. Without an argument: until EOF.
+  asio::awaitable<std::string> read(std::size_t max_bytes = std::numeric_limits<std::size_t>::max(),
+                                    std::source_location site = std::source_location::current());
+
+  // Exactly n bytes, or IncompleteReadError when the peer closes first.
+  asio::awaitable<std::string> readexactly(std::size_t n,
+                                           std::source_location site = std::source_location::current());
+
+  bool at_eof() const { return eof_ && buffer_.empty(); }
+  bool saw_eof() const { return eof_; }
+  std::size_t buffered_bytes() const { return buffer_.size(); }
+  std::size_t line_limit_bytes() const { return line_limit_bytes_; }
+  TaskId connection_id() const;
+
+ private:
+  // Suspends until the socket is readable, then takes everything the kernel has.
+  asio::awaitable<void> fill(trace::AwaitKind kind, std::source_location site);
+  std::string take_front(std::size_t bytes);
+  void record_level() const;
+
+  Connection& connection_;
+  std::size_t line_limit_bytes_;
+  std::string buffer_;
+  bool eof_ = false;
+};
+
+}  // namespace loopscope::loop

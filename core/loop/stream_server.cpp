@@ -1,0 +1,225 @@
+#include "stream_server.hpp"
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/ip/address.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <system_error>
+#include <thread>
+
+#include "core/loop/awaitable_support.hpp"
+#include "core/loop/stream_errors.hpp"
+#include "core/trace/hook.hpp"
+
+namespace loopscope::loop {
+
+namespace {
+
+std::uint64_t ipv4_of(const asio::ip::tcp::endpoint& peer) {
+  return peer.address().is_v4() ? peer.address().to_v4().to_uint() : 0;
+}
+
+void record_limit(TaskId id, trace::BufferKind buffer, trace::LimitKind limit, std::size_t bytes) {
+  trace::record(trace::EventKind::BufferLimit, id, bytes, trace::detail_of(buffer), {},
+                static_cast<std::uint16_t>(limit));
+}
+
+void configure_socket(asio::ip::tcp::socket& socket, const StreamLimits& limits) {
+  std::error_code ignored;
+  socket.non_blocking(true, ignored);
+  // asyncio sets TCP_NODELAY on stream transports; replies should not wait for Nagle.
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (limits.socket_send_buffer_bytes) {
+    socket.set_option(asio::socket_base::send_buffer_size(*limits.socket_send_buffer_bytes), ignored);
+  }
+  if (limits.socket_receive_buffer_bytes) {
+    socket.set_option(asio::socket_base::receive_buffer_size(*limits.socket_receive_buffer_bytes), ignored);
+  }
+}
+
+}  // namespace
+
+StreamServer::StreamServer(LoopThread& loop, ServerOptions options, ConnectionHandler handler,
+                           std::string handler_name)
+    : loop_(loop),
+      options_(std::move(options)),
+      handler_(std::make_shared<HandlerEntry>(
+          HandlerEntry{std::move(handler), loop.recorder().intern_label(handler_name)})),
+      acceptor_(loop.context()) {}
+
+StreamServer::~StreamServer() { close(); }
+
+asio::ip::tcp::endpoint StreamServer::start() {
+  return loop_.run_sync([this] {
+    const asio::ip::tcp::endpoint wanted(asio::ip::make_address(options_.host), options_.port);
+    acceptor_.open(wanted.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(wanted);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    endpoint_ = acceptor_.local_endpoint();
+    started_ = true;
+    asio::co_spawn(loop_.executor(), accept_loop(), asio::detached);
+    return endpoint_;
+  });
+}
+
+asio::awaitable<void> StreamServer::accept_loop() {
+  for (;;) {
+    auto [error, socket] = co_await acceptor_.async_accept(use_nothrow_awaitable);
+    if (error == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+    enter_task(0);
+    if (error) {
+      // Out of file descriptors and the like: back off briefly instead of spinning.
+      asio::steady_timer pause(loop_.context(), std::chrono::milliseconds(20));
+      co_await pause.async_wait(use_nothrow_awaitable);
+      continue;
+    }
+    admit(std::move(socket));
+  }
+}
+
+void StreamServer::admit(asio::ip::tcp::socket socket) {
+  std::error_code peer_error;
+  const auto peer = socket.remote_endpoint(peer_error);
+  if (connections_.size() >= options_.max_connections) {
+    trace::record(trace::EventKind::ConnectionRefused, 0, ipv4_of(peer), 0, {}, peer.port());
+    std::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  const StreamLimits& limits = options_.limits;
+  configure_socket(socket, limits);
+  const TaskId id = allocate_task_id();
+  auto connection = std::make_shared<Connection>(std::move(socket), id, limits);
+  connection->set_closed_callback([this](TaskId closed_id) {
+    asio::post(loop_.context(), [this, closed_id] { forget_if_finished(closed_id); });
+  });
+  connections_.emplace(id, connection);
+  open_connections_.store(connections_.size(), std::memory_order_relaxed);
+
+  trace::record(trace::EventKind::ConnectionAccepted, id, ipv4_of(peer), 0, {}, peer.port());
+  trace::record(trace::EventKind::TaskSpawned, id, 0, 0, {}, handler_->label_id);
+  record_limit(id, trace::BufferKind::Writer, trace::LimitKind::HighWater, limits.high_water_bytes);
+  record_limit(id, trace::BufferKind::Writer, trace::LimitKind::LowWater, limits.low_water_bytes);
+  record_limit(id, trace::BufferKind::Reader, trace::LimitKind::LineLimit, limits.line_limit_bytes);
+  std::error_code ignored;
+  asio::socket_base::send_buffer_size send_size;
+  asio::socket_base::receive_buffer_size receive_size;
+  connection->socket().get_option(send_size, ignored);
+  connection->socket().get_option(receive_size, ignored);
+  record_limit(id, trace::BufferKind::KernelSend, trace::LimitKind::SocketBuffer, static_cast<std::size_t>(send_size.value()));
+  record_limit(id, trace::BufferKind::KernelReceive, trace::LimitKind::SocketBuffer, static_cast<std::size_t>(receive_size.value()));
+
+  running_tasks_.fetch_add(1, std::memory_order_relaxed);
+  auto& slot_source = connection->task_cancel_signal();
+  asio::co_spawn(loop_.executor(), run_task(connection, handler_),
+                 asio::bind_cancellation_slot(slot_source.slot(), [this, id](std::exception_ptr) {
+                   running_tasks_.fetch_sub(1, std::memory_order_relaxed);
+                   forget_if_finished(id);
+                 }));
+}
+
+asio::awaitable<void> StreamServer::run_task(std::shared_ptr<Connection> connection,
+                                             std::shared_ptr<const HandlerEntry> entry) {
+  const TaskId id = connection->id();
+  enter_task(id);
+  trace::ExitReason reason = trace::ExitReason::Returned;
+  try {
+    co_await entry->handler(connection->reader(), connection->writer());
+    if (connection->reader().saw_eof()) reason = trace::ExitReason::PeerEof;
+  } catch (const CancelledError&) {
+    reason = trace::ExitReason::Cancelled;
+  } catch (const std::system_error& error) {
+    // Asio throws operation_aborted from an await started after the task was cancelled.
+    reason = error.code() == asio::error::operation_aborted ? trace::ExitReason::Cancelled
+                                                             : trace::ExitReason::Error;
+  } catch (const std::exception&) {
+    reason = trace::ExitReason::Error;
+  }
+  enter_task(id);
+  trace::record(trace::EventKind::TaskExited, id, 0, trace::detail_of(reason));
+  connection->set_handler_done();
+  switch (reason) {
+    case trace::ExitReason::Error:
+      // The handler cannot go on with this peer; reset it, and only it.
+      connection->close_now(connection->is_lost() ? trace::CloseReason::PeerReset : trace::CloseReason::Error,
+                            !connection->is_lost());
+      break;
+    case trace::ExitReason::Cancelled:
+      connection->writer().close();  // flush what was staged, then close
+      break;
+    case trace::ExitReason::Returned:
+    case trace::ExitReason::PeerEof:
+      // A handler that returns without close() leaks its connection, as in asyncio: it stays
+      // open (and counted) until the peer or the server's shutdown closes it.
+      break;
+  }
+}
+
+void StreamServer::forget_if_finished(TaskId id) {
+  const auto found = connections_.find(id);
+  if (found == connections_.end()) return;
+  if (found->second->handler_done() && found->second->is_closed()) {
+    connections_.erase(found);
+    open_connections_.store(connections_.size(), std::memory_order_relaxed);
+  }
+}
+
+void StreamServer::begin_shutdown() {
+  std::error_code ignored;
+  acceptor_.close(ignored);
+  for (auto& [id, connection] : connections_) {
+    if (!connection->handler_done()) {
+      connection->task_cancel_signal().emit(asio::cancellation_type::terminal);
+    } else if (!connection->is_closed()) {
+      connection->close_now(trace::CloseReason::Leaked, false);
+    }
+  }
+}
+
+void StreamServer::abort_remaining() {
+  for (auto& [id, connection] : connections_) {
+    if (!connection->is_closed()) connection->close_now(trace::CloseReason::Aborted, true);
+  }
+}
+
+void StreamServer::close(std::chrono::milliseconds grace) {
+  if (closed_ || !started_) {
+    closed_ = true;
+    return;
+  }
+  closed_ = true;
+  loop_.run_sync([this] { begin_shutdown(); });
+  // Bounded waits: a flush to a peer that never reads must not hold shutdown hostage.
+  const auto wait_until_idle = [this](std::chrono::steady_clock::time_point deadline) {
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (loop_.run_sync([this] { return connections_.empty() && running_tasks_.load() == 0; })) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  };
+  if (wait_until_idle(std::chrono::steady_clock::now() + grace)) return;
+  loop_.run_sync([this] { abort_remaining(); });
+  wait_until_idle(std::chrono::steady_clock::now() + std::chrono::seconds(2));
+}
+
+void StreamServer::post_set_write_buffer_limits(std::size_t high_water_bytes, std::size_t low_water_bytes) {
+  asio::post(loop_.context(), [this, high_water_bytes, low_water_bytes] {
+    options_.limits.high_water_bytes = high_water_bytes;
+    options_.limits.low_water_bytes = low_water_bytes;
+    for (auto& [id, connection] : connections_) {
+      if (!connection->is_closed()) connection->writer().set_write_buffer_limits(high_water_bytes, low_water_bytes);
+    }
+  });
+}
+
+void StreamServer::post_set_handler(ConnectionHandler handler, std::string handler_name) {
+  const std::uint16_t label = loop_.recorder().intern_label(handler_name);
+  asio::post(loop_.context(), [this, handler = std::move(handler), label]() mutable {
+    handler_ = std::make_shared<HandlerEntry>(HandlerEntry{std::move(handler), label});
+  });
+}
+
+}  // namespace loopscope::loop

@@ -1,0 +1,103 @@
+#pragma once
+// The vocabulary of a trace: what happened (EventKind) and the small enums that qualify it.
+// Values are stored in trace files, so existing numbers never change; new ones are appended
+// and kTraceSchemaVersion is bumped when the meaning of a field changes.
+
+#include <cstdint>
+#include <string_view>
+
+namespace loopscope::trace {
+
+inline constexpr std::uint32_t kTraceSchemaVersion = 1;
+
+enum class EventKind : std::uint8_t {
+  None = 0,
+  // Tasks (subject = task id).
+  TaskSpawned = 1,       // value = parent task id (0 = none), aux = label id of the handler name
+  TaskSuspended = 2,     // site = the await, detail = AwaitKind
+  TaskResumed = 3,       // site = the await it returns from, detail = AwaitKind
+  TaskExited = 4,        // detail = ExitReason
+  AwaitCancelled = 5,    // site = the await that was cancelled, detail = AwaitKind
+  // Buffers (subject = connection id).
+  BufferLevel = 10,      // detail = BufferKind, value = bytes
+  BufferLimit = 11,      // detail = BufferKind, aux = LimitKind, value = bytes
+  DrainStallBegin = 12,  // site = the drain() call, value = writer buffer bytes
+  DrainStallEnd = 13,    // site = the drain() call, value = writer buffer bytes
+  BytesReceived = 14,    // value = bytes read from the socket by one read
+  BytesSent = 15,        // value = bytes accepted by the kernel in one write
+  // Connections (subject = connection id; task id of its handler is the same number).
+  ConnectionAccepted = 20,  // value = peer IPv4 address in host byte order (0 for IPv6), aux = peer port
+  ConnectionRefused = 21,   // same as accepted; the connection cap was reached
+  ConnectionClosed = 22,    // detail = CloseReason
+  StreamError = 23,         // detail = StreamErrorKind, value = errno-style code or bytes
+  // The loop.
+  HandlerInvoked = 30,   // time = start, value = duration ns (one Asio completion handler)
+  LoopLag = 31,          // value = how late the heartbeat timer fired, ns
+  FreezeBegin = 32,      // time = when the stuck handler started, subject = task, site = last resume site
+  FreezeEnd = 33,        // value = freeze duration ns, subject = task, site = last resume site
+  BlockingCall = 34,     // time = start, value = duration ns, site = the blocking call (on the loop)
+  // Recording itself.
+  EventsDropped = 40,    // value = events a ring could not take, aux = source index
+  Mark = 41,             // value = label id: a note placed by a driver (lesson step, user mark)
+};
+
+enum class AwaitKind : std::uint8_t {
+  None = 0,
+  Readline = 1,
+  Read = 2,
+  ReadExactly = 3,
+  Drain = 4,
+  WaitClosed = 5,
+  Sleep = 6,
+  Offload = 7,
+  OtherTask = 8,
+};
+
+enum class ExitReason : std::uint8_t {
+  Returned = 0,
+  PeerEof = 1,
+  Error = 2,
+  Cancelled = 3,
+};
+
+enum class BufferKind : std::uint8_t {
+  Reader = 0,        // bytes received but not yet consumed by the handler
+  Writer = 1,        // bytes written by the handler but not yet taken by the kernel
+  KernelSend = 2,    // SIOCOUTQ: bytes in the kernel's send queue, not yet acknowledged
+  KernelReceive = 3, // SIOCINQ: bytes in the kernel's receive queue, not yet read
+};
+
+enum class LimitKind : std::uint16_t {
+  HighWater = 0,
+  LowWater = 1,
+  LineLimit = 2,
+  SocketBuffer = 3,  // SO_SNDBUF / SO_RCVBUF as the kernel reports it
+};
+
+enum class CloseReason : std::uint8_t {
+  Closed = 0,      // the handler closed it (writer.close())
+  Aborted = 1,     // writer.abort() or server shutdown after the grace period
+  PeerReset = 2,   // the peer reset the connection
+  Error = 3,       // any other socket error
+  Leaked = 4,      // the handler returned without closing; the server closed it for it
+};
+
+enum class StreamErrorKind : std::uint8_t {
+  LineTooLong = 0,     // value = bytes buffered without a newline
+  IncompleteRead = 1,  // value = bytes that did arrive before EOF
+  SendFailed = 2,      // value = errno
+  ReceiveFailed = 3,   // value = errno
+};
+
+std::string_view event_kind_name(EventKind kind);
+std::string_view await_kind_name(AwaitKind kind);
+std::string_view await_kind_call(AwaitKind kind);  // the call as a learner writes it
+std::string_view exit_reason_name(ExitReason reason);
+std::string_view buffer_kind_name(BufferKind kind);
+std::string_view limit_kind_name(LimitKind kind);
+std::string_view close_reason_name(CloseReason reason);
+std::string_view stream_error_name(StreamErrorKind kind);
+
+bool is_known_event_kind(std::uint8_t raw);
+
+}  // namespace loopscope::trace

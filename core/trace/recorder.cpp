@@ -1,0 +1,111 @@
+#include "recorder.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "hook.hpp"
+#include "trace_clock.hpp"
+
+namespace loopscope::trace {
+
+Recorder::Recorder(std::size_t ring_capacity_events)
+    : ring_capacity_events_(ring_capacity_events),
+      origin_ticks_((TraceClock::calibrated(), TraceClock::now_ticks())),
+      start_unix_ns_(static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count())) {
+  labels_.emplace_back("");  // label 0 means "none"
+}
+
+Recorder::Attachment::Attachment(Attachment&& other) noexcept
+    : ring_(other.ring_), previous_(other.previous_) {
+  other.ring_ = nullptr;
+}
+
+Recorder::Attachment::~Attachment() {
+  if (ring_ != nullptr && tls_ring == ring_) tls_ring = previous_;
+}
+
+Recorder::Attachment Recorder::attach_current_thread(std::string_view source_name) {
+  auto source = std::make_unique<Source>();
+  source->name = std::string(source_name);
+  source->ring = std::make_unique<EventRing>(ring_capacity_events_);
+  EventRing* ring = source->ring.get();
+  {
+    std::lock_guard lock(mutex_);
+    sources_.push_back(std::move(source));
+  }
+  EventRing* previous = tls_ring;
+  tls_ring = ring;
+  return Attachment(ring, previous);
+}
+
+std::uint16_t Recorder::intern_label(std::string_view text) {
+  std::lock_guard lock(mutex_);
+  for (std::size_t index = 0; index < labels_.size(); ++index) {
+    if (labels_[index] == text) return static_cast<std::uint16_t>(index);
+  }
+  if (labels_.size() >= UINT16_MAX) return 0;
+  labels_.emplace_back(text);
+  return static_cast<std::uint16_t>(labels_.size() - 1);
+}
+
+std::uint64_t Recorder::ticks_to_trace_ns(std::uint64_t ticks) const {
+  return ticks <= origin_ticks_ ? 0 : TraceClock::calibrated().ticks_to_ns(ticks - origin_ticks_);
+}
+
+std::uint64_t Recorder::now_ns() const { return ticks_to_trace_ns(TraceClock::now_ticks()); }
+
+std::size_t Recorder::drain_into(TraceLog& log) {
+  std::vector<Source*> sources;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& source : sources_) sources.push_back(source.get());
+    if (log.labels.size() < labels_.size()) {
+      log.labels.assign(labels_.begin(), labels_.end());
+    }
+  }
+  log.start_unix_ns = start_unix_ns_;
+  batch_.clear();
+  const std::uint64_t drained_at_ns = now_ns();
+  for (std::size_t index = 0; index < sources.size(); ++index) {
+    Source& source = *sources[index];
+    const auto source_id = static_cast<SourceId>(index);
+    if (log.sources.size() <= index) log.sources.push_back(SourceInfo{source.name, 0});
+    source.ring->drain([&](const RawEvent& raw) {
+      batch_.push_back(TraceEvent{ticks_to_trace_ns(raw.time_ticks), raw.value, raw.subject_id,
+                                  site_table_.intern(raw.site), raw.kind, raw.detail, raw.aux,
+                                  source_id, 0});
+    });
+    // Drops are reported as events too, so a timeline can show where recording had gaps.
+    const std::uint64_t dropped = source.ring->dropped();
+    if (dropped > source.dropped_reported) {
+      batch_.push_back(TraceEvent{drained_at_ns, dropped - source.dropped_reported, 0, 0,
+                                  EventKind::EventsDropped, 0, source_id, source_id, 0});
+      source.dropped_reported = dropped;
+      log.sources[index].dropped_events = dropped;
+    }
+  }
+  const auto& sites = site_table_.sites();
+  if (log.sites.size() < sites.size()) {
+    log.sites.insert(log.sites.end(), sites.begin() + static_cast<std::ptrdiff_t>(log.sites.size()),
+                     sites.end());
+  }
+  if (batch_.empty()) return 0;
+
+  const auto by_time = [](const TraceEvent& a, const TraceEvent& b) { return a.time_ns < b.time_ns; };
+  std::stable_sort(batch_.begin(), batch_.end(), by_time);
+  // A producer may publish an event stamped slightly before events already merged (it read
+  // the clock, then we drained the others); merge the overlap instead of appending blindly.
+  const auto old_size = static_cast<std::ptrdiff_t>(log.events.size());
+  log.events.insert(log.events.end(), batch_.begin(), batch_.end());
+  const auto old_end = log.events.begin() + old_size;
+  if (old_size > 0 && batch_.front().time_ns < (old_end - 1)->time_ns) {
+    const auto overlap_begin = std::upper_bound(log.events.begin(), old_end, batch_.front(), by_time);
+    std::inplace_merge(overlap_begin, old_end, log.events.end(), by_time);
+  }
+  return batch_.size();
+}
+
+}  // namespace loopscope::trace

@@ -1,0 +1,132 @@
+#include "serve_command.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include "core/handlers/handler_catalog.hpp"
+#include "core/loop/freeze_watchdog.hpp"
+#include "core/loop/loop_thread.hpp"
+#include "core/loop/stream_server.hpp"
+#include "core/model/live_summary.hpp"
+#include "core/trace/chrome_export.hpp"
+#include "core/trace/native_format.hpp"
+#include "core/trace/recorder.hpp"
+#include "scenarios/commands/stop_signal.hpp"
+
+namespace loopscope::scenarios {
+
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(10);
+constexpr auto kSummaryInterval = std::chrono::seconds(1);
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+loop::ServerOptions server_options_from(const ServeOptions& options) {
+  loop::ServerOptions server;
+  server.host = options.host;
+  server.port = options.port;
+  server.max_connections = options.max_connections;
+  server.limits.high_water_bytes = options.high_water_bytes;
+  server.limits.low_water_bytes = options.low_water_bytes.value_or(options.high_water_bytes / 4);
+  server.limits.line_limit_bytes = options.line_limit_bytes;
+  server.limits.socket_send_buffer_bytes = options.socket_send_buffer_bytes;
+  server.limits.socket_receive_buffer_bytes = options.socket_receive_buffer_bytes;
+  return server;
+}
+
+}  // namespace
+
+int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
+  const loop::ServerOptions server_options = server_options_from(options);
+  if (server_options.limits.low_water_bytes > server_options.limits.high_water_bytes) {
+    err << "loopscope serve: --low-water (" << server_options.limits.low_water_bytes
+        << ") must not exceed --high-water (" << server_options.limits.high_water_bytes << ")\n";
+    return 2;
+  }
+  handlers::HandlerSettings settings;
+  settings.blocking_delay = std::chrono::milliseconds(options.blocking_delay_ms);
+  settings.parse_cpu_time = std::chrono::milliseconds(options.parse_cpu_ms);
+  settings.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
+  handlers::HandlerCatalog catalog(settings);
+  auto handler = catalog.make(options.handler);
+  if (!handler) {
+    err << "loopscope serve: unknown handler '" << options.handler << "' (choose one of "
+        << handlers::handler_names_joined() << ")\n";
+    return 2;
+  }
+
+  install_stop_signal_handlers();
+  trace::Recorder recorder;
+  auto main_attachment = recorder.attach_current_thread("main");
+  trace::TraceLog log;
+  const bool keep_trace = !options.trace_path.empty();
+
+  loop::LoopThread loop_thread(recorder);
+  loop::StreamServer server(loop_thread, server_options, std::move(*handler), options.handler);
+  try {
+    const auto endpoint = server.start();
+    out << "listening on " << endpoint.address().to_string() << ":" << endpoint.port() << std::endl;
+  } catch (const std::exception& error) {
+    err << "loopscope serve: cannot listen on " << options.host << ":" << options.port << ": " << error.what() << "\n";
+    return 1;
+  }
+
+  loop::FreezeWatchdog watchdog(loop_thread.probe());
+  model::LiveSummary summary;
+  const auto started = std::chrono::steady_clock::now();
+  auto next_summary = started + kSummaryInterval;
+  const auto deadline = options.duration_s > 0
+                            ? started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                            std::chrono::duration<double>(options.duration_s))
+                            : std::chrono::steady_clock::time_point::max();
+
+  const auto drain_and_tally = [&] {
+    const std::size_t first_new = log.events.size();
+    recorder.drain_into(log);
+    summary.consume(log, first_new);
+    // Without a trace file the events have served their purpose once counted.
+    if (!keep_trace) log.events.clear();
+  };
+
+  while (!stop_requested() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(kTick);
+    watchdog.poll();
+    drain_and_tally();
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_summary) {
+      const auto elapsed_s = std::chrono::duration_cast<std::chrono::seconds>(now - started).count();
+      out << model::format_summary_line(summary.take_interval(), static_cast<std::uint64_t>(elapsed_s)) << std::endl;
+      next_summary += kSummaryInterval;
+    }
+  }
+
+  out << "stopping: closing connections" << std::endl;
+  server.close();
+  watchdog.poll();
+  drain_and_tally();
+  const auto elapsed_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+  out << model::format_summary_line(summary.take_interval(), static_cast<std::uint64_t>(elapsed_s)) << std::endl;
+
+  if (keep_trace) {
+    try {
+      if (ends_with(options.trace_path, ".json")) {
+        trace::save_chrome_trace(log, options.trace_path);
+        out << "trace written to " << options.trace_path << " (Chrome Trace Event JSON, " << log.events.size()
+            << " events)" << std::endl;
+      } else {
+        trace::save_native_trace(log, options.trace_path);
+        out << "trace written to " << options.trace_path << " (Loopscope native, " << log.events.size()
+            << " events)" << std::endl;
+      }
+    } catch (const std::exception& error) {
+      err << "loopscope serve: could not write the trace: " << error.what() << "\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace loopscope::scenarios
