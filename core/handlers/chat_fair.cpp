@@ -9,9 +9,9 @@ asio::awaitable<void> chat_fair(ChatRoom& room, loop::StreamReader& reader, loop
     const std::string line = co_await reader.readline();
     if (line.empty()) break;
     for (loop::StreamWriter* member : room.members_except(writer)) {
-      // Never await another member's drain(). One who is far behind skips this message,
-      // so its buffer stays bounded and nobody else waits for it.
-      if (member->get_write_buffer_size() > member->high_water_bytes()) {
+      // Never await another member's drain(). Its buffer absorbs the burst; one who is
+      // hopelessly behind skips messages, so its buffer stays bounded and nobody waits for it.
+      if (member->get_write_buffer_size() > room.member_backlog_limit_bytes) {
         ++room.messages_skipped;
         continue;
       }

@@ -11,8 +11,8 @@ namespace loopscope::handlers {
 // who stops reading holds the sender (and so everyone the sender would serve) at its drain.
 asio::awaitable<void> chat_naive(ChatRoom& room, loop::StreamReader& reader, loop::StreamWriter& writer);
 
-// Broadcast that never waits on another member: a member whose buffer is already above its
-// high-water mark misses the message (counted), everyone else gets it at once.
+// Broadcast that never waits on another member: each member's buffer absorbs the burst, and
+// one already more than ChatRoom::member_backlog_limit_bytes behind misses the message (counted).
 asio::awaitable<void> chat_fair(ChatRoom& room, loop::StreamReader& reader, loop::StreamWriter& writer);
 
 }  // namespace loopscope::handlers

@@ -40,6 +40,9 @@ class ChatRoom {
   }
   std::size_t size() const { return members_.size(); }
 
+  // chat_fair: a member with more than this staged misses messages until it catches up.
+  // Well above the high-water mark, so a member who reads at full speed never hits it.
+  std::size_t member_backlog_limit_bytes = 1024 * 1024;
   std::uint64_t messages_skipped = 0;  // chat_fair: deliveries dropped for members too far behind
 
  private:

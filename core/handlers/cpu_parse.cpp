@@ -38,8 +38,10 @@ asio::awaitable<void> offload_parse(loop::StreamReader& reader, loop::StreamWrit
     const std::string line = co_await reader.readline();
     if (line.empty()) break;
     // Like await asyncio.to_thread(parse, line): this task waits, the loop does not.
-    const std::uint64_t digest =
-        co_await loop::to_thread(workers, [line, cpu_time] { return parse_expensively(line, cpu_time); });
+    // (Named rather than a temporary: GCC 12 destroys a lambda temporary twice when it sits
+    // inside a co_await expression.)
+    auto parse = [line, cpu_time] { return parse_expensively(line, cpu_time); };
+    const std::uint64_t digest = co_await loop::to_thread(workers, std::move(parse));
     writer.write("parsed:" + std::to_string(digest) + "\n");
     co_await writer.drain();
   }

@@ -4,7 +4,11 @@
 // called on the loop: the bug the freeze lessons show, marked so the freeze names its line.
 
 #include <asio/awaitable.hpp>
-#include <asio/co_spawn.hpp>
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/post.hpp>
+#include <exception>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
@@ -28,15 +32,36 @@ asio::awaitable<void> sleep_for(std::chrono::nanoseconds duration,
 // time.sleep() on the loop thread: nothing else runs until it returns. For lessons only.
 void block_loop_for(std::chrono::nanoseconds duration, std::source_location site = std::source_location::current());
 
-// asyncio.to_thread(): runs fn on a worker and resumes this task on the loop with its result.
+// asyncio.to_thread(): runs fn on a worker and resumes this task on the loop with its result
+// (or its exception). fn must return a value; it must not touch stream objects.
 template <class Fn>
 asio::awaitable<std::invoke_result_t<Fn>> to_thread(WorkerPool& workers, Fn fn,
                                                     std::source_location site = std::source_location::current()) {
   using Result = std::invoke_result_t<Fn>;
+  static_assert(!std::is_void_v<Result> && std::is_default_constructible_v<Result>,
+                "to_thread needs a function that returns a default-constructible value");
   AwaitScope suspended(trace::AwaitKind::Offload, site);
-  co_return co_await asio::co_spawn(
-      workers.executor(), [fn = std::move(fn)]() mutable -> asio::awaitable<Result> { co_return fn(); },
-      asio::use_awaitable);
+  // A plain completion-handler operation rather than a coroutine lambda: the worker runs fn,
+  // then posts the handler back to the awaiting task's executor (the loop).
+  auto initiation = [&workers](auto handler, Fn work) {
+    auto loop_executor = asio::get_associated_executor(handler);
+    asio::post(workers.executor(), [handler = std::move(handler), work = std::move(work),
+                                    guard = asio::make_work_guard(loop_executor)]() mutable {
+      std::exception_ptr error;
+      Result result{};
+      try {
+        result = work();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      auto resume_executor = guard.get_executor();
+      asio::post(resume_executor, [handler = std::move(handler), error, result = std::move(result)]() mutable {
+        std::move(handler)(error, std::move(result));
+      });
+    });
+  };
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr, Result)>(
+      std::move(initiation), asio::use_awaitable, std::move(fn));
 }
 
 // asyncio.wait_for(): the awaited operation, or TimeoutError after `timeout`; on expiry the

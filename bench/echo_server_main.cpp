@@ -1,0 +1,151 @@
+// The echo server the throughput and idle-memory benchmarks load. It is `loopscope serve
+// --handler echo` without the printing, and it is built twice from this one file
+// (loopscope_bench_echo_server links the hooks-on libraries, ..._nohooks the hooks-off ones),
+// so the two binaries differ only in LOOPSCOPE_HOOKS.
+//
+// The hooks-on build pays for a real consumer, as `serve` without --trace does: every 10 ms
+// the main thread drains the rings, polls the freeze watchdog, folds the events into a
+// LiveSummary and discards them. That work is on this process's CPU bill, which is what the
+// load generator reads from /proc.
+//
+// Control is on stdin, so a driver needs no second socket:
+//   "stats" -> one line "stats drained_events=N dropped_events=M open_connections=K"
+//   EOF     -> stop (as do SIGTERM and SIGINT)
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "bench/fd_limit.hpp"
+#include "core/handlers/simple_handlers.hpp"
+#include "core/loop/freeze_watchdog.hpp"
+#include "core/loop/loop_thread.hpp"
+#include "core/loop/stream_server.hpp"
+#include "core/model/live_summary.hpp"
+#include "core/trace/hook.hpp"
+#include "core/trace/recorder.hpp"
+
+namespace {
+
+using namespace loopscope;
+
+// The same tick `serve` drains on, so the consumer's cost per event is the product's.
+constexpr auto kTick = std::chrono::milliseconds(10);
+
+volatile std::sig_atomic_t g_stop_requested = 0;
+extern "C" void on_stop_signal(int) { g_stop_requested = 1; }
+
+void install_signal_handlers() {
+  struct sigaction action{};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  // A load generator that vanishes must cost its connections, not the server.
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+// Reads whatever the driver has written without blocking the tick; returns false at EOF.
+class StdinCommands {
+ public:
+  template <class OnLine>
+  bool poll(OnLine&& on_line) {
+    pollfd watched{STDIN_FILENO, POLLIN, 0};
+    while (::poll(&watched, 1, 0) > 0) {
+      char chunk[256];
+      const ssize_t received = ::read(STDIN_FILENO, chunk, sizeof chunk);
+      if (received <= 0) return false;  // EOF, or stdin is gone: either way the driver is done
+      pending_.append(chunk, static_cast<std::size_t>(received));
+      for (std::size_t newline = pending_.find('\n'); newline != std::string::npos; newline = pending_.find('\n')) {
+        on_line(pending_.substr(0, newline));
+        pending_.erase(0, newline + 1);
+      }
+    }
+    return true;
+  }
+
+ private:
+  std::string pending_;
+};
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::size_t max_connections = 20000;
+  bool ignore_stdin = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  CLI::App app{std::string("Echo server for the benchmarks (hooks ") + (trace::kHooksEnabled ? "on" : "compiled out") + ")"};
+  app.add_option("--host", options.host, "Address to bind");
+  app.add_option("--port", options.port, "Port to bind; 0 lets the kernel pick");
+  app.add_option("--max-connections", options.max_connections, "Connections beyond this are closed at once");
+  app.add_flag("--ignore-stdin", options.ignore_stdin, "Keep running when stdin closes (stop with SIGTERM)");
+  CLI11_PARSE(app, argc, argv);
+
+  const std::uint64_t fd_limit = bench::raise_fd_limit_to_hard();
+  install_signal_handlers();
+
+  trace::Recorder recorder;
+  auto main_attachment = recorder.attach_current_thread("main");
+  loop::LoopThread loop_thread(recorder);
+  loop::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.max_connections = options.max_connections;
+  loop::StreamServer server(loop_thread, server_options, handlers::echo, "echo");
+  try {
+    const auto endpoint = server.start();
+    std::cout << "listening on " << endpoint.address().to_string() << ":" << endpoint.port() << std::endl;
+  } catch (const std::exception& error) {
+    std::cerr << "bench echo server: cannot listen on " << options.host << ":" << options.port << ": "
+              << error.what() << "\n";
+    return 1;
+  }
+  std::cerr << "bench echo server: hooks " << (trace::kHooksEnabled ? "on" : "compiled out") << ", fd limit "
+            << fd_limit << ", max connections " << options.max_connections << "\n";
+
+  loop::FreezeWatchdog watchdog(loop_thread.probe());
+  model::LiveSummary summary;
+  trace::TraceLog log;
+  std::uint64_t drained_events = 0;
+  const auto drain_and_discard = [&] {
+    watchdog.poll();
+    drained_events += recorder.drain_into(log);
+    summary.consume(log, 0);
+    log.events.clear();
+  };
+
+  StdinCommands commands;
+  const auto on_command = [&](const std::string& line) {
+    if (line == "stats") {
+      drain_and_discard();  // so the counts include everything recorded before the request
+      std::cout << "stats drained_events=" << drained_events << " dropped_events=" << log.dropped_events_total()
+                << " unattached_drops=" << trace::unattached_drops()
+                << " open_connections=" << server.open_connections() << std::endl;
+    }
+  };
+
+  while (g_stop_requested == 0) {
+    std::this_thread::sleep_for(kTick);
+    drain_and_discard();
+    if (!options.ignore_stdin && !commands.poll(on_command)) break;
+  }
+
+  server.close(std::chrono::milliseconds(500));
+  drain_and_discard();
+  std::cerr << "bench echo server: stopped; drained " << drained_events << " events, dropped "
+            << log.dropped_events_total() << "\n";
+  return 0;
+}

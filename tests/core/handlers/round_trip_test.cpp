@@ -1,0 +1,91 @@
+// Round trips through the simple handlers on real loopback sockets.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/support/loopback_client.hpp"
+#include "tests/support/server_harness.hpp"
+#include "tests/support/trace_queries.hpp"
+
+using namespace std::chrono_literals;
+using loopscope::testing::LoopbackClient;
+using loopscope::testing::ServerHarness;
+
+TEST(RoundTrip, EchoSendsEachLineBack) {
+  ServerHarness harness;
+  LoopbackClient client(harness.start("echo"));
+  client.send_all("hello\n");
+  EXPECT_EQ(client.read_line(), "hello\n");
+  client.send_all("second line\n");
+  EXPECT_EQ(client.read_line(), "second line\n");
+}
+
+TEST(RoundTrip, UpperCapitalisesLikeTheSeedsServer) {
+  ServerHarness harness;
+  LoopbackClient client(harness.start("upper"));
+  client.send_all("Mixed case 123\n");
+  EXPECT_EQ(client.read_line(), "MIXED CASE 123\n");
+}
+
+TEST(RoundTrip, AckPrefixesAndStripsTheLine) {
+  ServerHarness harness;
+  LoopbackClient client(harness.start("ack"));
+  client.send_all("  order 66 \r\n");
+  EXPECT_EQ(client.read_line(), "ack:order 66\n");
+}
+
+// Guards against readline returning a partial line when a line arrives in pieces.
+TEST(RoundTrip, LineSplitAcrossManyReadsArrivesWhole) {
+  ServerHarness harness;
+  LoopbackClient client(harness.start("echo"));
+  for (const char* piece : {"sp", "lit ", "across ", "reads\n"}) {
+    client.send_all(piece);
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(client.read_line(), "split across reads\n");
+  // The handler really did suspend more than once for that one line.
+  const auto& log = harness.drain();
+  const auto ids = loopscope::testing::accepted_connections(log);
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_GE(loopscope::testing::count_of(log, loopscope::trace::EventKind::TaskSuspended, ids[0]), 3u);
+}
+
+// Guards against dropping the lines after the first when several come in one segment.
+TEST(RoundTrip, SeveralLinesInOneReadAreAnsweredInOrder) {
+  ServerHarness harness;
+  LoopbackClient client(harness.start("echo"));
+  client.send_all("one\ntwo\nthree\n");
+  EXPECT_EQ(client.read_line(), "one\n");
+  EXPECT_EQ(client.read_line(), "two\n");
+  EXPECT_EQ(client.read_line(), "three\n");
+}
+
+TEST(RoundTrip, ClientEofEndsTheTaskAsPeerEofAndClosesCleanly) {
+  ServerHarness harness;
+  LoopbackClient client(harness.start("echo"));
+  client.send_all("bye\n");
+  EXPECT_EQ(client.read_line(), "bye\n");
+  client.shutdown_write();
+  std::string rest;
+  EXPECT_TRUE(client.read_until_eof(rest));
+  EXPECT_TRUE(loopscope::testing::eventually([&] {
+    const auto& log = harness.drain();
+    return loopscope::testing::count_of(log, loopscope::trace::EventKind::ConnectionClosed) == 1;
+  }));
+  const auto& log = harness.drain();
+  const auto id = loopscope::testing::accepted_connections(log).at(0);
+  EXPECT_EQ(loopscope::testing::exit_reason_of(log, id), loopscope::trace::ExitReason::PeerEof);
+  const auto closed = loopscope::testing::events_of(log, loopscope::trace::EventKind::ConnectionClosed, id);
+  EXPECT_EQ(closed.at(0).detail_as<loopscope::trace::CloseReason>(), loopscope::trace::CloseReason::Closed);
+}
+
+TEST(RoundTrip, ManyClientsAreServedConcurrently) {
+  ServerHarness harness;
+  const auto port = harness.start("echo");
+  std::vector<LoopbackClient> clients;
+  for (int index = 0; index < 50; ++index) clients.emplace_back(port);
+  for (int index = 0; index < 50; ++index) clients[index].send_all("client " + std::to_string(index) + "\n");
+  for (int index = 0; index < 50; ++index) {
+    EXPECT_EQ(clients[index].read_line(), "client " + std::to_string(index) + "\n");
+  }
+}

@@ -1,0 +1,135 @@
+// StreamServer: the connection cap, shutdown, leaked connections, binding.
+#include <gtest/gtest.h>
+
+#include "tests/support/loopback_client.hpp"
+#include "tests/support/server_harness.hpp"
+#include "tests/support/trace_queries.hpp"
+
+using namespace std::chrono_literals;
+using loopscope::loop::StreamReader;
+using loopscope::loop::StreamWriter;
+using loopscope::testing::LoopbackClient;
+using loopscope::testing::ServerHarness;
+namespace trace = loopscope::trace;
+namespace testing_ = loopscope::testing;
+
+TEST(StreamServer, BindsLoopbackAndAPortOfItsOwnByDefault) {
+  ServerHarness harness;
+  const auto port = harness.start("echo");
+  EXPECT_NE(port, 0);
+  EXPECT_EQ(harness.server().local_endpoint().address().to_string(), "127.0.0.1");
+}
+
+TEST(StreamServer, AddressInUseIsAClearError) {
+  ServerHarness harness;
+  const auto port = harness.start("echo");
+  auto handler = harness.catalog().make("echo");
+  loopscope::loop::ServerOptions options;
+  options.port = port;
+  loopscope::loop::StreamServer second(harness.loop(), options, *handler, "echo");
+  EXPECT_THROW(second.start(), std::system_error);
+}
+
+// Guards the cap: the connection past it is closed at once, recorded, and the others served.
+TEST(StreamServer, ConnectionsPastTheCapAreClosedAtOnceAndRecorded) {
+  ServerHarness harness;
+  loopscope::loop::ServerOptions options;
+  options.max_connections = 2;
+  const auto port = harness.start("echo", options);
+  LoopbackClient first(port);
+  LoopbackClient second(port);
+  ASSERT_TRUE(testing_::eventually([&] { return harness.server().open_connections() == 2; }));
+  LoopbackClient refused(port);
+  std::string received;
+  EXPECT_TRUE(refused.read_until_eof(received, 5s)) << "the refused connection should be closed at once";
+  first.send_all("a\n");
+  EXPECT_EQ(first.read_line(), "a\n");
+  ASSERT_TRUE(testing_::eventually([&] { return testing_::count_of(harness.drain(), trace::EventKind::ConnectionRefused) == 1; }));
+  EXPECT_EQ(testing_::accepted_connections(harness.drain()).size(), 2u);
+
+  // Once one leaves, there is room again.
+  first.shutdown_write();
+  std::string rest;
+  EXPECT_TRUE(first.read_until_eof(rest));
+  ASSERT_TRUE(testing_::eventually([&] { return harness.server().open_connections() == 1; }));
+  LoopbackClient third(port);
+  third.send_all("b\n");
+  EXPECT_EQ(third.read_line(), "b\n");
+}
+
+// Guards shutdown: tasks parked in readline are cancelled and their connections closed.
+TEST(StreamServer, CloseCancelsWaitingTasksAndClosesTheirConnections) {
+  ServerHarness harness;
+  const auto port = harness.start("echo");
+  LoopbackClient one(port);
+  LoopbackClient two(port);
+  ASSERT_TRUE(testing_::eventually([&] { return harness.server().open_connections() == 2; }));
+  harness.server().close(1000ms);
+  std::string rest;
+  EXPECT_TRUE(one.read_until_eof(rest, 5s));
+  EXPECT_TRUE(two.read_until_eof(rest, 5s));
+  const auto& log = harness.drain();
+  for (const auto id : testing_::accepted_connections(log)) {
+    EXPECT_EQ(testing_::exit_reason_of(log, id), trace::ExitReason::Cancelled);
+    EXPECT_EQ(testing_::count_of(log, trace::EventKind::AwaitCancelled, id), 1u);
+    EXPECT_EQ(testing_::count_of(log, trace::EventKind::ConnectionClosed, id), 1u);
+  }
+  EXPECT_EQ(harness.server().open_connections(), 0u);
+}
+
+namespace {
+// Forgets writer.close(): the connection outlives its handler.
+asio::awaitable<void> forgetful(StreamReader& reader, StreamWriter& writer) {
+  const std::string line = co_await reader.readline();
+  writer.write(line);
+  co_await writer.drain();
+}
+}  // namespace
+
+TEST(StreamServer, HandlerThatForgetsToCloseLeaksUntilShutdown) {
+  ServerHarness harness;
+  LoopbackClient client(harness.start(forgetful, "forgetful"));
+  client.send_all("hi\n");
+  EXPECT_EQ(client.read_line(), "hi\n");
+  ASSERT_TRUE(testing_::eventually([&] { return testing_::count_of(harness.drain(), trace::EventKind::TaskExited) == 1; }));
+  EXPECT_EQ(harness.server().open_connections(), 1u) << "nobody closed it, so it is still open";
+  EXPECT_EQ(client.read_some(16, 100ms), "");
+  harness.server().close(500ms);
+  const auto& log = harness.drain();
+  const auto closed = testing_::events_of(log, trace::EventKind::ConnectionClosed);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].detail_as<trace::CloseReason>(), trace::CloseReason::Leaked);
+}
+
+TEST(StreamServer, RecordsTheTaskLifecycleOfOneConnection) {
+  ServerHarness harness;
+  LoopbackClient client(harness.start("echo"));
+  client.send_all("x\n");
+  EXPECT_EQ(client.read_line(), "x\n");
+  client.shutdown_write();
+  std::string rest;
+  EXPECT_TRUE(client.read_until_eof(rest));
+  ASSERT_TRUE(testing_::eventually([&] { return testing_::count_of(harness.drain(), trace::EventKind::ConnectionClosed) == 1; }));
+  const auto& log = harness.drain();
+  const auto id = testing_::accepted_connections(log).at(0);
+  std::vector<trace::EventKind> lifecycle;
+  for (const auto& event : log.events) {
+    if (event.subject_id != id) continue;
+    switch (event.kind) {
+      case trace::EventKind::ConnectionAccepted:
+      case trace::EventKind::TaskSpawned:
+      case trace::EventKind::TaskExited:
+      case trace::EventKind::ConnectionClosed: lifecycle.push_back(event.kind); break;
+      default: break;
+    }
+  }
+  const std::vector<trace::EventKind> expected = {trace::EventKind::ConnectionAccepted, trace::EventKind::TaskSpawned,
+                                                  trace::EventKind::ConnectionClosed, trace::EventKind::TaskExited};
+  EXPECT_EQ(lifecycle, expected);
+  // Every suspension is matched by a resume, at a site in the handler's source.
+  EXPECT_EQ(testing_::count_of(log, trace::EventKind::TaskSuspended, id), testing_::count_of(log, trace::EventKind::TaskResumed, id));
+  for (const auto& event : testing_::events_of(log, trace::EventKind::TaskSuspended, id)) {
+    EXPECT_NE(log.site_text(event.site_id).find("echo.cpp"), std::string::npos) << log.site_text(event.site_id);
+  }
+  EXPECT_GT(testing_::count_of(log, trace::EventKind::HandlerInvoked), 0u);
+}

@@ -1,0 +1,58 @@
+#pragma once
+// Small questions tests ask of a drained trace.
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/trace/trace_log.hpp"
+
+namespace loopscope::testing {
+
+inline std::vector<trace::TraceEvent> events_of(const trace::TraceLog& log, trace::EventKind kind,
+                                                std::optional<std::uint32_t> subject = std::nullopt) {
+  std::vector<trace::TraceEvent> found;
+  for (const auto& event : log.events) {
+    if (event.kind == kind && (!subject || event.subject_id == *subject)) found.push_back(event);
+  }
+  return found;
+}
+
+inline std::size_t count_of(const trace::TraceLog& log, trace::EventKind kind,
+                            std::optional<std::uint32_t> subject = std::nullopt) {
+  return events_of(log, kind, subject).size();
+}
+
+inline std::uint64_t peak_buffer_bytes(const trace::TraceLog& log, std::uint32_t connection, trace::BufferKind buffer) {
+  std::uint64_t peak = 0;
+  for (const auto& event : log.events) {
+    if (event.kind == trace::EventKind::BufferLevel && event.subject_id == connection &&
+        event.detail_as<trace::BufferKind>() == buffer) {
+      peak = std::max(peak, event.value);
+    }
+  }
+  return peak;
+}
+
+inline std::uint64_t max_value_of(const trace::TraceLog& log, trace::EventKind kind) {
+  std::uint64_t peak = 0;
+  for (const auto& event : log.events) {
+    if (event.kind == kind) peak = std::max(peak, event.value);
+  }
+  return peak;
+}
+
+// Connection ids in accept order.
+inline std::vector<std::uint32_t> accepted_connections(const trace::TraceLog& log) {
+  std::vector<std::uint32_t> ids;
+  for (const auto& event : events_of(log, trace::EventKind::ConnectionAccepted)) ids.push_back(event.subject_id);
+  return ids;
+}
+
+inline std::optional<trace::ExitReason> exit_reason_of(const trace::TraceLog& log, std::uint32_t task) {
+  for (const auto& event : events_of(log, trace::EventKind::TaskExited, task)) return event.detail_as<trace::ExitReason>();
+  return std::nullopt;
+}
+
+}  // namespace loopscope::testing
