@@ -196,6 +196,7 @@ class LoadRun {
       return;
     }
     const auto now = Clock::now();
+    ++result_.round_trips_total;
     if (measuring_) {
       ++result_.round_trips;
       const auto latency_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now - connection.sent_at).count();

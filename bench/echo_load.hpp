@@ -27,6 +27,7 @@ struct EchoLoadOptions {
 struct EchoLoadResult {
   std::size_t connections_established = 0;
   std::uint64_t round_trips = 0;         // completed inside the measured window
+  std::uint64_t round_trips_total = 0;   // including set-up and warm-up (to divide server-wide counts by)
   double measured_s = 0;                 // the window's length
   std::uint64_t connection_failures = 0; // refused, reset, closed early, or a wrong reply
   std::vector<std::uint32_t> latencies_ns;  // one per round trip in the window

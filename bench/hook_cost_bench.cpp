@@ -7,6 +7,7 @@
 //   Baseline                  the loop itself, with its counter kept alive
 //   TraceClockNow / SteadyClockNow   the hook's clock (TSC) against the portable one
 //   RecordSingleThread        record() into an attached ring; drained with the timer paused
+//   RecordAtGivenTicks        the same without reading the clock: what the push alone costs
 //   RecordWithConsumer        record() while another thread runs Recorder::drain_into()
 //                             back to back, as a GUI frame or `serve` tick does, but harder
 //   RecordRingFull            the drop path: nobody drains, every event is counted and lost
@@ -14,6 +15,8 @@
 //   AwaitScopeSuspendResume   the pair of events every instrumented await records
 //   HandlerInvocationHook     Asio's per-completion tracking hook (two clock reads, probe
 //                             stores, one event)
+//   ConsumerDrainInto         the other side: Recorder::drain_into() per event drained
+//   ConsumerDrainAndSummarize drain_into() plus LiveSummary, i.e. `serve`'s tick per event
 
 #include <benchmark/benchmark.h>
 
@@ -25,6 +28,7 @@
 #include "core/loop/asio_handler_tracking.hpp"
 #include "core/loop/loop_probe.hpp"
 #include "core/loop/task_trace.hpp"
+#include "core/model/live_summary.hpp"
 #include "core/trace/hook.hpp"
 #include "core/trace/recorder.hpp"
 #include "core/trace/trace_clock.hpp"
@@ -94,6 +98,28 @@ void RecordSingleThread(benchmark::State& state) {
   state.counters["dropped"] = static_cast<double>(log.dropped_events_total());
 }
 BENCHMARK(RecordSingleThread);
+
+void RecordAtGivenTicks(benchmark::State& state) {
+  Recorder recorder;
+  auto attachment = recorder.attach_current_thread("bench");
+  trace::TraceLog log;
+  const std::uint64_t time_ticks = trace::TraceClock::now_ticks();
+  std::uint64_t value = 0;
+  std::size_t since_drain = 0;
+  for (auto _ : state) {
+    trace::record_at(time_ticks, EventKind::BufferLevel, 7, value++, trace::detail_of(trace::BufferKind::Reader),
+                     std::source_location::current());
+    if (++since_drain == kDrainEveryEvents) {
+      state.PauseTiming();
+      recorder.drain_into(log);
+      log.events.clear();
+      since_drain = 0;
+      state.ResumeTiming();
+    }
+  }
+  set_event_counters(state, 1);
+}
+BENCHMARK(RecordAtGivenTicks);
 
 void RecordWithConsumer(benchmark::State& state) {
   Recorder recorder;
@@ -189,6 +215,48 @@ void HandlerInvocationHook(benchmark::State& state) {
   set_event_counters(state, 1);
 }
 BENCHMARK(HandlerInvocationHook);
+
+// The events a server round trip produces, roughly: suspend/resume at one site, buffer
+// levels and byte counts at a few others, one handler invocation.
+void record_round_trip_like_batch(std::uint64_t value) {
+  const auto readline_site = std::source_location::current();
+  trace::record(EventKind::TaskSuspended, 7, 0, trace::detail_of(trace::AwaitKind::Readline), readline_site);
+  trace::record(EventKind::HandlerInvoked, 0, 800);
+  trace::record(EventKind::TaskResumed, 7, 0, trace::detail_of(trace::AwaitKind::Readline), readline_site);
+  trace::record(EventKind::BytesReceived, 7, 22);
+  trace::record(EventKind::BufferLevel, 7, 22, trace::detail_of(trace::BufferKind::Reader));
+  trace::record(EventKind::BufferLevel, 7, 0, trace::detail_of(trace::BufferKind::Reader));
+  trace::record(EventKind::BytesSent, 7, value);
+  trace::record(EventKind::BufferLevel, 7, 0, trace::detail_of(trace::BufferKind::Writer));
+}
+constexpr std::size_t kEventsPerBatch = 8;
+constexpr std::size_t kBatchesPerDrain = 512;  // about one 10 ms tick of a busy server
+
+template <bool kSummarize>
+void consumer_drain(benchmark::State& state) {
+  Recorder recorder;
+  auto attachment = recorder.attach_current_thread("bench");
+  trace::TraceLog log;
+  model::LiveSummary summary;
+  std::uint64_t value = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (std::size_t batch = 0; batch < kBatchesPerDrain; ++batch) record_round_trip_like_batch(value++);
+    state.ResumeTiming();
+    recorder.drain_into(log);
+    if constexpr (kSummarize) summary.consume(log, 0);
+    log.events.clear();
+  }
+  set_event_counters(state, kEventsPerBatch * kBatchesPerDrain);
+  state.counters["ns_per_event"] = benchmark::Counter(static_cast<double>(state.iterations() * kEventsPerBatch * kBatchesPerDrain),
+                                                      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void ConsumerDrainInto(benchmark::State& state) { consumer_drain<false>(state); }
+BENCHMARK(ConsumerDrainInto);
+
+void ConsumerDrainAndSummarize(benchmark::State& state) { consumer_drain<true>(state); }
+BENCHMARK(ConsumerDrainAndSummarize);
 
 }  // namespace
 

@@ -74,10 +74,11 @@ int main(int argc, char** argv) {
   const double round_trips = static_cast<double>(result.round_trips);
   const double round_trips_per_s = result.measured_s > 0 ? round_trips / result.measured_s : 0;
   const double client_cpu_s = client_cpu_end_s - client_cpu_begin_s;
-  std::printf("{\"connections\": %zu, \"round_trips\": %llu, \"measured_s\": %.4f, \"round_trips_per_s\": %.1f, "
+  std::printf("{\"connections\": %zu, \"round_trips\": %llu, \"round_trips_total\": %llu, \"measured_s\": %.4f, \"round_trips_per_s\": %.1f, "
               "\"latency_p50_us\": %.2f, \"latency_p99_us\": %.2f, \"latency_max_us\": %.2f, "
               "\"connection_failures\": %llu, \"client_cpu_per_s\": %.3f",
-              result.connections_established, static_cast<unsigned long long>(result.round_trips), result.measured_s,
+              result.connections_established, static_cast<unsigned long long>(result.round_trips),
+              static_cast<unsigned long long>(result.round_trips_total), result.measured_s,
               round_trips_per_s, percentile_ns(result.latencies_ns, 50) / 1e3,
               percentile_ns(result.latencies_ns, 99) / 1e3, percentile_ns(result.latencies_ns, 100) / 1e3,
               static_cast<unsigned long long>(result.connection_failures),

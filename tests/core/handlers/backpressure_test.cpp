@@ -57,7 +57,9 @@ TEST(Backpressure, StalledReaderMakesDrainWaitFromAboveHighWaterToLowWater) {
   // Now the stalled client reads; drain resumes and the rest flows.
   EXPECT_EQ(read_bytes(stalled, 3 * kReplyBytes), 3 * kReplyBytes);
   ASSERT_TRUE(testing_::eventually([&] {
-    return testing_::count_of(harness.drain(), trace::EventKind::DrainStallEnd, stalled_id) > 0;
+    const auto& log = harness.drain();
+    const auto ended = testing_::count_of(log, trace::EventKind::DrainStallEnd, stalled_id);
+    return ended > 0 && ended == testing_::count_of(log, trace::EventKind::DrainStallBegin, stalled_id);
   }));
   const auto& log = harness.drain();
   const auto begins = testing_::events_of(log, trace::EventKind::DrainStallBegin, stalled_id);

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Echo throughput and server CPU per round trip: hooks on vs hooks compiled out vs asyncio.
+
+Starts the three servers once, then for each round and each connection count runs the load
+generator against each server in turn, rotating the order every round, so slow drifts in a
+shared machine's load fall on all three alike. Reports medians over the rounds, and the
+hooks-on / hooks-off ratios as the median of the per-round ratios (each taken from two runs
+seconds apart). Prints a Markdown table; --json keeps every raw sample.
+
+  bench/run_echo_comparison.py --build-dir build-bench [--rounds 5] [--duration-ms 2000]
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_servers import VARIANTS, start_variant  # noqa: E402
+
+CPP_VARIANTS = ("hooks-on", "hooks-off")
+
+
+def run_load(build_dir: Path, server, connections: int, warmup_ms: int, duration_ms: int) -> dict:
+    command = [str(build_dir / "bench" / "loopscope_bench_load_generator"), "--host", server.host,
+               "--port", str(server.port), "--connections", str(connections), "--server-pid", str(server.pid),
+               "--warmup-ms", str(warmup_ms), "--duration-ms", str(duration_ms)]
+    # Bounded: set-up of 1,000 connections takes well under a second; 60 s means something hung.
+    finished = subprocess.run(command, capture_output=True, text=True,
+                              timeout=(warmup_ms + duration_ms) / 1000 + 60)
+    if finished.returncode != 0:
+        raise RuntimeError(f"load generator against {server.name} at {connections} connections failed: "
+                           f"{finished.stderr.strip()}")
+    return json.loads(finished.stdout)
+
+
+def measure(build_dir: Path, server, connections: int, warmup_ms: int, duration_ms: int) -> dict:
+    before = server.stats() if server.name in CPP_VARIANTS else None
+    sample = run_load(build_dir, server, connections, warmup_ms, duration_ms)
+    if before is not None:
+        after = server.stats()
+        events = after["drained_events"] - before["drained_events"]
+        sample["events_per_round_trip"] = events / max(1, sample["round_trips_total"])
+        sample["dropped_events"] = after["dropped_events"] - before["dropped_events"]
+    return sample
+
+
+def median_of(samples: list[dict], key: str) -> float:
+    values = [sample[key] for sample in samples if key in sample]
+    return statistics.median(values) if values else float("nan")
+
+
+def paired_ratio(samples: dict, connections: int, key: str, numerator: str, denominator: str) -> float:
+    ratios = [top[key] / bottom[key] for top, bottom in
+              zip(samples[(numerator, connections)], samples[(denominator, connections)]) if bottom[key] > 0]
+    return statistics.median(ratios) if ratios else float("nan")
+
+
+def print_report(samples: dict, connection_counts: list[int], variants: list[str]) -> None:
+    print("\n| connections | server | round trips/s | server CPU µs/round trip | server CPU (cores) | "
+          "load gen CPU (cores) | p50 latency µs | p99 latency µs | events/round trip | dropped |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for connections in connection_counts:
+        for variant in variants:
+            runs = samples[(variant, connections)]
+            events = f"{median_of(runs, 'events_per_round_trip'):.1f}" if variant == "hooks-on" else "-"
+            dropped = f"{sum(run.get('dropped_events', 0) for run in runs)}" if variant == "hooks-on" else "-"
+            print(f"| {connections} | {variant} | {median_of(runs, 'round_trips_per_s'):,.0f} | "
+                  f"{median_of(runs, 'server_cpu_us_per_round_trip'):.2f} | "
+                  f"{median_of(runs, 'server_cpu_per_s'):.2f} | {median_of(runs, 'client_cpu_per_s'):.2f} | "
+                  f"{median_of(runs, 'latency_p50_us'):.1f} | {median_of(runs, 'latency_p99_us'):.1f} | "
+                  f"{events} | {dropped} |")
+    if "hooks-on" in variants and "hooks-off" in variants:
+        print("\n| connections | throughput hooks-on / hooks-off (target ≥ 0.95) | "
+              "CPU per round trip hooks-on / hooks-off | throughput asyncio / hooks-off |")
+        print("|---:|---:|---:|---:|")
+        for connections in connection_counts:
+            throughput = paired_ratio(samples, connections, "round_trips_per_s", "hooks-on", "hooks-off")
+            cpu = paired_ratio(samples, connections, "server_cpu_us_per_round_trip", "hooks-on", "hooks-off")
+            asyncio_ratio = (paired_ratio(samples, connections, "round_trips_per_s", "asyncio", "hooks-off")
+                             if "asyncio" in variants else float("nan"))
+            verdict = "met" if throughput >= 0.95 else "MISSED"
+            print(f"| {connections} | {throughput:.3f} ({verdict}) | {cpu:.3f} | {asyncio_ratio:.3f} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build-dir", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--connections", default="1,100,1000", help="comma-separated connection counts")
+    parser.add_argument("--warmup-ms", type=int, default=500)
+    parser.add_argument("--duration-ms", type=int, default=2000)
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated, from " + ",".join(VARIANTS))
+    parser.add_argument("--json", type=Path, help="write every raw sample here")
+    arguments = parser.parse_args()
+    build_dir = arguments.build_dir.resolve()
+    connection_counts = [int(count) for count in arguments.connections.split(",")]
+    variants = arguments.variants.split(",")
+    log_dir = Path(tempfile.mkdtemp(prefix="loopscope-bench-"))
+
+    servers = {}
+    samples = {(variant, connections): [] for variant in variants for connections in connection_counts}
+    started = time.monotonic()
+    try:
+        for variant in variants:
+            servers[variant] = start_variant(variant, build_dir, log_dir)
+        for round_index in range(arguments.rounds):
+            # Rotate the order each round so no variant always runs first (or last).
+            order = variants[round_index % len(variants):] + variants[:round_index % len(variants)]
+            for connections in connection_counts:
+                for variant in order:
+                    sample = measure(build_dir, servers[variant], connections, arguments.warmup_ms,
+                                     arguments.duration_ms)
+                    sample["round"] = round_index
+                    samples[(variant, connections)].append(sample)
+                    print(f"round {round_index + 1}/{arguments.rounds} {connections:>5} conns {variant:<9} "
+                          f"{sample['round_trips_per_s']:>10,.0f} rt/s "
+                          f"{sample.get('server_cpu_us_per_round_trip', float('nan')):6.2f} µs CPU/rt",
+                          flush=True)
+    finally:
+        for server in servers.values():
+            server.stop()
+
+    print(f"\n{arguments.rounds} rounds, {arguments.warmup_ms} ms warm-up + {arguments.duration_ms} ms measured "
+          f"per run, {time.monotonic() - started:.0f} s in all; server logs in {log_dir}")
+    print_report(samples, connection_counts, variants)
+    if arguments.json:
+        arguments.json.write_text(json.dumps(
+            {f"{variant}@{connections}": runs for (variant, connections), runs in samples.items()}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
