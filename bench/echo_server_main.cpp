@@ -9,9 +9,11 @@
 // load generator reads from /proc.
 //
 // Control is on stdin, so a driver needs no second socket:
-//   "stats" -> one line "stats drained_events=N dropped_events=M open_connections=K"
+//   "stats" -> one line "stats drained_events=N dropped_events=M ... open_connections=K
+//              heap_in_use_bytes=H" (H from mallinfo2: live heap, to set beside RSS)
 //   EOF     -> stop (as do SIGTERM and SIGINT)
 
+#include <malloc.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -76,6 +78,13 @@ class StdinCommands {
   std::string pending_;
 };
 
+// Bytes the program has allocated and not freed, in every malloc arena plus mmapped blocks.
+// Set beside RSS it separates what connections hold from what the allocator keeps around.
+std::uint64_t heap_in_use_bytes() {
+  const struct mallinfo2 info = ::mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
 struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
@@ -133,7 +142,8 @@ int main(int argc, char** argv) {
       drain_and_discard();  // so the counts include everything recorded before the request
       std::cout << "stats drained_events=" << drained_events << " dropped_events=" << log.dropped_events_total()
                 << " unattached_drops=" << trace::unattached_drops()
-                << " open_connections=" << server.open_connections() << std::endl;
+                << " open_connections=" << server.open_connections() << " heap_in_use_bytes=" << heap_in_use_bytes()
+                << std::endl;
     }
   };
 

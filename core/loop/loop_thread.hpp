@@ -44,6 +44,7 @@ class LoopThread {
   auto run_sync(Fn&& fn) -> std::invoke_result_t<Fn> {
     using Result = std::invoke_result_t<Fn>;
     if (on_loop_thread()) throw std::logic_error("LoopThread::run_sync called on the loop thread");
+    if (context_.stopped()) throw std::logic_error("LoopThread::run_sync called after the loop stopped");
     std::packaged_task<Result()> task(std::forward<Fn>(fn));
     auto result = task.get_future();
     asio::post(context_, [&task] { task(); });

@@ -186,7 +186,9 @@ void StreamServer::abort_remaining() {
 }
 
 void StreamServer::close(std::chrono::milliseconds grace) {
-  if (closed_ || !started_) {
+  // Nothing to do before start(), twice, or once the loop itself has stopped (its io_context
+  // then destroys the remaining tasks and sockets).
+  if (closed_ || !started_ || loop_.context().stopped()) {
     closed_ = true;
     return;
   }

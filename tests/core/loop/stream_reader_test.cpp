@@ -100,9 +100,10 @@ TEST(StreamReader, ReadexactlyWaitsForTheWholeFrame) {
   client.send_all("0005he");
   std::this_thread::sleep_for(30ms);
   client.send_all("llo0002ok");
-  EXPECT_EQ(client.read_some(64, 2s), "[hello]");
-  std::string rest = client.read_some(64, 2s);
-  EXPECT_EQ(rest, "[ok]");
+  // The two replies may arrive in one segment or two; together they must be exactly this.
+  std::string replies;
+  for (int attempt = 0; attempt < 20 && replies.size() < 11; ++attempt) replies += client.read_some(64, 250ms);
+  EXPECT_EQ(replies, "[hello][ok]");
 }
 
 TEST(StreamReader, ReadexactlyReportsHowMuchArrivedBeforeEof) {
