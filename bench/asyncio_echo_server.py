@@ -5,11 +5,12 @@ Written the way the asyncio teaching texts in ../shared/seeds/ write a server:
 asyncio.start_server, a handler that loops on readline / write / drain, then close and
 wait_closed. Standard library only. Prints "listening on HOST:PORT" once bound, then serves
 until stdin closes or SIGTERM / SIGINT arrives, like the bench C++ server, so one driver can
-run both. "stats" on stdin prints the open connection count.
+run both. "stats" on stdin prints the open connection count and the pid.
 """
 
 import argparse
 import asyncio
+import os
 import resource
 import signal
 import sys
@@ -51,7 +52,7 @@ async def watch_stdin(stop: asyncio.Event, open_connections) -> None:
             stop.set()
             return
         if line.strip() == b"stats":
-            print(f"stats open_connections={open_connections()}", flush=True)
+            print(f"stats open_connections={open_connections()} pid={os.getpid()}", flush=True)
 
 
 async def main() -> None:

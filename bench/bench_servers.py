@@ -18,6 +18,11 @@ BENCH_DIR = Path(__file__).resolve().parent
 # name -> how to start it, given the build directory
 VARIANTS = {
     "hooks-on": lambda build_dir: [str(build_dir / "bench" / "loopscope_bench_echo_server")],
+    # A diagnosis, not the product: hooks on, but each connection reads its kernel queue
+    # lengths (two ioctls) at most every 100 ms instead of every 1 ms, which separates the
+    # cost of the ring hooks from the cost of those system calls.
+    "hooks-on-sample-100ms": lambda build_dir: [str(build_dir / "bench" / "loopscope_bench_echo_server"),
+                                                "--kernel-sample-interval-us", "100000"],
     "hooks-off": lambda build_dir: [str(build_dir / "bench" / "loopscope_bench_echo_server_nohooks")],
     "asyncio": lambda build_dir: [sys.executable, str(BENCH_DIR / "asyncio_echo_server.py")],
 }
@@ -30,16 +35,17 @@ class BenchServer:
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=self._stderr, bufsize=0)
         self._pending = b""
-        line = self._read_line(timeout_s=15)
-        if not line.startswith("listening on "):
+        for _ in range(20):  # a wrapper (a profiler) may print first; bounded
+            line = self._read_line(timeout_s=15)
+            if line.startswith("listening on "):
+                break
+        else:
             self.stop()
-            raise RuntimeError(f"{name}: expected 'listening on HOST:PORT', got {line!r}")
+            raise RuntimeError(f"{name}: no 'listening on HOST:PORT' line")
         self.host, port = line[len("listening on "):].rsplit(":", 1)
         self.port = int(port)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
+        # The server's own pid, which is not Popen's when a wrapper started it.
+        self.pid = self.stats().get("pid", self.process.pid)
 
     def _read_line(self, timeout_s: float) -> str:
         deadline = time.monotonic() + timeout_s
@@ -85,8 +91,10 @@ class BenchServer:
         self._stderr.close()
 
 
-def start_variant(name: str, build_dir: Path, log_dir: Path, extra_args: list[str] | None = None) -> BenchServer:
-    command = VARIANTS[name](build_dir) + (extra_args or [])
+def start_variant(name: str, build_dir: Path, log_dir: Path, extra_args: list[str] | None = None,
+                  wrapper: list[str] | None = None) -> BenchServer:
+    """wrapper goes in front of the command, e.g. ["heaptrack", "-o", "/tmp/census"]."""
+    command = (wrapper or []) + VARIANTS[name](build_dir) + (extra_args or [])
     return BenchServer(name, command, log_dir / f"{name}.stderr.log")
 
 

@@ -10,7 +10,8 @@
 //
 // Control is on stdin, so a driver needs no second socket:
 //   "stats" -> one line "stats drained_events=N dropped_events=M ... open_connections=K
-//              heap_in_use_bytes=H" (H from mallinfo2: live heap, to set beside RSS)
+//              heap_in_use_bytes=H pid=P" (H from mallinfo2: live heap, to set beside RSS;
+//              P because a driver that starts us under a profiler does not know it)
 //   EOF     -> stop (as do SIGTERM and SIGINT)
 
 #include <malloc.h>
@@ -90,6 +91,7 @@ struct Options {
   std::uint16_t port = 0;
   std::size_t max_connections = 20000;
   bool ignore_stdin = false;
+  long long kernel_sample_interval_us = -1;  // < 0: the product's default
 };
 
 }  // namespace
@@ -101,6 +103,8 @@ int main(int argc, char** argv) {
   app.add_option("--port", options.port, "Port to bind; 0 lets the kernel pick");
   app.add_option("--max-connections", options.max_connections, "Connections beyond this are closed at once");
   app.add_flag("--ignore-stdin", options.ignore_stdin, "Keep running when stdin closes (stop with SIGTERM)");
+  app.add_option("--kernel-sample-interval-us", options.kernel_sample_interval_us,
+                 "How often each connection may read its kernel queue lengths (default: the product's)");
   CLI11_PARSE(app, argc, argv);
 
   const std::uint64_t fd_limit = bench::raise_fd_limit_to_hard();
@@ -113,6 +117,9 @@ int main(int argc, char** argv) {
   server_options.host = options.host;
   server_options.port = options.port;
   server_options.max_connections = options.max_connections;
+  if (options.kernel_sample_interval_us >= 0) {
+    server_options.limits.kernel_sample_interval = std::chrono::microseconds(options.kernel_sample_interval_us);
+  }
   loop::StreamServer server(loop_thread, server_options, handlers::echo, "echo");
   try {
     const auto endpoint = server.start();
@@ -123,7 +130,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cerr << "bench echo server: hooks " << (trace::kHooksEnabled ? "on" : "compiled out") << ", fd limit "
-            << fd_limit << ", max connections " << options.max_connections << "\n";
+            << fd_limit << ", max connections " << options.max_connections << ", kernel queues sampled at most every "
+            << server_options.limits.kernel_sample_interval.count() << " us per connection\n";
 
   loop::FreezeWatchdog watchdog(loop_thread.probe());
   model::LiveSummary summary;
@@ -143,7 +151,7 @@ int main(int argc, char** argv) {
       std::cout << "stats drained_events=" << drained_events << " dropped_events=" << log.dropped_events_total()
                 << " unattached_drops=" << trace::unattached_drops()
                 << " open_connections=" << server.open_connections() << " heap_in_use_bytes=" << heap_in_use_bytes()
-                << std::endl;
+                << " pid=" << ::getpid() << std::endl;
     }
   };
 

@@ -12,10 +12,17 @@ they connect in batches and wait for the server to accept each batch, so no acce
 overflows and no SYN waits a second for its retry.
 
   bench/idle_memory.py --build-dir build-bench [--connections 10000] [--rounds 3]
+
+Where the bytes go (a diagnosis; RSS is meaningless under the profiler, the peak is not):
+  bench/idle_memory.py --build-dir build-bench --variants hooks-on --rounds 1 \
+      --connections 2000 --wrap "heaptrack -o /tmp/idle-census"
+  heaptrack_print -f /tmp/idle-census.zst --print-peaks 1 --print-allocators 0 \
+      --print-temporary 0 --print-leaks 0 --peak-limit 40 --sub-peak-limit 0
 """
 
 import argparse
 import resource
+import shlex
 import socket
 import statistics
 import sys
@@ -56,9 +63,9 @@ def settled_rss_kib(pid: int, timeout_s: float = 10.0) -> int:
         previous = current
 
 
-def measure(variant: str, build_dir: Path, log_dir: Path, connections: int) -> dict:
+def measure(variant: str, build_dir: Path, log_dir: Path, connections: int, wrapper: list[str]) -> dict:
     server = start_variant(variant, build_dir, log_dir, ["--max-connections", str(connections + 100)]
-                           if variant != "asyncio" else [])
+                           if variant != "asyncio" else [], wrapper)
     clients = []
     try:
         time.sleep(0.5)  # past start-up allocations and the first drain ticks
@@ -107,7 +114,9 @@ def main() -> int:
     parser.add_argument("--build-dir", type=Path, required=True)
     parser.add_argument("--connections", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated, from " + ",".join(VARIANTS))
+    parser.add_argument("--variants", default="hooks-on,hooks-off,asyncio",
+                        help="comma-separated, from " + ",".join(VARIANTS))
+    parser.add_argument("--wrap", default="", help="command to start each server under (a profiler)")
     arguments = parser.parse_args()
     build_dir = arguments.build_dir.resolve()
     variants = arguments.variants.split(",")
@@ -121,7 +130,7 @@ def main() -> int:
     for round_index in range(arguments.rounds):
         order = variants[round_index % len(variants):] + variants[:round_index % len(variants)]
         for variant in order:
-            result = measure(variant, build_dir, log_dir, arguments.connections)
+            result = measure(variant, build_dir, log_dir, arguments.connections, shlex.split(arguments.wrap))
             results[variant].append(result)
             print(f"round {round_index + 1}/{arguments.rounds} {variant:<9} RSS {result['rss_before_kib']:>7} KiB "
                   f"-> {result['rss_parked_kib']:>7} KiB with {arguments.connections} parked "

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Echo throughput and server CPU per round trip: hooks on vs hooks compiled out vs asyncio.
 
-Starts the three servers once, then for each round and each connection count runs the load
-generator against each server in turn, rotating the order every round, so slow drifts in a
-shared machine's load fall on all three alike. Reports medians over the rounds, and the
+Starts the servers once (see bench_servers.VARIANTS; hooks-on-sample-100ms is a diagnosis),
+then for each round and each connection count runs the load generator against each server
+in turn, rotating the order every round, so slow drifts in a shared machine's load fall on
+all of them alike. Reports medians over the rounds, and the
 hooks-on / hooks-off ratios as the median of the per-round ratios (each taken from two runs
 seconds apart). Prints a Markdown table; --json keeps every raw sample.
 
@@ -22,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_servers import VARIANTS, start_variant  # noqa: E402
 
-CPP_VARIANTS = ("hooks-on", "hooks-off")
+CPP_VARIANTS = ("hooks-on", "hooks-on-sample-100ms", "hooks-off")
 
 
 def run_load(build_dir: Path, server, connections: int, warmup_ms: int, duration_ms: int) -> dict:
@@ -67,24 +68,32 @@ def print_report(samples: dict, connection_counts: list[int], variants: list[str
     for connections in connection_counts:
         for variant in variants:
             runs = samples[(variant, connections)]
-            events = f"{median_of(runs, 'events_per_round_trip'):.1f}" if variant == "hooks-on" else "-"
-            dropped = f"{sum(run.get('dropped_events', 0) for run in runs)}" if variant == "hooks-on" else "-"
+            records = variant.startswith("hooks-on")
+            events = f"{median_of(runs, 'events_per_round_trip'):.1f}" if records else "-"
+            dropped = f"{sum(run.get('dropped_events', 0) for run in runs)}" if records else "-"
             print(f"| {connections} | {variant} | {median_of(runs, 'round_trips_per_s'):,.0f} | "
                   f"{median_of(runs, 'server_cpu_us_per_round_trip'):.2f} | "
                   f"{median_of(runs, 'server_cpu_per_s'):.2f} | {median_of(runs, 'client_cpu_per_s'):.2f} | "
                   f"{median_of(runs, 'latency_p50_us'):.1f} | {median_of(runs, 'latency_p99_us'):.1f} | "
                   f"{events} | {dropped} |")
     if "hooks-on" in variants and "hooks-off" in variants:
+        def ratio_or_nan(key: str, numerator: str) -> float:
+            return (paired_ratio(samples, connections, key, numerator, "hooks-off")
+                    if numerator in variants else float("nan"))
+
         print("\n| connections | throughput hooks-on / hooks-off (target ≥ 0.95) | "
-              "CPU per round trip hooks-on / hooks-off | throughput asyncio / hooks-off |")
-        print("|---:|---:|---:|---:|")
+              "CPU per round trip hooks-on / hooks-off | same two with 100 ms kernel sampling | "
+              "throughput asyncio / hooks-off | CPU per round trip asyncio / hooks-off |")
+        print("|---:|---:|---:|---:|---:|---:|")
         for connections in connection_counts:
-            throughput = paired_ratio(samples, connections, "round_trips_per_s", "hooks-on", "hooks-off")
-            cpu = paired_ratio(samples, connections, "server_cpu_us_per_round_trip", "hooks-on", "hooks-off")
-            asyncio_ratio = (paired_ratio(samples, connections, "round_trips_per_s", "asyncio", "hooks-off")
-                             if "asyncio" in variants else float("nan"))
+            throughput = ratio_or_nan("round_trips_per_s", "hooks-on")
             verdict = "met" if throughput >= 0.95 else "MISSED"
-            print(f"| {connections} | {throughput:.3f} ({verdict}) | {cpu:.3f} | {asyncio_ratio:.3f} |")
+            print(f"| {connections} | {throughput:.3f} ({verdict}) | "
+                  f"{ratio_or_nan('server_cpu_us_per_round_trip', 'hooks-on'):.3f} | "
+                  f"{ratio_or_nan('round_trips_per_s', 'hooks-on-sample-100ms'):.3f} / "
+                  f"{ratio_or_nan('server_cpu_us_per_round_trip', 'hooks-on-sample-100ms'):.3f} | "
+                  f"{ratio_or_nan('round_trips_per_s', 'asyncio'):.3f} | "
+                  f"{ratio_or_nan('server_cpu_us_per_round_trip', 'asyncio'):.3f} |")
 
 
 def main() -> int:

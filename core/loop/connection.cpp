@@ -19,12 +19,15 @@ std::uint64_t interval_ticks(std::chrono::microseconds interval) {
 }
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, TaskId id, const StreamLimits& limits)
+Connection::Connection(asio::ip::tcp::socket socket, TaskId id, const StreamLimits& limits,
+                       std::uint32_t peer_ipv4, std::uint16_t peer_port)
     : socket_(std::move(socket)),
       id_(id),
       reader_(*this, limits.line_limit_bytes),
       writer_(*this, limits.high_water_bytes, limits.low_water_bytes),
-      kernel_sample_interval_ticks_(interval_ticks(limits.kernel_sample_interval)) {}
+      kernel_sample_interval_ticks_(interval_ticks(limits.kernel_sample_interval)),
+      peer_ipv4_(peer_ipv4),
+      peer_port_(peer_port) {}
 
 void Connection::mark_lost(const std::error_code& error) {
   if (lost_) return;
@@ -39,7 +42,7 @@ void Connection::close_now(trace::CloseReason reason, bool reset) {
   std::error_code ignored;
   if (reset) socket_.set_option(asio::socket_base::linger(true, 0), ignored);
   socket_.close(ignored);
-  trace::record(trace::EventKind::ConnectionClosed, id_, 0, trace::detail_of(reason));
+  trace::record(trace::EventKind::ConnectionClosed, id_, peer_ipv4_, trace::detail_of(reason), {}, peer_port_);
   wake_waiters();
   if (closed_callback_) closed_callback_(id_);
 }

@@ -21,7 +21,8 @@ namespace loopscope::loop {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::ip::tcp::socket socket, TaskId id, const StreamLimits& limits);
+  Connection(asio::ip::tcp::socket socket, TaskId id, const StreamLimits& limits, std::uint32_t peer_ipv4,
+             std::uint16_t peer_port);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -63,6 +64,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::uint64_t kernel_sample_interval_ticks_;
   std::uint64_t last_kernel_sample_ticks_ = 0;
   std::error_code lost_reason_;
+  std::uint32_t peer_ipv4_;  // for the closed event; 0 for IPv6
+  std::uint16_t peer_port_;
   std::function<void(TaskId)> closed_callback_;
   bool closed_ = false;
   bool lost_ = false;

@@ -17,7 +17,7 @@ namespace loopscope::loop {
 
 namespace {
 
-std::uint64_t ipv4_of(const asio::ip::tcp::endpoint& peer) {
+std::uint32_t ipv4_of(const asio::ip::tcp::endpoint& peer) {
   return peer.address().is_v4() ? peer.address().to_v4().to_uint() : 0;
 }
 
@@ -92,7 +92,7 @@ void StreamServer::admit(asio::ip::tcp::socket socket) {
   const StreamLimits& limits = options_.limits;
   configure_socket(socket, limits);
   const TaskId id = allocate_task_id();
-  auto connection = std::make_shared<Connection>(std::move(socket), id, limits);
+  auto connection = std::make_shared<Connection>(std::move(socket), id, limits, ipv4_of(peer), peer.port());
   connection->set_closed_callback([this](TaskId closed_id) {
     asio::post(loop_.context(), [this, closed_id] { forget_if_finished(closed_id); });
   });

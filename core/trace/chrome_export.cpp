@@ -302,7 +302,9 @@ class ChromeExporter {
       case EventKind::ConnectionClosed:
         task_track(subject);
         writer_.instant("connection closed", subject, time_ns, 't',
-                        JsonArgs{}.text("reason", close_reason_name(event.detail_as<CloseReason>())));
+                        JsonArgs{}
+                            .text("reason", close_reason_name(event.detail_as<CloseReason>()))
+                            .text("peer", peer_text(event.value, event.aux)));
         break;
       case EventKind::StreamError:
         task_track(subject);

@@ -28,7 +28,7 @@ enum class EventKind : std::uint8_t {
   // Connections (subject = connection id; task id of its handler is the same number).
   ConnectionAccepted = 20,  // value = peer IPv4 address in host byte order (0 for IPv6), aux = peer port
   ConnectionRefused = 21,   // same as accepted; the connection cap was reached
-  ConnectionClosed = 22,    // detail = CloseReason
+  ConnectionClosed = 22,    // detail = CloseReason, value / aux = the peer, as for accepted
   StreamError = 23,         // detail = StreamErrorKind, value = errno-style code or bytes
   // The loop.
   HandlerInvoked = 30,   // time = start, value = duration ns (one Asio completion handler)

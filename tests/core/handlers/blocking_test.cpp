@@ -32,7 +32,7 @@ struct BystanderResult {
   std::chrono::nanoseconds worker_reply;
 };
 
-// Sends one line to the slow handler, then 50 ms later pings the echo server.
+// Sends one line to the slow handler and, once that work is under way, pings the echo server.
 BystanderResult run_with_bystander(ServerHarness& harness, const std::string& slow_handler) {
   const auto slow_port = harness.start(slow_handler);
   const auto echo_port = harness.start("echo");
@@ -43,7 +43,18 @@ BystanderResult run_with_bystander(ServerHarness& harness, const std::string& sl
 
   const auto sent_work = std::chrono::steady_clock::now();
   worker.send_all("job\n");
-  std::this_thread::sleep_for(50ms);
+  // Ping only once the work is under way: the loop is visibly stuck in a handler, or the
+  // task is visibly waiting on its worker. A fixed sleep would race on a loaded machine.
+  loopscope::loop::FreezeWatchdog watchdog(harness.loop().probe(), 20ms);
+  EXPECT_TRUE(testing_::eventually(
+      [&] {
+        if (watchdog.poll().frozen) return true;
+        for (const auto& event : testing_::events_of(harness.drain(), trace::EventKind::TaskSuspended)) {
+          if (event.detail_as<trace::AwaitKind>() == trace::AwaitKind::Offload) return true;
+        }
+        return false;
+      },
+      5s));
   const auto sent_ping = std::chrono::steady_clock::now();
   bystander.send_all("ping\n");
   EXPECT_EQ(bystander.read_line(10s), "ping\n");
@@ -59,7 +70,7 @@ BystanderResult run_with_bystander(ServerHarness& harness, const std::string& sl
 TEST(Blocking, SleepOnTheLoopDelaysEveryOtherClient) {
   ServerHarness harness(slow_settings());
   const auto result = run_with_bystander(harness, "blocking_sleep");
-  // The ping arrived ~50 ms into a 400 ms freeze: it waits out most of it.
+  // The ping arrived ~20 ms into a 400 ms freeze: it waits out most of it.
   EXPECT_GE(result.echo_round_trip, kWork / 2) << "the bystander should have waited for the freeze";
   const auto& log = harness.drain();
   EXPECT_GE(testing_::max_value_of(log, trace::EventKind::LoopLag),

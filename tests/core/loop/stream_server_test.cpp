@@ -126,6 +126,13 @@ TEST(StreamServer, RecordsTheTaskLifecycleOfOneConnection) {
   const std::vector<trace::EventKind> expected = {trace::EventKind::ConnectionAccepted, trace::EventKind::TaskSpawned,
                                                   trace::EventKind::ConnectionClosed, trace::EventKind::TaskExited};
   EXPECT_EQ(lifecycle, expected);
+  // Accepted and closed both name the peer: 127.0.0.1 and the client's own port.
+  const auto accepted = testing_::events_of(log, trace::EventKind::ConnectionAccepted, id).at(0);
+  const auto closed = testing_::events_of(log, trace::EventKind::ConnectionClosed, id).at(0);
+  EXPECT_EQ(accepted.value, 0x7f000001u);
+  EXPECT_NE(accepted.aux, 0);
+  EXPECT_EQ(closed.value, accepted.value);
+  EXPECT_EQ(closed.aux, accepted.aux);
   // Every suspension is matched by a resume, at a site in the handler's source.
   EXPECT_EQ(testing_::count_of(log, trace::EventKind::TaskSuspended, id), testing_::count_of(log, trace::EventKind::TaskResumed, id));
   for (const auto& event : testing_::events_of(log, trace::EventKind::TaskSuspended, id)) {
