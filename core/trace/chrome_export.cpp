@@ -241,6 +241,7 @@ class ChromeExporter {
 
  private:
   static std::uint64_t stall_tid(std::uint32_t task) { return task + kChromeDrainStallTidOffset; }
+  static std::uint64_t client_tid(std::uint32_t client) { return client + kChromeClientTidOffset; }
 
   TaskTrack& task_track(std::uint32_t task) { return tasks_[task]; }
 
@@ -342,9 +343,34 @@ class ChromeExporter {
         writer_.instant(label.empty() ? "mark" : label, 0, time_ns, 'g', JsonArgs{});
         break;
       }
+      case EventKind::ClientStarted:
+        client_names_[subject] = "client " + std::to_string(subject) + " (" + std::string(log_.label(event.aux)) +
+                                 ", group " + std::string(log_.label(static_cast<std::uint32_t>(event.value))) + ")";
+        writer_.instant("client started", client_tid(subject), time_ns, 't', JsonArgs{});
+        break;
+      case EventKind::ClientConnected:
+        client_names_.try_emplace(subject, "client " + std::to_string(subject));
+        writer_.instant("client connected", client_tid(subject), time_ns, 't',
+                        JsonArgs{}.number("local_port", event.aux));
+        break;
+      case EventKind::ClientReply: {
+        // The slice spans the request: from the line being sent to its reply being complete.
+        const std::uint64_t start_ns = time_ns > event.value ? time_ns - event.value : 0;
+        client_names_.try_emplace(subject, "client " + std::to_string(subject));
+        writer_.slice("request", client_tid(subject), start_ns, time_ns,
+                         JsonArgs{}.millis("latency_ms", event.value));
+        break;
+      }
+      case EventKind::ClientFinished:
+        client_names_.try_emplace(subject, "client " + std::to_string(subject));
+        writer_.instant("client finished", client_tid(subject), time_ns, 't',
+                        JsonArgs{}.text("end", client_end_name(event.detail_as<ClientEnd>())));
+        break;
       case EventKind::None:
       case EventKind::BytesReceived:
       case EventKind::BytesSent:
+      case EventKind::ClientSent:
+      case EventKind::ClientReceived:
         break;
     }
   }
@@ -450,6 +476,10 @@ class ChromeExporter {
       meta.metadata("thread_sort_index", stall_tid(connection),
                     JsonArgs{}.number("sort_index", 2 * std::uint64_t{connection} + 1));
     }
+    for (const auto& [client, name] : client_names_) {
+      meta.metadata("thread_name", client_tid(client), JsonArgs{}.text("name", name));
+      meta.metadata("thread_sort_index", client_tid(client), JsonArgs{}.number("sort_index", client_tid(client)));
+    }
     return std::move(meta.text());
   }
 
@@ -493,6 +523,7 @@ class ChromeExporter {
   const TraceLog& log_;
   TraceEventWriter writer_;
   std::map<std::uint32_t, TaskTrack> tasks_;
+  std::map<std::uint32_t, std::string> client_names_;
   std::map<std::uint32_t, OpenStall> stalls_;
   std::set<std::uint32_t> used_stall_tracks_;
   std::map<std::uint32_t, OpenFreeze> freezes_;

@@ -48,6 +48,8 @@ namespace loopscope::trace {
 
 // Drain-stall tracks sit at task id + this, so they never collide with a task's own track.
 inline constexpr std::uint64_t kChromeDrainStallTidOffset = 1000000;
+// Scripted clients are numbered apart from tasks; their tracks sit at client id + this.
+inline constexpr std::uint64_t kChromeClientTidOffset = 2000000;
 
 std::string export_chrome_trace_json(const TraceLog& log);
 

@@ -36,6 +36,14 @@ enum class EventKind : std::uint8_t {
   FreezeBegin = 32,      // time = when the stuck handler started, subject = task, site = last resume site
   FreezeEnd = 33,        // value = freeze duration ns, subject = task, site = last resume site
   BlockingCall = 34,     // time = start, value = duration ns, site = the blocking call (on the loop)
+  // Scripted clients (subject = client id, numbered apart from tasks). They run on their own
+  // thread and io_context, so their view of the server sits on the same time axis.
+  ClientStarted = 50,    // aux = label id of the behaviour, value = label id of the client's group
+  ClientConnected = 51,  // aux = the client's local port: the server's peer port for this client
+  ClientSent = 52,       // value = bytes handed to the kernel
+  ClientReceived = 53,   // value = bytes read
+  ClientReply = 54,      // value = ns from sending a request line to reading its whole reply
+  ClientFinished = 55,   // detail = ClientEnd
   // Recording itself.
   EventsDropped = 40,    // value = events a ring could not take, aux = source index
   Mark = 41,             // value = label id: a note placed by a driver (lesson step, user mark)
@@ -82,6 +90,14 @@ enum class CloseReason : std::uint8_t {
   Leaked = 4,      // the handler returned without closing; the server closed it for it
 };
 
+enum class ClientEnd : std::uint8_t {
+  Completed = 0,   // did everything its behaviour asked for
+  Stopped = 1,     // stopped from outside (a lesson step, the end of a run)
+  Reset = 2,       // reset the connection on purpose (abrupt)
+  ServerClosed = 3,  // the server closed the connection first
+  Failed = 4,      // could not connect, or an unexpected socket error
+};
+
 enum class StreamErrorKind : std::uint8_t {
   LineTooLong = 0,     // value = bytes buffered without a newline
   IncompleteRead = 1,  // value = bytes that did arrive before EOF
@@ -97,6 +113,7 @@ std::string_view buffer_kind_name(BufferKind kind);
 std::string_view limit_kind_name(LimitKind kind);
 std::string_view close_reason_name(CloseReason reason);
 std::string_view stream_error_name(StreamErrorKind kind);
+std::string_view client_end_name(ClientEnd end);
 
 bool is_known_event_kind(std::uint8_t raw);
 

@@ -25,6 +25,12 @@ std::string_view event_kind_name(EventKind kind) {
     case EventKind::FreezeBegin: return "freeze_begin";
     case EventKind::FreezeEnd: return "freeze_end";
     case EventKind::BlockingCall: return "blocking_call";
+    case EventKind::ClientStarted: return "client_started";
+    case EventKind::ClientConnected: return "client_connected";
+    case EventKind::ClientSent: return "client_sent";
+    case EventKind::ClientReceived: return "client_received";
+    case EventKind::ClientReply: return "client_reply";
+    case EventKind::ClientFinished: return "client_finished";
     case EventKind::EventsDropped: return "events_dropped";
     case EventKind::Mark: return "mark";
   }
@@ -102,6 +108,17 @@ std::string_view close_reason_name(CloseReason reason) {
     case CloseReason::PeerReset: return "peer_reset";
     case CloseReason::Error: return "error";
     case CloseReason::Leaked: return "leaked";
+  }
+  return "unknown";
+}
+
+std::string_view client_end_name(ClientEnd end) {
+  switch (end) {
+    case ClientEnd::Completed: return "completed";
+    case ClientEnd::Stopped: return "stopped";
+    case ClientEnd::Reset: return "reset";
+    case ClientEnd::ServerClosed: return "server_closed";
+    case ClientEnd::Failed: return "failed";
   }
   return "unknown";
 }
