@@ -1,6 +1,8 @@
 // loopscope_bench_load_generator: drives a closed-loop echo load against a server on loopback
 // and prints one JSON line: round trips per second, latency percentiles, and, when given the
-// server's pid, the server's CPU time per round trip over exactly the measured window.
+// server's pid, the server's CPU time per round trip over exactly the measured window, in all
+// and for its main thread alone (in the bench C++ server that is the trace consumer, so the
+// rest is the loop thread; in the asyncio server it is everything).
 // Its own CPU use is reported too: a load generator near 1.0 CPU-seconds per second is the
 // bottleneck, and then round trips per second say more about it than about the server.
 
@@ -53,18 +55,25 @@ int main(int argc, char** argv) {
   }
 
   std::optional<double> server_cpu_begin_s, server_cpu_end_s;
+  std::optional<double> server_main_cpu_begin_s, server_main_cpu_end_s;
   double client_cpu_begin_s = 0, client_cpu_end_s = 0;
   EchoLoadResult result;
   try {
     result = run_echo_load(
         options,
         [&] {
-          if (server_pid > 0) server_cpu_begin_s = process_cpu_s(server_pid);
+          if (server_pid > 0) {
+            server_cpu_begin_s = process_cpu_s(server_pid);
+            server_main_cpu_begin_s = thread_cpu_s(server_pid, server_pid);
+          }
           client_cpu_begin_s = own_cpu_s();
         },
         [&] {
           client_cpu_end_s = own_cpu_s();
-          if (server_pid > 0) server_cpu_end_s = process_cpu_s(server_pid);
+          if (server_pid > 0) {
+            server_cpu_end_s = process_cpu_s(server_pid);
+            server_main_cpu_end_s = thread_cpu_s(server_pid, server_pid);
+          }
         });
   } catch (const std::exception& error) {
     std::cerr << "load generator: " << error.what() << "\n";
@@ -87,6 +96,10 @@ int main(int argc, char** argv) {
     const double server_cpu_s = *server_cpu_end_s - *server_cpu_begin_s;
     std::printf(", \"server_cpu_s\": %.3f, \"server_cpu_per_s\": %.3f, \"server_cpu_us_per_round_trip\": %.3f",
                 server_cpu_s, server_cpu_s / result.measured_s, server_cpu_s * 1e6 / round_trips);
+  }
+  if (server_main_cpu_begin_s && server_main_cpu_end_s && round_trips > 0) {
+    std::printf(", \"server_main_thread_cpu_us_per_round_trip\": %.3f",
+                (*server_main_cpu_end_s - *server_main_cpu_begin_s) * 1e6 / round_trips);
   }
   std::printf("}\n");
   return result.round_trips > 0 ? 0 : 1;

@@ -9,8 +9,11 @@
 
 namespace loopscope::bench {
 
-std::optional<double> process_cpu_s(pid_t pid) {
-  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+namespace {
+
+// Seconds of utime + stime from a /proc .../stat file.
+std::optional<double> cpu_s_from_stat(const std::string& path) {
+  std::ifstream file(path);
   if (!file) return std::nullopt;
   const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   // The command name (field 2) is in parentheses and may itself hold spaces or ')', so the
@@ -29,6 +32,14 @@ std::optional<double> process_cpu_s(pid_t pid) {
   const long ticks_per_s = ::sysconf(_SC_CLK_TCK);
   if (ticks_per_s <= 0) return std::nullopt;
   return static_cast<double>(utime_ticks + stime_ticks) / static_cast<double>(ticks_per_s);
+}
+
+}  // namespace
+
+std::optional<double> process_cpu_s(pid_t pid) { return cpu_s_from_stat("/proc/" + std::to_string(pid) + "/stat"); }
+
+std::optional<double> thread_cpu_s(pid_t pid, pid_t tid) {
+  return cpu_s_from_stat("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/stat");
 }
 
 }  // namespace loopscope::bench

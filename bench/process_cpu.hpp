@@ -1,14 +1,18 @@
 #pragma once
-// CPU time another process has used so far, all of its threads together, as the kernel
-// accounts it in /proc/<pid>/stat (utime + stime). Ticks are 10 ms on most kernels, so a
-// measured window should be seconds long.
+// CPU time another process (or one of its threads) has used so far, as the kernel accounts
+// it in /proc (utime + stime). Ticks are 10 ms on most kernels, so a measured window should
+// be seconds long.
+
+#include <sys/types.h>
 
 #include <optional>
-#include <sys/types.h>
 
 namespace loopscope::bench {
 
-// Seconds of user plus system time; empty when the process is gone or unreadable.
+// All of the process's threads together; empty when it is gone or unreadable.
 std::optional<double> process_cpu_s(pid_t pid);
+
+// One thread of it (its main thread has tid == pid).
+std::optional<double> thread_cpu_s(pid_t pid, pid_t tid);
 
 }  // namespace loopscope::bench

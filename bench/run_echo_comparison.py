@@ -47,6 +47,11 @@ def measure(build_dir: Path, server, connections: int, warmup_ms: int, duration_
         events = after["drained_events"] - before["drained_events"]
         sample["events_per_round_trip"] = events / max(1, sample["round_trips_total"])
         sample["dropped_events"] = after["dropped_events"] - before["dropped_events"]
+        # The bench C++ server's main thread is the trace consumer; everything else is the loop.
+        if "server_main_thread_cpu_us_per_round_trip" in sample:
+            sample["consumer_cpu_us_per_round_trip"] = sample["server_main_thread_cpu_us_per_round_trip"]
+            sample["loop_cpu_us_per_round_trip"] = (sample["server_cpu_us_per_round_trip"]
+                                                    - sample["server_main_thread_cpu_us_per_round_trip"])
     return sample
 
 
@@ -62,17 +67,21 @@ def paired_ratio(samples: dict, connections: int, key: str, numerator: str, deno
 
 
 def print_report(samples: dict, connection_counts: list[int], variants: list[str]) -> None:
-    print("\n| connections | server | round trips/s | server CPU µs/round trip | server CPU (cores) | "
-          "load gen CPU (cores) | p50 latency µs | p99 latency µs | events/round trip | dropped |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n| connections | server | round trips/s | server CPU µs/round trip | of which loop thread | "
+          "of which consumer | server CPU (cores) | load gen CPU (cores) | p50 latency µs | p99 latency µs | "
+          "events/round trip | dropped |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for connections in connection_counts:
         for variant in variants:
             runs = samples[(variant, connections)]
             records = variant.startswith("hooks-on")
             events = f"{median_of(runs, 'events_per_round_trip'):.1f}" if records else "-"
             dropped = f"{sum(run.get('dropped_events', 0) for run in runs)}" if records else "-"
+            split = (f"{median_of(runs, 'loop_cpu_us_per_round_trip'):.2f} | "
+                     f"{median_of(runs, 'consumer_cpu_us_per_round_trip'):.2f}"
+                     if variant in CPP_VARIANTS else "- | -")
             print(f"| {connections} | {variant} | {median_of(runs, 'round_trips_per_s'):,.0f} | "
-                  f"{median_of(runs, 'server_cpu_us_per_round_trip'):.2f} | "
+                  f"{median_of(runs, 'server_cpu_us_per_round_trip'):.2f} | {split} | "
                   f"{median_of(runs, 'server_cpu_per_s'):.2f} | {median_of(runs, 'client_cpu_per_s'):.2f} | "
                   f"{median_of(runs, 'latency_p50_us'):.1f} | {median_of(runs, 'latency_p99_us'):.1f} | "
                   f"{events} | {dropped} |")
@@ -82,14 +91,16 @@ def print_report(samples: dict, connection_counts: list[int], variants: list[str
                     if numerator in variants else float("nan"))
 
         print("\n| connections | throughput hooks-on / hooks-off (target ≥ 0.95) | "
-              "CPU per round trip hooks-on / hooks-off | same two with 100 ms kernel sampling | "
+              "CPU per round trip hooks-on / hooks-off | loop-thread CPU per round trip hooks-on / hooks-off | "
+              "throughput / CPU per round trip with 100 ms kernel sampling, vs hooks-off | "
               "throughput asyncio / hooks-off | CPU per round trip asyncio / hooks-off |")
-        print("|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|---:|")
         for connections in connection_counts:
             throughput = ratio_or_nan("round_trips_per_s", "hooks-on")
             verdict = "met" if throughput >= 0.95 else "MISSED"
             print(f"| {connections} | {throughput:.3f} ({verdict}) | "
                   f"{ratio_or_nan('server_cpu_us_per_round_trip', 'hooks-on'):.3f} | "
+                  f"{ratio_or_nan('loop_cpu_us_per_round_trip', 'hooks-on'):.3f} | "
                   f"{ratio_or_nan('round_trips_per_s', 'hooks-on-sample-100ms'):.3f} / "
                   f"{ratio_or_nan('server_cpu_us_per_round_trip', 'hooks-on-sample-100ms'):.3f} | "
                   f"{ratio_or_nan('round_trips_per_s', 'asyncio'):.3f} | "

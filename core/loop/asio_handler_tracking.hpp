@@ -43,14 +43,13 @@ class TrackedInvocation {
     if (start_ticks_ == 0) return;
     --tls_invocation_depth;
     const std::uint64_t end_ticks = trace::TraceClock::now_ticks();
+    // Only the server's loop thread has a probe: its handlers are the loop's busy time. The
+    // clients' and workers' loops stay silent, so they never blur the server's picture.
     if (LoopProbe* probe = tls_loop_probe) {
       probe->last_finished_start_ticks.store(start_ticks_, std::memory_order_relaxed);
       probe->last_finished_end_ticks.store(end_ticks, std::memory_order_relaxed);
       probe->invocation_start_ticks.store(0, std::memory_order_relaxed);
       probe->blocking_site.store({}, std::memory_order_relaxed);
-    }
-    // Only threads that record (the loop, the clients) keep this; workers stay silent.
-    if (trace::tls_ring != nullptr) {
       const std::uint64_t duration_ns = trace::TraceClock::calibrated().ticks_to_ns(end_ticks - start_ticks_);
       trace::record_at(start_ticks_, trace::EventKind::HandlerInvoked, 0, duration_ns);
     }
