@@ -9,6 +9,7 @@ asio::awaitable<void> chat_fair(ChatRoom& room, loop::StreamReader& reader, loop
     const std::string line = co_await reader.readline();
     if (line.empty()) break;
     for (loop::StreamWriter* member : room.members_except(writer)) {
+      if (member->is_closing()) continue;  // on its way out
       // Never await another member's drain(). Its buffer absorbs the burst; one who is
       // hopelessly behind skips messages, so its buffer stays bounded and nobody waits for it.
       if (member->get_write_buffer_size() > room.member_backlog_limit_bytes) {

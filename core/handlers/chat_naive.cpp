@@ -11,6 +11,7 @@ asio::awaitable<void> chat_naive(ChatRoom& room, loop::StreamReader& reader, loo
     if (line.empty()) break;
     for (loop::StreamWriter* member : room.members_except(writer)) {
       if (!room.is_member(member)) continue;  // left while we waited on someone else
+      if (member->is_closing()) continue;     // on its way out
       try {
         member->write(line);
         co_await member->drain();  // a member who does not read keeps us here

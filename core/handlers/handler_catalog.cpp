@@ -34,6 +34,13 @@ std::string handler_names_joined() {
   return joined;
 }
 
+bool is_handler_name(std::string_view name) {
+  for (const auto& description : handler_descriptions()) {
+    if (description.name == name) return true;
+  }
+  return false;
+}
+
 HandlerCatalog::HandlerCatalog(HandlerSettings settings) : settings_(settings) {}
 
 std::optional<loop::ConnectionHandler> HandlerCatalog::make(std::string_view name) {

@@ -43,5 +43,6 @@ class HandlerCatalog {
 
 // "echo, upper, ..." for error messages.
 std::string handler_names_joined();
+bool is_handler_name(std::string_view name);
 
 }  // namespace loopscope::handlers

@@ -48,7 +48,8 @@ class TrackedInvocation {
     if (LoopProbe* probe = tls_loop_probe) {
       probe->last_finished_start_ticks.store(start_ticks_, std::memory_order_relaxed);
       probe->last_finished_end_ticks.store(end_ticks, std::memory_order_relaxed);
-      probe->invocation_start_ticks.store(0, std::memory_order_relaxed);
+      // Release: a watchdog that sees "idle" also sees the finished times stored above.
+      probe->invocation_start_ticks.store(0, std::memory_order_release);
       probe->blocking_site.store({}, std::memory_order_relaxed);
       const std::uint64_t duration_ns = trace::TraceClock::calibrated().ticks_to_ns(end_ticks - start_ticks_);
       trace::record_at(start_ticks_, trace::EventKind::HandlerInvoked, 0, duration_ns);

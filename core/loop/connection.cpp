@@ -33,7 +33,11 @@ void Connection::mark_lost(const std::error_code& error) {
   if (lost_) return;
   lost_ = true;
   lost_reason_ = error;
-  wake_waiters();
+  // As asyncio's transport does on connection_lost: the socket is done for, so close it;
+  // whatever the reader already buffered stays readable. This also ends wait_closed().
+  const bool reset = error == asio::error::connection_reset || error == asio::error::broken_pipe ||
+                     error == asio::error::connection_aborted;
+  close_now(reset ? trace::CloseReason::PeerReset : trace::CloseReason::Error, false);
 }
 
 void Connection::close_now(trace::CloseReason reason, bool reset) {

@@ -8,7 +8,7 @@ namespace loopscope::loop {
 FreezeState FreezeWatchdog::poll() {
   const auto& clock = trace::TraceClock::calibrated();
   const std::uint64_t now_ticks = trace::TraceClock::now_ticks();
-  const std::uint64_t start_ticks = probe_.invocation_start_ticks.load(std::memory_order_relaxed);
+  const std::uint64_t start_ticks = probe_.invocation_start_ticks.load(std::memory_order_acquire);
 
   // A freeze in progress ends when its handler is no longer the one running.
   if (freeze_start_ticks_ != 0 && start_ticks != freeze_start_ticks_) {
@@ -16,6 +16,7 @@ FreezeState FreezeWatchdog::poll() {
     if (probe_.last_finished_start_ticks.load(std::memory_order_relaxed) == freeze_start_ticks_) {
       end_ticks = probe_.last_finished_end_ticks.load(std::memory_order_relaxed);
     }
+    if (end_ticks < freeze_start_ticks_) end_ticks = now_ticks;
     const std::uint64_t duration_ns = clock.ticks_to_ns(end_ticks - freeze_start_ticks_);
     trace::record_at(end_ticks, trace::EventKind::FreezeEnd, last_.task, duration_ns, 0, last_.site);
     freeze_start_ticks_ = 0;

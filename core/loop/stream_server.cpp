@@ -6,8 +6,11 @@
 #include <asio/ip/address.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
 #include <system_error>
+#include <cstdio>
 #include <thread>
+#include <vector>
 
 #include "core/loop/awaitable_support.hpp"
 #include "core/loop/stream_errors.hpp"
@@ -93,9 +96,9 @@ void StreamServer::admit(asio::ip::tcp::socket socket) {
   configure_socket(socket, limits);
   const TaskId id = allocate_task_id();
   auto connection = std::make_shared<Connection>(std::move(socket), id, limits, ipv4_of(peer), peer.port());
-  connection->set_closed_callback([this](TaskId closed_id) {
-    asio::post(loop_.context(), [this, closed_id] { forget_if_finished(closed_id); });
-  });
+  // Every caller of close_now holds its own shared_ptr to the connection, so erasing the map's
+  // reference here cannot destroy it mid-call; the shutdown loops iterate over copies.
+  connection->set_closed_callback([this](TaskId closed_id) { forget_if_finished(closed_id); });
   connections_.emplace(id, connection);
   open_connections_.store(connections_.size(), std::memory_order_relaxed);
 
@@ -125,6 +128,9 @@ asio::awaitable<void> StreamServer::run_task(std::shared_ptr<Connection> connect
                                              std::shared_ptr<const HandlerEntry> entry) {
   const TaskId id = connection->id();
   enter_task(id);
+  // Asio 1.22 would otherwise throw from every await once the task is cancelled, so a handler
+  // could not even wait_closed() in its cleanup; asyncio lets it.
+  co_await asio::this_coro::throw_if_cancelled(false);
   trace::ExitReason reason = trace::ExitReason::Returned;
   try {
     co_await entry->handler(connection->reader(), connection->writer());
@@ -167,10 +173,17 @@ void StreamServer::forget_if_finished(TaskId id) {
   }
 }
 
+std::vector<std::shared_ptr<Connection>> StreamServer::snapshot_connections() const {
+  std::vector<std::shared_ptr<Connection>> snapshot;
+  snapshot.reserve(connections_.size());
+  for (const auto& [id, connection] : connections_) snapshot.push_back(connection);
+  return snapshot;
+}
+
 void StreamServer::begin_shutdown() {
   std::error_code ignored;
   acceptor_.close(ignored);
-  for (auto& [id, connection] : connections_) {
+  for (const auto& connection : snapshot_connections()) {
     if (!connection->handler_done()) {
       connection->task_cancel_signal().emit(asio::cancellation_type::terminal);
     } else if (!connection->is_closed()) {
@@ -180,7 +193,7 @@ void StreamServer::begin_shutdown() {
 }
 
 void StreamServer::abort_remaining() {
-  for (auto& [id, connection] : connections_) {
+  for (const auto& connection : snapshot_connections()) {
     if (!connection->is_closed()) connection->close_now(trace::CloseReason::Aborted, true);
   }
 }
@@ -204,14 +217,19 @@ void StreamServer::close(std::chrono::milliseconds grace) {
   };
   if (wait_until_idle(std::chrono::steady_clock::now() + grace)) return;
   loop_.run_sync([this] { abort_remaining(); });
-  wait_until_idle(std::chrono::steady_clock::now() + std::chrono::seconds(2));
+  // Tasks refer to this server, so returning while one still runs would leave it dangling.
+  // After the abort every await fails at once; only work already handed to a worker thread
+  // can keep a task alive, so this wait is long but still bounded.
+  if (wait_until_idle(std::chrono::steady_clock::now() + std::chrono::seconds(60))) return;
+  std::fprintf(stderr, "loopscope: %zu task(s) still running after shutdown; giving up waiting\n",
+               running_tasks_.load());
 }
 
 void StreamServer::post_set_write_buffer_limits(std::size_t high_water_bytes, std::size_t low_water_bytes) {
   asio::post(loop_.context(), [this, high_water_bytes, low_water_bytes] {
     options_.limits.high_water_bytes = high_water_bytes;
     options_.limits.low_water_bytes = low_water_bytes;
-    for (auto& [id, connection] : connections_) {
+    for (const auto& connection : snapshot_connections()) {
       if (!connection->is_closed()) connection->writer().set_write_buffer_limits(high_water_bytes, low_water_bytes);
     }
   });

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/loop/connection.hpp"
 #include "core/loop/loop_thread.hpp"
@@ -61,6 +62,7 @@ class StreamServer {
   void admit(asio::ip::tcp::socket socket);
   asio::awaitable<void> run_task(std::shared_ptr<Connection> connection, std::shared_ptr<const HandlerEntry> entry);
   void forget_if_finished(TaskId id);
+  std::vector<std::shared_ptr<Connection>> snapshot_connections() const;
   void begin_shutdown();
   void abort_remaining();
 

@@ -15,10 +15,6 @@ namespace {
 // so a long flush does not move the remaining bytes on every partial write.
 constexpr std::size_t kCompactMinimumBytes = 4096;
 
-asio::awaitable<bool> task_was_cancelled() {
-  const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
-  co_return state.cancelled() != asio::cancellation_type::none;
-}
 }  // namespace
 
 StreamWriter::StreamWriter(Connection& connection, std::size_t high_water_bytes, std::size_t low_water_bytes)
@@ -61,9 +57,10 @@ void StreamWriter::update_pause_state() {
 }
 
 void StreamWriter::write(std::string_view bytes) {
-  if (closing_) throw std::logic_error("write() after close()");
-  // asyncio drops writes to a lost connection (the error surfaces in drain()); so do we.
-  if (connection_.is_lost() || connection_.is_closed() || bytes.empty()) return;
+  // asyncio's transport drops writes once it is closing or the peer is gone (the error, if
+  // any, surfaces in drain()); so do we. Raising here would kill whichever task wrote, which
+  // in a chat is another member's task.
+  if (closing_ || connection_.is_lost() || connection_.is_closed() || bytes.empty()) return;
   staged_.append(bytes);
   // Fast path, as asyncio's transport: try the kernel at once; only the rest waits.
   if (!flush_armed_) flush_now();
@@ -134,13 +131,19 @@ void StreamWriter::on_writable(const std::error_code& error) {
 asio::awaitable<void> StreamWriter::drain(std::source_location site) {
   if (connection_.is_lost()) throw ConnectionLostError("connection lost: " + connection_.lost_reason().message());
   if (!writing_paused_) co_return;
+  // Another task may be draining this writer (a chat broadcast); keep the connection alive
+  // until we are done with it, even if its own handler ends meanwhile.
+  const auto keep_alive = connection_.shared_from_this();
   const TaskId task = current_task();
   trace::record(trace::EventKind::DrainStallBegin, connection_.id(), get_write_buffer_size(), 0, site);
   {
     AwaitScope suspended(trace::AwaitKind::Drain, site);
     while (writing_paused_ && !connection_.is_lost() && !connection_.is_closed()) {
       co_await connection_.wait_for_wake();
-      if (co_await task_was_cancelled()) {
+      // Read inline: this path does not throw when the task is cancelled, so the stall's end
+      // and the cancellation are recorded before we unwind.
+      const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
+      if (state.cancelled() != asio::cancellation_type::none) {
         trace::record(trace::EventKind::AwaitCancelled, task, 0, trace::detail_of(trace::AwaitKind::Drain), site);
         trace::record(trace::EventKind::DrainStallEnd, connection_.id(), get_write_buffer_size(), 0, site);
         throw CancelledError();
@@ -165,11 +168,13 @@ void StreamWriter::close() {
 
 asio::awaitable<void> StreamWriter::wait_closed(std::source_location site) {
   if (connection_.is_closed()) co_return;
+  const auto keep_alive = connection_.shared_from_this();
   const TaskId task = current_task();
   AwaitScope suspended(trace::AwaitKind::WaitClosed, site);
   while (!connection_.is_closed()) {
     co_await connection_.wait_for_wake();
-    if (co_await task_was_cancelled()) {
+    const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
+    if (state.cancelled() != asio::cancellation_type::none) {
       trace::record(trace::EventKind::AwaitCancelled, task, 0, trace::detail_of(trace::AwaitKind::WaitClosed), site);
       throw CancelledError();
     }

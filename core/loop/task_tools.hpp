@@ -9,7 +9,9 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/post.hpp>
 #include <exception>
-#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/experimental/deferred.hpp>
+#include <asio/experimental/parallel_group.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
@@ -64,15 +66,29 @@ asio::awaitable<std::invoke_result_t<Fn>> to_thread(WorkerPool& workers, Fn fn,
       std::move(initiation), asio::use_awaitable, std::move(fn));
 }
 
-// asyncio.wait_for(): the awaited operation, or TimeoutError after `timeout`; on expiry the
-// operation is cancelled (its await throws CancelledError inside and unwinds) before we throw.
+// asyncio.wait_for(): the awaited operation's result, or TimeoutError after `timeout`; on expiry
+// the operation is cancelled (its await throws CancelledError inside and unwinds) first.
+// The outcomes are mapped by hand rather than with awaitable_operators' `||`, which in Asio 1.22
+// waits for one *success*: a readline that fails (line too long, peer reset) would otherwise
+// sit out the whole timeout and be reported as one.
 template <class T>
 asio::awaitable<T> wait_for(asio::awaitable<T> operation, std::chrono::nanoseconds timeout) {
-  using namespace asio::experimental::awaitable_operators;
-  asio::steady_timer deadline(co_await asio::this_coro::executor, timeout);
-  auto outcome = co_await (std::move(operation) || deadline.async_wait(asio::use_awaitable));
-  if (outcome.index() == 1) throw TimeoutError();
-  co_return std::get<0>(std::move(outcome));
+  static_assert(std::is_default_constructible_v<T>, "wait_for needs a default-constructible result");
+  const auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer deadline(executor, timeout);
+  auto race = asio::experimental::make_parallel_group(
+      asio::co_spawn(executor, std::move(operation), asio::experimental::deferred),
+      deadline.async_wait(asio::experimental::deferred));
+  auto [order, operation_error, value, timer_error] =
+      co_await race.async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  // The operation's own outcome wins when it came first, and also when the timer fired but the
+  // operation had already succeeded (its value must not be dropped).
+  if (order[0] == 0 || !operation_error) {
+    if (operation_error) std::rethrow_exception(operation_error);
+    co_return std::move(value);
+  }
+  if (timer_error == asio::error::operation_aborted) throw CancelledError();  // we were cancelled
+  throw TimeoutError();
 }
 
 }  // namespace loopscope::loop

@@ -50,9 +50,7 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
   settings.blocking_delay = std::chrono::milliseconds(options.blocking_delay_ms);
   settings.parse_cpu_time = std::chrono::milliseconds(options.parse_cpu_ms);
   settings.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
-  handlers::HandlerCatalog catalog(settings);
-  auto handler = catalog.make(options.handler);
-  if (!handler) {
+  if (!handlers::is_handler_name(options.handler)) {
     err << "loopscope serve: unknown handler '" << options.handler << "' (choose one of "
         << handlers::handler_names_joined() << ")\n";
     return 2;
@@ -65,7 +63,9 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
   const bool keep_trace = !options.trace_path.empty();
 
   loop::LoopThread loop_thread(recorder);
-  loop::StreamServer server(loop_thread, server_options, std::move(*handler), options.handler);
+  // After the loop: destroyed first, so its worker threads are joined while the loop still runs.
+  handlers::HandlerCatalog catalog(settings);
+  loop::StreamServer server(loop_thread, server_options, *catalog.make(options.handler), options.handler);
   try {
     const auto endpoint = server.start();
     out << "listening on " << endpoint.address().to_string() << ":" << endpoint.port() << std::endl;

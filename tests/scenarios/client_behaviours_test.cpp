@@ -159,7 +159,9 @@ TEST(ClientBehaviours, ChatMembersHearEachOther) {
   auto quiet = spec("chat_member", 0);  // talks until stopped, listens throughout
   quiet.think = 1000ms;
   const auto listener = rig.clients.start(quiet);
-  ASSERT_TRUE(testing_::eventually([&] { return rig.harness.catalog().chat_room().size() == 1; }));
+  ASSERT_TRUE(testing_::eventually([&] {
+    return rig.harness.loop().run_sync([&] { return rig.harness.catalog().chat_room().size(); }) == 1;
+  }));
   const auto talker = rig.clients.start(spec("chat_member", 5));
   ASSERT_TRUE(testing_::eventually([&] { return rig.clients.finished(talker); }));
   // The talker's messages (and the listener's own first one never comes back to it).

@@ -86,7 +86,7 @@ TEST(ServeCommand, AnswersAClientAndWritesAChromeTraceOnSigterm) {
 TEST(ServeCommand, DurationStopsItAndANativeTraceLoadsBack) {
   const auto dir = scratch_dir("native");
   const auto trace_path = dir / "session.lstrace";
-  ChildProcess serve({kBinary, "serve", "--port", "0", "--duration", "1", "--trace", trace_path.string()});
+  ChildProcess serve({kBinary, "serve", "--port", "0", "--duration", "3", "--trace", trace_path.string()});
   const auto first = serve.read_line(10s);
   ASSERT_TRUE(first.has_value());
   {

@@ -131,3 +131,19 @@ TEST(Backpressure, PeerEofWhileRepliesAreStagedStillDeliversThemAll) {
   const auto& log = harness.drain();
   EXPECT_EQ(testing_::exit_reason_of(log, testing_::accepted_connections(log).at(0)), trace::ExitReason::PeerEof);
 }
+
+// Guards the trace of a cancelled drain(): the stall must end and the cancellation show, or
+// the timeline would draw a stall that never ends.
+TEST(Backpressure, ShutdownDuringAStalledDrainEndsTheStallAndCancelsTheTask) {
+  ServerHarness harness;
+  const auto port = harness.start("write_with_drain", small_buffers());
+  LoopbackClient stalled(port, kSmallSocketBufferBytes);
+  stalled.send_all("a\nb\n");
+  ASSERT_TRUE(testing_::eventually([&] { return testing_::count_of(harness.drain(), trace::EventKind::DrainStallBegin) > 0; }));
+  harness.server().close(300ms);
+  const auto& log = harness.drain();
+  const auto id = testing_::accepted_connections(log).at(0);
+  EXPECT_EQ(testing_::count_of(log, trace::EventKind::DrainStallBegin, id), testing_::count_of(log, trace::EventKind::DrainStallEnd, id));
+  EXPECT_EQ(testing_::count_of(log, trace::EventKind::AwaitCancelled, id), 1u);
+  EXPECT_EQ(testing_::exit_reason_of(log, id), trace::ExitReason::Cancelled);
+}

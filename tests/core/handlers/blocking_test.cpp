@@ -33,7 +33,12 @@ struct BystanderResult {
 };
 
 // Sends one line to the slow handler and, once that work is under way, pings the echo server.
-BystanderResult run_with_bystander(ServerHarness& harness, const std::string& slow_handler) {
+bool site_is_in(const std::source_location& site, const std::string& file) {
+  return std::string(site.file_name()).find(file) != std::string::npos;
+}
+
+BystanderResult run_with_bystander(ServerHarness& harness, const std::string& slow_handler,
+                                   const std::string& handler_file) {
   const auto slow_port = harness.start(slow_handler);
   const auto echo_port = harness.start("echo");
   LoopbackClient worker(slow_port);
@@ -48,7 +53,9 @@ BystanderResult run_with_bystander(ServerHarness& harness, const std::string& sl
   loopscope::loop::FreezeWatchdog watchdog(harness.loop().probe(), 20ms);
   EXPECT_TRUE(testing_::eventually(
       [&] {
-        if (watchdog.poll().frozen) return true;
+        // Stuck in *this* handler, not just any handler that happened to be preempted.
+        const auto state = watchdog.poll();
+        if (state.frozen && site_is_in(state.site, handler_file)) return true;
         for (const auto& event : testing_::events_of(harness.drain(), trace::EventKind::TaskSuspended)) {
           if (event.detail_as<trace::AwaitKind>() == trace::AwaitKind::Offload) return true;
         }
@@ -69,7 +76,7 @@ BystanderResult run_with_bystander(ServerHarness& harness, const std::string& sl
 // Guards the lesson's claim: time.sleep() on the loop stalls an unrelated client.
 TEST(Blocking, SleepOnTheLoopDelaysEveryOtherClient) {
   ServerHarness harness(slow_settings());
-  const auto result = run_with_bystander(harness, "blocking_sleep");
+  const auto result = run_with_bystander(harness, "blocking_sleep", "blocking_sleep.cpp");
   // The ping arrived ~20 ms into a 400 ms freeze: it waits out most of it.
   EXPECT_GE(result.echo_round_trip, kWork / 2) << "the bystander should have waited for the freeze";
   const auto& log = harness.drain();
@@ -85,14 +92,14 @@ TEST(Blocking, SleepOnTheLoopDelaysEveryOtherClient) {
 
 TEST(Blocking, CpuHeavyParseOnTheLoopFreezesLikeSleeping) {
   ServerHarness harness(slow_settings());
-  const auto result = run_with_bystander(harness, "cpu_parse");
+  const auto result = run_with_bystander(harness, "cpu_parse", "cpu_parse.cpp");
   EXPECT_GE(result.echo_round_trip, kWork / 2);
 }
 
 // Guards the fix: the same CPU work on a worker leaves the loop responsive.
 TEST(Blocking, OffloadedParseLeavesOtherClientsUnaffected) {
   ServerHarness harness(slow_settings());
-  const auto result = run_with_bystander(harness, "offload_parse");
+  const auto result = run_with_bystander(harness, "offload_parse", "cpu_parse.cpp");
   EXPECT_LT(result.echo_round_trip, kWork / 2) << "the loop should have answered the bystander at once";
   EXPECT_GE(result.worker_reply, kWork * 3 / 4) << "the work itself still takes its time";
   const auto& log = harness.drain();
@@ -121,7 +128,7 @@ TEST(Blocking, WatchdogSeesTheFreezeWhileTheLoopIsStuck) {
   }
   ASSERT_TRUE(seen.frozen) << "the watchdog never saw the loop stuck";
   EXPECT_GE(seen.frozen_for_ns, 50'000'000u);
-  EXPECT_NE(std::string(seen.site.file_name()).find("blocking_sleep.cpp"), std::string::npos);
+  EXPECT_TRUE(site_is_in(seen.site, "blocking_sleep.cpp")) << seen.site.file_name();
   EXPECT_NE(seen.task, 0u);
   // It grows while we watch.
   std::this_thread::sleep_for(100ms);
@@ -133,12 +140,15 @@ TEST(Blocking, WatchdogSeesTheFreezeWhileTheLoopIsStuck) {
   EXPECT_TRUE(worker.read_line(10s).has_value());
   ASSERT_TRUE(testing_::eventually([&] {
     watchdog.poll();
-    return testing_::count_of(harness.drain(), trace::EventKind::FreezeEnd) == 1;
+    return testing_::count_of(harness.drain(), trace::EventKind::FreezeEnd) >= 1;
   }));
   const auto& log = harness.drain();
-  const auto ends = testing_::events_of(log, trace::EventKind::FreezeEnd);
-  const auto begins = testing_::events_of(log, trace::EventKind::FreezeBegin);
-  ASSERT_EQ(begins.size(), 1u);
+  // Only the freeze in the blocking handler: a loaded machine may add short ones elsewhere.
+  std::vector<trace::TraceEvent> ends;
+  for (const auto& event : testing_::events_of(log, trace::EventKind::FreezeEnd)) {
+    if (log.site_text(event.site_id).find("blocking_sleep.cpp") != std::string::npos) ends.push_back(event);
+  }
+  ASSERT_EQ(ends.size(), 1u);
   const double freeze_ns = static_cast<double>(ends[0].value);
   const double work_ns = static_cast<double>(std::chrono::nanoseconds(kWork).count());
   EXPECT_GT(freeze_ns / work_ns, 0.9);

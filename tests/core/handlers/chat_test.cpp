@@ -33,7 +33,10 @@ int messages_reaching_reader(ServerHarness& harness, const std::string& handler)
   LoopbackClient stalled(port, kSmallSocketBufferBytes);  // joins, never reads
   LoopbackClient reader(port);
   LoopbackClient sender(port);
-  EXPECT_TRUE(testing_::eventually([&] { return harness.catalog().chat_room().size() == 3; }));
+  // The room belongs to the loop thread: ask it there.
+  EXPECT_TRUE(testing_::eventually([&] {
+    return harness.loop().run_sync([&] { return harness.catalog().chat_room().size(); }) == 3;
+  }));
   const std::string message = std::string(kMessageBytes - 1, 'm') + "\n";
   std::thread send_all([&] {
     for (int index = 0; index < kMessages; ++index) sender.send_all(message);
@@ -73,10 +76,43 @@ TEST(Chat, FairBroadcastKeepsServingTheOthers) {
 // Guards the bound: a member hopelessly behind misses messages rather than growing forever.
 TEST(Chat, FairBroadcastSkipsAMemberBeyondTheBacklogLimit) {
   ServerHarness harness;
-  harness.catalog().chat_room().member_backlog_limit_bytes = 32 * 1024;
+  harness.loop().run_sync([&] { harness.catalog().chat_room().member_backlog_limit_bytes = 32 * 1024; });
   messages_reaching_reader(harness, "chat_fair");
-  EXPECT_GT(harness.catalog().chat_room().messages_skipped, 0u);
+  EXPECT_GT(harness.loop().run_sync([&] { return harness.catalog().chat_room().messages_skipped; }), 0u);
   const auto& log = harness.drain();
   const auto stalled_id = testing_::accepted_connections(log).at(0);
   EXPECT_LE(testing_::peak_buffer_bytes(log, stalled_id, trace::BufferKind::Writer), 32u * 1024 + kMessageBytes);
+}
+
+// Guards the sender against another member's shutdown: writing to a member that is closing
+// must not kill the sender's task (asyncio drops such writes).
+TEST(Chat, SenderSurvivesAMemberThatIsClosing) {
+  ServerHarness harness;
+  const auto port = harness.start("chat_fair", chat_options());
+  LoopbackClient leaving(port, kSmallSocketBufferBytes);  // will not read, then says goodbye
+  LoopbackClient sender(port);
+  ASSERT_TRUE(testing_::eventually([&] {
+    return harness.loop().run_sync([&] { return harness.catalog().chat_room().size(); }) == 2;
+  }));
+  const std::string message = std::string(kMessageBytes - 1, 'm') + "\n";
+  for (int index = 0; index < 64; ++index) sender.send_all(message);  // stages bytes for `leaving`
+  leaving.shutdown_write();  // its handler closes, but must wait for the staged bytes
+  ASSERT_TRUE(testing_::eventually([&] {
+    const auto& log = harness.drain();
+    for (const auto& event : testing_::events_of(log, trace::EventKind::TaskSuspended)) {
+      if (event.detail_as<trace::AwaitKind>() == trace::AwaitKind::WaitClosed) return true;
+    }
+    return false;
+  }));
+  sender.send_all(message);  // broadcast while a member is closing
+  LoopbackClient listener(port);
+  ASSERT_TRUE(testing_::eventually([&] {
+    return harness.loop().run_sync([&] { return harness.catalog().chat_room().size(); }) == 3;
+  }));
+  sender.send_all("hello listener\n");
+  EXPECT_EQ(listener.read_line(5s), "hello listener\n") << "the sender's task should still be serving";
+  const auto& log = harness.drain();
+  const auto sender_id = testing_::accepted_connections(log).at(1);
+  EXPECT_FALSE(testing_::exit_reason_of(log, sender_id).has_value());
+  leaving.reset();
 }

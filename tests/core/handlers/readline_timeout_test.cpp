@@ -47,3 +47,39 @@ TEST(ReadlineTimeout, PromptClientIsEchoedAndNotCancelled) {
   }
   EXPECT_EQ(testing_::count_of(harness.drain(), trace::EventKind::AwaitCancelled), 0u);
 }
+
+// Guards wait_for against waiting out the timeout when the read itself fails: the real error
+// must surface at once, not as a timeout.
+TEST(ReadlineTimeout, AnOverlongLineFailsAtOnceNotAtTheDeadline) {
+  loopscope::handlers::HandlerSettings settings;
+  settings.read_timeout = 5s;
+  ServerHarness harness(settings);
+  loopscope::loop::ServerOptions options;
+  options.limits.line_limit_bytes = 100;
+  LoopbackClient client(harness.start("readline_timeout", options));
+  const auto sent = std::chrono::steady_clock::now();
+  client.send_all(std::string(500, 'x'));
+  std::string received;
+  EXPECT_TRUE(client.read_until_eof(received, 10s));
+  EXPECT_EQ(received.find("timeout"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 2500ms) << "the error waited for the deadline";
+  ASSERT_TRUE(testing_::eventually([&] { return testing_::count_of(harness.drain(), trace::EventKind::TaskExited) == 1; }));
+  const auto& log = harness.drain();
+  EXPECT_EQ(testing_::exit_reason_of(log, testing_::accepted_connections(log).at(0)), trace::ExitReason::Error);
+}
+
+// Guards shutdown during wait_for: the task is cancelled, not failed with an error.
+TEST(ReadlineTimeout, ShutdownDuringTheWaitCancelsTheTask) {
+  loopscope::handlers::HandlerSettings settings;
+  settings.read_timeout = 30s;
+  ServerHarness harness(settings);
+  LoopbackClient client(harness.start("readline_timeout"));
+  ASSERT_TRUE(testing_::eventually([&] { return testing_::count_of(harness.drain(), trace::EventKind::TaskSuspended) >= 1; }));
+  harness.server().close(1000ms);
+  const auto& log = harness.drain();
+  const auto id = testing_::accepted_connections(log).at(0);
+  EXPECT_EQ(testing_::exit_reason_of(log, id), trace::ExitReason::Cancelled);
+  const auto closed = testing_::events_of(log, trace::EventKind::ConnectionClosed, id);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].detail_as<trace::CloseReason>(), trace::CloseReason::Closed);
+}
