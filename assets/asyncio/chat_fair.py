@@ -26,6 +26,8 @@ async def handle(reader, writer):
             if not line:
                 break
             for member in members - {writer}:
+                if member.is_closing():
+                    continue  # on its way out
                 # Never await another member's drain(). Its buffer absorbs the burst; one who is
                 # hopelessly behind skips messages, so its buffer stays bounded and nobody waits for it.
                 if member.transport.get_write_buffer_size() > MEMBER_BACKLOG_LIMIT_BYTES:

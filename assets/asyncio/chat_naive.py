@@ -21,6 +21,8 @@ async def handle(reader, writer):
             for member in members - {writer}:  # a copy: members may leave while we wait
                 if member not in members:
                     continue  # left while we waited on someone else
+                if member.is_closing():
+                    continue  # on its way out
                 try:
                     member.write(line)
                     await member.drain()  # a member who does not read keeps us here

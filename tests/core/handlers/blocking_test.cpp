@@ -79,10 +79,13 @@ TEST(Blocking, SleepOnTheLoopDelaysEveryOtherClient) {
   const auto result = run_with_bystander(harness, "blocking_sleep", "blocking_sleep.cpp");
   // The ping arrived ~20 ms into a 400 ms freeze: it waits out most of it.
   EXPECT_GE(result.echo_round_trip, kWork / 2) << "the bystander should have waited for the freeze";
-  const auto& log = harness.drain();
-  EXPECT_GE(testing_::max_value_of(log, trace::EventKind::LoopLag),
-            static_cast<std::uint64_t>(std::chrono::nanoseconds(kWork).count() * 3 / 4))
+  // The late heartbeat runs right after the frozen handler returns, possibly after the reply
+  // reached us: wait for it rather than racing it.
+  const auto lag_threshold_ns = static_cast<std::uint64_t>(std::chrono::nanoseconds(kWork).count() * 3 / 4);
+  EXPECT_TRUE(testing_::eventually(
+      [&] { return testing_::max_value_of(harness.drain(), trace::EventKind::LoopLag) >= lag_threshold_ns; }, 5s))
       << "the heartbeat must see the loop as late as the sleep";
+  const auto& log = harness.drain();
   const auto blocking = testing_::events_of(log, trace::EventKind::BlockingCall);
   ASSERT_EQ(blocking.size(), 1u);
   const auto* site = log.site(blocking[0].site_id);
