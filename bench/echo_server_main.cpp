@@ -92,6 +92,7 @@ struct Options {
   std::size_t max_connections = 20000;
   bool ignore_stdin = false;
   long long kernel_sample_interval_us = -1;  // < 0: the product's default
+  std::size_t ring_capacity_events = trace::Recorder::kDefaultRingCapacityEvents;
 };
 
 }  // namespace
@@ -105,12 +106,14 @@ int main(int argc, char** argv) {
   app.add_flag("--ignore-stdin", options.ignore_stdin, "Keep running when stdin closes (stop with SIGTERM)");
   app.add_option("--kernel-sample-interval-us", options.kernel_sample_interval_us,
                  "How often each connection may read its kernel queue lengths (default: the product's)");
+  app.add_option("--ring-capacity-events", options.ring_capacity_events,
+                 "Events each thread's trace ring holds (default: the product's)");
   CLI11_PARSE(app, argc, argv);
 
   const std::uint64_t fd_limit = bench::raise_fd_limit_to_hard();
   install_signal_handlers();
 
-  trace::Recorder recorder;
+  trace::Recorder recorder(options.ring_capacity_events);
   auto main_attachment = recorder.attach_current_thread("main");
   loop::LoopThread loop_thread(recorder);
   loop::ServerOptions server_options;

@@ -25,13 +25,22 @@ bool is_reset(const std::error_code& error) {
 TaskId StreamReader::connection_id() const { return connection_.id(); }
 
 void StreamReader::record_level() const {
-  trace::record(trace::EventKind::BufferLevel, connection_.id(), buffer_.size(),
+  trace::record(trace::EventKind::BufferLevel, connection_.id(), buffered_bytes(),
                 trace::detail_of(trace::BufferKind::Reader));
 }
 
 std::string StreamReader::take_front(std::size_t bytes) {
-  std::string front = buffer_.substr(0, bytes);
-  buffer_.erase(0, bytes);
+  std::string front = buffer_.substr(consumed_bytes_, bytes);
+  consumed_bytes_ += front.size();
+  // Handing out a line must not move everything behind it: drop the consumed front only when
+  // it is the larger part, so many lines in one buffer cost linear time, not quadratic.
+  if (consumed_bytes_ == buffer_.size()) {
+    buffer_.clear();
+    consumed_bytes_ = 0;
+  } else if (consumed_bytes_ * 2 >= buffer_.size()) {
+    buffer_.erase(0, consumed_bytes_);
+    consumed_bytes_ = 0;
+  }
   record_level();
   return front;
 }
@@ -72,29 +81,31 @@ asio::awaitable<void> StreamReader::fill(trace::AwaitKind kind, std::source_loca
     }
     buffer_.append(tls_read_scratch.data(), received);
     trace::record(trace::EventKind::BytesReceived, connection_.id(), received);
-    if (received < tls_read_scratch.size()) break;
+    if (received < tls_read_scratch.size() || buffered_bytes() >= read_ahead_limit_bytes()) break;
   }
   record_level();
 }
 
 asio::awaitable<std::string> StreamReader::readline(std::source_location site) {
-  std::size_t scanned_bytes = 0;  // no newline in buffer_[0, scanned_bytes)
+  std::size_t scanned_bytes = 0;  // no newline in the first scanned_bytes of what is buffered
   for (;;) {
-    const std::size_t newline = buffer_.find('\n', scanned_bytes);
+    const std::size_t newline = buffer_.find('\n', consumed_bytes_ + scanned_bytes);
     if (newline != std::string::npos) {
-      if (newline + 1 > line_limit_bytes_) break;
-      co_return take_front(newline + 1);
+      const std::size_t line_bytes = newline + 1 - consumed_bytes_;
+      if (line_bytes > line_limit_bytes_) break;
+      co_return take_front(line_bytes);
     }
-    if (buffer_.size() > line_limit_bytes_) break;
-    if (eof_) co_return take_front(buffer_.size());
-    scanned_bytes = buffer_.size();
+    if (buffered_bytes() > line_limit_bytes_) break;
+    if (eof_) co_return take_front(buffered_bytes());
+    scanned_bytes = buffered_bytes();
     co_await fill(trace::AwaitKind::Readline, site);
   }
   // Too long: the connection cannot recover its framing, so the whole buffer goes.
-  const std::size_t buffered = buffer_.size();
+  const std::size_t buffered = buffered_bytes();
   trace::record(trace::EventKind::StreamError, connection_.id(), buffered,
                 trace::detail_of(trace::StreamErrorKind::LineTooLong), site);
   buffer_.clear();
+  consumed_bytes_ = 0;
   record_level();
   throw LineTooLongError(buffered, line_limit_bytes_);
 }
@@ -102,17 +113,17 @@ asio::awaitable<std::string> StreamReader::readline(std::source_location site) {
 asio::awaitable<std::string> StreamReader::read(std::size_t max_bytes, std::source_location site) {
   if (max_bytes == 0) co_return std::string();
   const bool until_eof = max_bytes == std::numeric_limits<std::size_t>::max();
-  while (buffer_.empty() || until_eof) {
+  while (buffered_bytes() == 0 || until_eof) {
     if (eof_) break;
     co_await fill(trace::AwaitKind::Read, site);
   }
-  co_return take_front(std::min(max_bytes, buffer_.size()));
+  co_return take_front(std::min(max_bytes, buffered_bytes()));
 }
 
 asio::awaitable<std::string> StreamReader::readexactly(std::size_t n, std::source_location site) {
-  while (buffer_.size() < n) {
+  while (buffered_bytes() < n) {
     if (eof_) {
-      std::string partial = take_front(buffer_.size());
+      std::string partial = take_front(buffered_bytes());
       trace::record(trace::EventKind::StreamError, connection_.id(), partial.size(),
                     trace::detail_of(trace::StreamErrorKind::IncompleteRead), site);
       throw IncompleteReadError(std::move(partial), n);

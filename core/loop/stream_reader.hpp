@@ -34,9 +34,9 @@ class StreamReader {
   asio::awaitable<std::string> readexactly(std::size_t n,
                                            std::source_location site = std::source_location::current());
 
-  bool at_eof() const { return eof_ && buffer_.empty(); }
+  bool at_eof() const { return eof_ && buffered_bytes() == 0; }
   bool saw_eof() const { return eof_; }
-  std::size_t buffered_bytes() const { return buffer_.size(); }
+  std::size_t buffered_bytes() const { return buffer_.size() - consumed_bytes_; }
   std::size_t line_limit_bytes() const { return line_limit_bytes_; }
   TaskId connection_id() const;
 
@@ -45,10 +45,14 @@ class StreamReader {
   asio::awaitable<void> fill(trace::AwaitKind kind, std::source_location site);
   std::string take_front(std::size_t bytes);
   void record_level() const;
+  // Read ahead no further than this: like asyncio, which stops reading at twice its limit,
+  // so a flood waits in the kernel (pushing back on the sender) instead of in our memory.
+  std::size_t read_ahead_limit_bytes() const { return 2 * line_limit_bytes_; }
 
   Connection& connection_;
   std::size_t line_limit_bytes_;
   std::string buffer_;
+  std::size_t consumed_bytes_ = 0;  // bytes at the front of buffer_ already handed out
   bool eof_ = false;
 };
 

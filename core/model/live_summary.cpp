@@ -8,22 +8,12 @@ using trace::AwaitKind;
 using trace::EventKind;
 
 namespace {
-TaskState state_for(AwaitKind kind) {
-  switch (kind) {
-    case AwaitKind::Readline:
-    case AwaitKind::Read:
-    case AwaitKind::ReadExactly: return TaskState::AwaitingRead;
-    case AwaitKind::Drain: return TaskState::AwaitingDrain;
-    default: return TaskState::AwaitingOther;
-  }
-}
-
 std::uint64_t& counter_for(SummarySnapshot& totals, TaskState state) {
   switch (state) {
     case TaskState::Running: return totals.tasks_running;
     case TaskState::AwaitingRead: return totals.tasks_awaiting_read;
     case TaskState::AwaitingDrain: return totals.tasks_awaiting_drain;
-    case TaskState::AwaitingOther: break;
+    default: break;  // timers, workers, wait_closed: "other" in the one-line summary
   }
   return totals.tasks_awaiting_other;
 }
@@ -60,7 +50,7 @@ void LiveSummary::consume_event(const trace::TraceEvent& event) {
       break;
     case EventKind::TaskSpawned:
     case EventKind::TaskResumed: set_state(event.subject_id, TaskState::Running); break;
-    case EventKind::TaskSuspended: set_state(event.subject_id, state_for(event.detail_as<AwaitKind>())); break;
+    case EventKind::TaskSuspended: set_state(event.subject_id, state_for_await(event.detail_as<AwaitKind>())); break;
     case EventKind::TaskExited:
       if (const auto found = live_tasks_.find(event.subject_id); found != live_tasks_.end()) {
         --counter_for(totals_, found->second);
@@ -86,6 +76,10 @@ void LiveSummary::consume_event(const trace::TraceEvent& event) {
 
 void LiveSummary::consume(const trace::TraceLog& log, std::size_t first_index) {
   for (std::size_t index = first_index; index < log.events.size(); ++index) consume_event(log.events[index]);
+}
+
+void LiveSummary::consume(const std::vector<trace::TraceEvent>& events) {
+  for (const auto& event : events) consume_event(event);
 }
 
 SummarySnapshot LiveSummary::take_interval() {

@@ -7,12 +7,12 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/model/task_state.hpp"
 #include "core/trace/trace_event.hpp"
 #include "core/trace/trace_log.hpp"
 
 namespace loopscope::model {
 
-enum class TaskState : std::uint8_t { Running, AwaitingRead, AwaitingDrain, AwaitingOther };
 
 struct SummarySnapshot {
   std::uint64_t connections_open = 0;
@@ -35,6 +35,7 @@ class LiveSummary {
  public:
   // Consumes log.events[first_index, end).
   void consume(const trace::TraceLog& log, std::size_t first_index);
+  void consume(const std::vector<trace::TraceEvent>& events);
   void consume_event(const trace::TraceEvent& event);
 
   // The totals now; the max-lag window restarts.

@@ -47,6 +47,10 @@ class Recorder {
 
   // Moves every recorded event into `log`, merged by time; returns how many were moved.
   std::size_t drain_into(TraceLog& log);
+  // The events the last drain_into() moved, in time order. Incremental consumers read these
+  // rather than the log's tail: a late event (a freeze is stamped when it began) is merged
+  // into the log before events it has already seen.
+  const std::vector<TraceEvent>& last_batch() const { return batch_; }
 
   std::uint64_t origin_ticks() const { return origin_ticks_; }
   std::uint64_t ticks_to_trace_ns(std::uint64_t ticks) const;

@@ -84,9 +84,8 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
                             : std::chrono::steady_clock::time_point::max();
 
   const auto drain_and_tally = [&] {
-    const std::size_t first_new = log.events.size();
     recorder.drain_into(log);
-    summary.consume(log, first_new);
+    summary.consume(recorder.last_batch());
     // Without a trace file the events have served their purpose once counted.
     if (!keep_trace) log.events.clear();
   };

@@ -1,6 +1,8 @@
 // StreamReader on real sockets: the line limit, read(n), readexactly(n), EOF mid-line.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "core/loop/stream_errors.hpp"
 #include "tests/support/loopback_client.hpp"
 #include "tests/support/server_harness.hpp"
@@ -134,4 +136,29 @@ TEST(StreamReader, ReadNReturnsWhatArrivedUpToN) {
     position = close;
   }
   EXPECT_EQ(total, 250u);
+}
+
+// Guards memory and fairness under a flood: the reader reads ahead at most twice its limit
+// (plus one read), leaving the rest in the kernel to push back on the sender.
+TEST(StreamReader, AFloodIsReadAheadOnlyUpToTwiceTheLimit) {
+  ServerHarness harness;
+  loopscope::loop::ServerOptions options;
+  options.limits.line_limit_bytes = 1024;
+  LoopbackClient client(harness.start("echo", options));
+  std::string flood;
+  for (int line = 0; line < 50000; ++line) flood += "0123456789\n";  // 550 KB
+  std::thread reader([&] {
+    std::string echoed;
+    while (echoed.size() < flood.size()) {
+      const std::string chunk = client.read_some(65536, 5s);
+      if (chunk.empty()) break;
+      echoed += chunk;
+    }
+    EXPECT_EQ(echoed.size(), flood.size());
+  });
+  client.send_all(flood);
+  reader.join();
+  const auto& log = harness.drain();
+  const auto id = testing_::accepted_connections(log).at(0);
+  EXPECT_LE(testing_::peak_buffer_bytes(log, id, trace::BufferKind::Reader), 2u * 1024 + 64u * 1024);
 }

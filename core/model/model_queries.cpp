@@ -1,0 +1,99 @@
+#include "model_queries.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace loopscope::model {
+
+namespace {
+std::uint64_t span_end(const TraceModel& model, std::uint64_t end_ns) {
+  return end_ns == kOpenEnd ? model.end_ns() : end_ns;
+}
+}  // namespace
+
+std::uint64_t time_in_state_ns(const TraceModel& model, const TaskRecord& task, TaskState state, TimeRange range) {
+  std::uint64_t total = 0;
+  for (const StateSpan& span : task.spans) {
+    if (span.state == state) total += range.overlap_ns(span.begin_ns, span_end(model, span.end_ns));
+  }
+  return total;
+}
+
+double share_in_state(const TraceModel& model, const std::vector<const TaskRecord*>& tasks, TaskState state,
+                      TimeRange range) {
+  std::uint64_t in_state = 0;
+  std::uint64_t alive = 0;
+  for (const TaskRecord* task : tasks) {
+    for (const StateSpan& span : task->spans) {
+      if (span.state == TaskState::Exited) continue;
+      const std::uint64_t overlap = range.overlap_ns(span.begin_ns, span_end(model, span.end_ns));
+      alive += overlap;
+      if (span.state == state) in_state += overlap;
+    }
+  }
+  return alive == 0 ? 0.0 : static_cast<double>(in_state) / static_cast<double>(alive);
+}
+
+std::vector<std::uint64_t> reply_latencies_ns(const std::vector<const ClientRecord*>& clients, TimeRange range) {
+  std::vector<std::uint64_t> latencies;
+  for (const ClientRecord* client : clients) {
+    for (const LatencySample& sample : client->replies) {
+      if (sample.time_ns >= range.begin_ns && sample.time_ns <= range.end_ns) latencies.push_back(sample.latency_ns);
+    }
+  }
+  return latencies;
+}
+
+std::optional<std::uint64_t> percentile(std::vector<std::uint64_t> values, double p) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const double clamped = std::clamp(p, 0.0, 100.0);
+  const auto rank = static_cast<std::size_t>(std::ceil(clamped / 100.0 * static_cast<double>(values.size())));
+  return values[rank == 0 ? 0 : rank - 1];
+}
+
+std::uint64_t peak_level_bytes(const ConnectionRecord& connection, trace::BufferKind buffer, TimeRange range) {
+  std::uint64_t peak = 0;
+  for (const CounterSample& sample : connection.level(buffer)) {
+    if (sample.time_ns >= range.begin_ns && sample.time_ns <= range.end_ns) peak = std::max(peak, sample.value);
+  }
+  return peak;
+}
+
+std::uint64_t longest_freeze_ns(const TraceModel& model, TimeRange range) {
+  std::uint64_t longest = 0;
+  for (const Freeze& freeze : model.loop().freezes) {
+    const std::uint64_t end = span_end(model, freeze.end_ns);
+    if (range.overlap_ns(freeze.begin_ns, end) > 0 || (freeze.begin_ns >= range.begin_ns && freeze.begin_ns <= range.end_ns)) {
+      longest = std::max(longest, end - freeze.begin_ns);
+    }
+  }
+  return longest;
+}
+
+std::uint64_t max_loop_lag_ns(const TraceModel& model, TimeRange range) {
+  std::uint64_t worst = 0;
+  for (const CounterSample& sample : model.loop().lag) {
+    if (sample.time_ns >= range.begin_ns && sample.time_ns <= range.end_ns) worst = std::max(worst, sample.value);
+  }
+  return worst;
+}
+
+double loop_utilisation(const TraceModel& model, TimeRange range) {
+  const std::uint64_t end = std::min(range.end_ns, model.end_ns());
+  if (end <= range.begin_ns) return 0.0;
+  std::uint64_t busy = 0;
+  for (const BusySpan& span : model.loop().busy) busy += range.overlap_ns(span.begin_ns, span.end_ns);
+  return static_cast<double>(busy) / static_cast<double>(end - range.begin_ns);
+}
+
+std::vector<StateSpan> spans_in_range(const TaskRecord& task, TimeRange range) {
+  // Spans are contiguous and ordered, so their ends are sorted too.
+  const auto first = std::lower_bound(task.spans.begin(), task.spans.end(), range.begin_ns,
+                                      [](const StateSpan& span, std::uint64_t time) { return span.end_ns <= time; });
+  std::vector<StateSpan> found;
+  for (auto span = first; span != task.spans.end() && span->begin_ns < range.end_ns; ++span) found.push_back(*span);
+  return found;
+}
+
+}  // namespace loopscope::model

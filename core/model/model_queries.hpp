@@ -1,0 +1,38 @@
+#pragma once
+// Questions asked of a TraceModel over a time range: what lesson checks measure and panels
+// show. Pure functions, so each is easy to test and to reuse.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/model/trace_model.hpp"
+
+namespace loopscope::model {
+
+// Time the task spent in `state` within `range` (an open span counts up to model.end_ns()).
+std::uint64_t time_in_state_ns(const TraceModel& model, const TaskRecord& task, TaskState state, TimeRange range);
+
+// Share (0..1) of the tasks' combined lifetime within `range` spent in `state`.
+double share_in_state(const TraceModel& model, const std::vector<const TaskRecord*>& tasks, TaskState state,
+                      TimeRange range);
+
+// All reply latencies of the clients, within the range (by reply time).
+std::vector<std::uint64_t> reply_latencies_ns(const std::vector<const ClientRecord*>& clients, TimeRange range);
+
+// The p-th percentile (0..100, nearest rank) of the values; nullopt when there are none.
+std::optional<std::uint64_t> percentile(std::vector<std::uint64_t> values, double p);
+
+// The highest sample of a connection's buffer within the range.
+std::uint64_t peak_level_bytes(const ConnectionRecord& connection, trace::BufferKind buffer, TimeRange range);
+
+// Longest freeze overlapping the range, and the total time the loop was frozen in it.
+std::uint64_t longest_freeze_ns(const TraceModel& model, TimeRange range);
+std::uint64_t max_loop_lag_ns(const TraceModel& model, TimeRange range);
+// Share (0..1) of the range the loop spent running handlers.
+double loop_utilisation(const TraceModel& model, TimeRange range);
+
+// State spans of a task overlapping the range (for drawing), by binary search.
+std::vector<StateSpan> spans_in_range(const TaskRecord& task, TimeRange range);
+
+}  // namespace loopscope::model

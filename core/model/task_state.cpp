@@ -1,0 +1,40 @@
+#include "task_state.hpp"
+
+#include <array>
+
+namespace loopscope::model {
+
+namespace {
+constexpr std::array<std::string_view, kTaskStateCount> kNames = {
+    "running", "awaiting_read", "awaiting_drain", "awaiting_timer",
+    "awaiting_worker", "awaiting_close", "awaiting_other", "exited"};
+}  // namespace
+
+TaskState state_for_await(trace::AwaitKind kind) {
+  switch (kind) {
+    case trace::AwaitKind::Readline:
+    case trace::AwaitKind::Read:
+    case trace::AwaitKind::ReadExactly: return TaskState::AwaitingRead;
+    case trace::AwaitKind::Drain: return TaskState::AwaitingDrain;
+    case trace::AwaitKind::Sleep: return TaskState::AwaitingTimer;
+    case trace::AwaitKind::Offload: return TaskState::AwaitingWorker;
+    case trace::AwaitKind::WaitClosed: return TaskState::AwaitingClose;
+    case trace::AwaitKind::None:
+    case trace::AwaitKind::OtherTask: break;
+  }
+  return TaskState::AwaitingOther;
+}
+
+std::string_view task_state_name(TaskState state) { return kNames[static_cast<std::size_t>(state)]; }
+
+bool parse_task_state(std::string_view name, TaskState& state) {
+  for (std::size_t index = 0; index < kNames.size(); ++index) {
+    if (kNames[index] == name) {
+      state = static_cast<TaskState>(index);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace loopscope::model

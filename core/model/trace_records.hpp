@@ -1,0 +1,122 @@
+#pragma once
+// The plain records a TraceModel holds: one per task, connection and client, plus the loop's
+// own history. Times are ns since the trace began; an open span ends at kOpenEnd.
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model/task_state.hpp"
+#include "core/trace/event_kind.hpp"
+#include "core/trace/trace_event.hpp"
+
+namespace loopscope::model {
+
+inline constexpr std::uint64_t kOpenEnd = std::numeric_limits<std::uint64_t>::max();
+
+struct TimeRange {
+  std::uint64_t begin_ns = 0;
+  std::uint64_t end_ns = kOpenEnd;
+  std::uint64_t overlap_ns(std::uint64_t begin, std::uint64_t end) const {
+    const std::uint64_t from = begin > begin_ns ? begin : begin_ns;
+    const std::uint64_t to = end < end_ns ? end : end_ns;
+    return to > from ? to - from : 0;
+  }
+};
+
+struct StateSpan {
+  std::uint64_t begin_ns = 0;
+  std::uint64_t end_ns = kOpenEnd;
+  TaskState state = TaskState::Running;
+  trace::SiteId site = 0;  // the await it waits in (0 while running)
+};
+
+struct TaskRecord {
+  std::uint32_t id = 0;
+  std::string handler;
+  std::optional<std::uint32_t> client;  // the scripted client on the other end, if any
+  std::uint64_t spawned_ns = 0;
+  std::optional<std::uint64_t> exited_ns;
+  std::optional<trace::ExitReason> exit_reason;
+  std::vector<StateSpan> spans;  // contiguous, in time order; the last may be open
+};
+
+struct CounterSample {
+  std::uint64_t time_ns = 0;
+  std::uint64_t value = 0;
+};
+
+struct DrainStall {
+  std::uint64_t begin_ns = 0;
+  std::uint64_t end_ns = kOpenEnd;
+  std::uint64_t begin_level_bytes = 0;
+  std::uint64_t end_level_bytes = 0;
+};
+
+struct ConnectionRecord {
+  std::uint32_t id = 0;
+  std::uint16_t peer_port = 0;
+  std::uint64_t accepted_ns = 0;
+  std::optional<std::uint64_t> closed_ns;
+  std::optional<trace::CloseReason> close_reason;
+  std::array<std::vector<CounterSample>, 4> levels;  // by trace::BufferKind
+  std::uint64_t high_water_bytes = 0;
+  std::uint64_t low_water_bytes = 0;
+  std::uint64_t line_limit_bytes = 0;
+  std::vector<DrainStall> drain_stalls;
+  std::uint64_t bytes_received = 0;
+  std::uint64_t bytes_sent = 0;
+  std::vector<trace::StreamErrorKind> errors;
+
+  const std::vector<CounterSample>& level(trace::BufferKind kind) const {
+    return levels[static_cast<std::size_t>(kind)];
+  }
+};
+
+struct BusySpan {
+  std::uint64_t begin_ns = 0;
+  std::uint64_t end_ns = 0;
+};
+
+struct Freeze {
+  std::uint64_t begin_ns = 0;
+  std::uint64_t end_ns = kOpenEnd;
+  std::uint32_t task = 0;
+  trace::SiteId site = 0;
+};
+
+struct LoopRecord {
+  std::vector<BusySpan> busy;           // one per Asio handler the loop ran
+  std::vector<CounterSample> lag;       // heartbeat lateness, ns
+  std::vector<Freeze> freezes;
+  std::vector<BusySpan> blocking_calls;
+};
+
+struct LatencySample {
+  std::uint64_t time_ns = 0;    // when the reply was complete
+  std::uint64_t latency_ns = 0;
+};
+
+struct ClientRecord {
+  std::uint32_t id = 0;
+  std::string behaviour;
+  std::string group;
+  std::uint16_t local_port = 0;
+  std::optional<std::uint32_t> task;  // the server task serving it
+  std::uint64_t started_ns = 0;
+  std::optional<std::uint64_t> finished_ns;
+  std::optional<trace::ClientEnd> end;
+  std::vector<LatencySample> replies;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;
+};
+
+struct MarkRecord {
+  std::uint64_t time_ns = 0;
+  std::string text;
+};
+
+}  // namespace loopscope::model
