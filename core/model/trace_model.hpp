@@ -29,6 +29,7 @@ class TraceModel {
   const std::vector<MarkRecord>& marks() const { return marks_; }
   std::uint64_t end_ns() const { return end_ns_; }
   std::uint64_t dropped_events() const { return dropped_events_; }
+  std::uint64_t cancelled_awaits() const { return cancelled_awaits_; }
 
   const TaskRecord* task(std::uint32_t id) const;
   const ConnectionRecord* connection(std::uint32_t id) const;
@@ -50,6 +51,7 @@ class TraceModel {
   std::vector<MarkRecord> marks_;
   std::uint64_t end_ns_ = 0;
   std::uint64_t dropped_events_ = 0;
+  std::uint64_t cancelled_awaits_ = 0;
 };
 
 }  // namespace loopscope::model

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "core/handlers/handler_catalog.hpp"
+#include "scenarios/commands/lesson_command.hpp"
 #include "scenarios/commands/serve_command.hpp"
 
 namespace {
@@ -50,14 +51,29 @@ void add_serve_command(CLI::App& app, loopscope::scenarios::ServeOptions& serve)
   });
 }
 
+void add_lesson_command(CLI::App& app, loopscope::scenarios::LessonCommandOptions& lesson) {
+  CLI::App* command = app.add_subcommand("lesson", "Run a lesson headless: narration as it happens, then its checks");
+  command->add_flag("--list", lesson.list, "list the built-in lessons");
+  command->add_option("lesson", lesson.lesson, "a built-in lesson's name, or a lesson file (.json)");
+  command->add_option("--trace", lesson.trace_path,
+                      "save the run's trace: Chrome Trace Event JSON if it ends in .json, else native");
+  command->add_option("--speed", lesson.speed, "schedule speed: 0.5 runs the steps at half speed")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  command->callback([&lesson] {
+    throw CLI::RuntimeError(loopscope::scenarios::run_lesson_command(lesson, std::cout, std::cerr));
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Loopscope: see how an event loop serves many clients.\n"
-               "Run `loopscope serve --help` for the headless server."};
+               "Run `loopscope serve --help` for the headless server, `loopscope lesson --list` for the lessons."};
   app.require_subcommand(1);
   loopscope::scenarios::ServeOptions serve;
   add_serve_command(app, serve);
+  loopscope::scenarios::LessonCommandOptions lesson;
+  add_lesson_command(app, lesson);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -1,0 +1,100 @@
+#pragma once
+// A lesson, as read from its JSON file (see docs/lessons.md): the server it runs, the client
+// groups it drives, the steps that narrate it, the predictions it asks and the checks that
+// prove its claim.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenarios/clients/client_spec.hpp"
+
+namespace loopscope::scenarios {
+
+inline constexpr const char* kLessonFormat = "loopscope-lesson/1";
+
+struct LessonServer {
+  std::string handler = "echo";
+  std::size_t high_water_bytes = 64 * 1024;
+  std::optional<std::size_t> low_water_bytes;  // default: high / 4
+  std::size_t line_limit_bytes = 64 * 1024;
+  std::optional<int> send_buffer_bytes;
+  std::optional<int> receive_buffer_bytes;
+  std::size_t max_connections = 1024;
+  std::uint32_t blocking_ms = 500;
+  std::uint32_t parse_ms = 300;
+  std::uint32_t timeout_ms = 2000;
+  std::size_t reply_bytes = 64 * 1024;
+};
+
+struct ClientGroup {
+  std::string name;
+  int count = 1;
+  ClientSpec spec;
+};
+
+// What makes a step fire: a time, or the first time something happens.
+struct StepTrigger {
+  enum class Kind { AtTime, FirstDrainStall, FirstFreeze, FirstTimeout, GroupDone };
+  Kind kind = Kind::AtTime;
+  double at_s = 0;    // AtTime
+  std::string group;  // GroupDone
+};
+
+struct LessonAction {
+  enum class Kind { Start, Stop, SetHandler, SetLimits, InjectBlocking, Mark };
+  Kind kind = Kind::Mark;
+  std::string target;  // group (start/stop), handler (set_handler), text (mark)
+  std::size_t high_water_bytes = 0;
+  std::size_t low_water_bytes = 0;
+  std::uint32_t blocking_ms = 0;
+};
+
+struct LessonStep {
+  StepTrigger trigger;
+  std::string narration;
+  std::vector<LessonAction> actions;
+};
+
+struct Prediction {
+  std::string question;
+  std::vector<std::string> choices;
+  std::size_t answer = 0;  // index into choices
+  std::string explanation;
+  std::size_t before_step = 0;  // asked before this step fires
+};
+
+struct LessonCheck {
+  std::string name;
+  std::string measure;               // see docs/lessons.md: state_share, latency_percentile_ms, ...
+  std::string group;                 // the client group it looks at (if any)
+  std::string versus_group;          // latency_ratio: the group compared against
+  std::string state;                 // state_share: a task state name
+  double percentile = 95;            // latency_percentile_ms, latency_ratio
+  std::string relative_to;           // buffer measures: "high_water", "low_water" or "" (bytes)
+  std::string reason;                // connections_closed: a close reason name
+  std::optional<double> at_least;
+  std::optional<double> at_most;
+};
+
+struct LessonEnd {
+  std::optional<double> after_s;     // end this long after the start...
+  std::string when_group_done;       // ...or once this group has finished
+  double timeout_s = 30;             // never run longer than this
+};
+
+struct Lesson {
+  std::string id;
+  std::string title;
+  std::string summary;
+  LessonServer server;
+  std::map<std::string, ClientGroup> groups;
+  std::vector<LessonStep> steps;
+  std::vector<Prediction> predictions;
+  std::vector<LessonCheck> checks;
+  LessonEnd end;
+};
+
+}  // namespace loopscope::scenarios

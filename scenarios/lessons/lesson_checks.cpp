@@ -1,0 +1,155 @@
+#include "lesson_checks.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+#include "core/model/model_queries.hpp"
+
+namespace loopscope::scenarios {
+
+namespace {
+
+struct Measurement {
+  std::optional<double> value;  // nullopt: nothing to measure (say why in `text`)
+  std::string text;
+};
+
+std::string format_number(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.3g", value);
+  return text;
+}
+
+std::vector<const model::ConnectionRecord*> connections_of(const model::TraceModel& model, const std::string& group) {
+  std::vector<const model::ConnectionRecord*> found;
+  for (const model::TaskRecord* task : model.tasks_of_group(group)) {
+    if (const auto* connection = model.connection(task->id)) found.push_back(connection);
+  }
+  return found;
+}
+
+double relative(const LessonCheck& check, const model::ConnectionRecord& connection, std::uint64_t bytes) {
+  if (check.relative_to == "high_water" && connection.high_water_bytes > 0) {
+    return static_cast<double>(bytes) / static_cast<double>(connection.high_water_bytes);
+  }
+  if (check.relative_to == "low_water" && connection.low_water_bytes > 0) {
+    return static_cast<double>(bytes) / static_cast<double>(connection.low_water_bytes);
+  }
+  return static_cast<double>(bytes);
+}
+
+std::string unit_of(const LessonCheck& check) {
+  return check.relative_to.empty() ? " bytes" : " x " + check.relative_to;
+}
+
+std::optional<double> latency_ms(const model::TraceModel& model, const std::string& group, double percentile) {
+  const auto latencies = model::reply_latencies_ns(model.clients_in_group(group), {});
+  const auto value = model::percentile(latencies, percentile);
+  if (!value) return std::nullopt;
+  return static_cast<double>(*value) / 1e6;
+}
+
+Measurement measure(const LessonCheck& check, const model::TraceModel& model) {
+  const std::string& m = check.measure;
+  const std::string of_group = check.group.empty() ? "" : " of " + check.group;
+  if (m == "state_share") {
+    const auto tasks = model.tasks_of_group(check.group);
+    if (tasks.empty()) return {std::nullopt, "no server task served group " + check.group};
+    model::TaskState state{};
+    model::parse_task_state(check.state, state);
+    const double share = model::share_in_state(model, tasks, state, {});
+    return {share, "share of time " + check.state + of_group + ": " + format_number(share)};
+  }
+  if (m == "latency_percentile_ms") {
+    const auto value = latency_ms(model, check.group, check.percentile);
+    if (!value) return {std::nullopt, "no replies" + of_group};
+    return {value, "p" + format_number(check.percentile) + " latency" + of_group + ": " + format_number(*value) + " ms"};
+  }
+  if (m == "latency_ratio") {
+    const auto mine = latency_ms(model, check.group, check.percentile);
+    const auto theirs = latency_ms(model, check.versus_group, check.percentile);
+    if (!mine || !theirs || *theirs <= 0) return {std::nullopt, "no replies to compare"};
+    const double ratio = *mine / *theirs;
+    return {ratio, "p" + format_number(check.percentile) + " latency" + of_group + " / " + check.versus_group + ": " +
+                       format_number(*mine) + " / " + format_number(*theirs) + " ms = " + format_number(ratio)};
+  }
+  if (m == "replies") {
+    const double count = static_cast<double>(model::reply_latencies_ns(model.clients_in_group(check.group), {}).size());
+    return {count, "replies" + of_group + ": " + format_number(count)};
+  }
+  if (m == "drain_stalls" || m == "drain_stall_begin_level" || m == "drain_stall_end_level" || m == "writer_peak") {
+    const auto connections = connections_of(model, check.group);
+    if (connections.empty()) return {std::nullopt, "no connection served group " + check.group};
+    std::optional<double> lowest_begin, highest_end, peak;
+    double stalls = 0;
+    for (const auto* connection : connections) {
+      for (const auto& stall : connection->drain_stalls) {
+        ++stalls;
+        const double begin = relative(check, *connection, stall.begin_level_bytes);
+        lowest_begin = lowest_begin ? std::min(*lowest_begin, begin) : begin;
+        if (stall.end_ns != model::kOpenEnd) {
+          const double end = relative(check, *connection, stall.end_level_bytes);
+          highest_end = highest_end ? std::max(*highest_end, end) : end;
+        }
+      }
+      const double writer = relative(check, *connection,
+                                     model::peak_level_bytes(*connection, trace::BufferKind::Writer, {}));
+      peak = peak ? std::max(*peak, writer) : writer;
+    }
+    if (m == "drain_stalls") return {stalls, "drain stalls" + of_group + ": " + format_number(stalls)};
+    if (m == "writer_peak") return {peak, "writer buffer peak" + of_group + ": " + format_number(*peak) + unit_of(check)};
+    if (m == "drain_stall_begin_level") {
+      if (!lowest_begin) return {std::nullopt, "no drain stall" + of_group};
+      return {lowest_begin, "lowest level a stall began at: " + format_number(*lowest_begin) + unit_of(check)};
+    }
+    if (!highest_end) return {std::nullopt, "no drain stall ended" + of_group};
+    return {highest_end, "highest level a stall ended at: " + format_number(*highest_end) + unit_of(check)};
+  }
+  if (m == "bytes_echoed_ratio") {
+    double sent = 0, received = 0;
+    for (const auto* client : model.clients_in_group(check.group)) {
+      sent += static_cast<double>(client->bytes_sent);
+      received += static_cast<double>(client->bytes_received);
+    }
+    if (sent <= 0) return {std::nullopt, "group " + check.group + " sent nothing"};
+    return {received / sent, "bytes received / sent" + of_group + ": " + format_number(received) + " / " +
+                                 format_number(sent) + " = " + format_number(received / sent)};
+  }
+  if (m == "longest_freeze_ms") {
+    const double value = static_cast<double>(model::longest_freeze_ns(model, {})) / 1e6;
+    return {value, "longest freeze: " + format_number(value) + " ms"};
+  }
+  if (m == "max_loop_lag_ms") {
+    const double value = static_cast<double>(model::max_loop_lag_ns(model, {})) / 1e6;
+    return {value, "worst loop lag: " + format_number(value) + " ms"};
+  }
+  if (m == "connections_closed") {
+    double count = 0;
+    for (const auto& [id, connection] : model.connections()) {
+      if (connection.close_reason && trace::close_reason_name(*connection.close_reason) == check.reason) ++count;
+    }
+    return {count, "connections closed as " + check.reason + ": " + format_number(count)};
+  }
+  if (m == "cancelled_awaits") {
+    const double count = static_cast<double>(model.cancelled_awaits());
+    return {count, "cancelled awaits: " + format_number(count)};
+  }
+  return {std::nullopt, "unknown measure " + m};
+}
+
+}  // namespace
+
+CheckResult evaluate_check(const LessonCheck& check, const model::TraceModel& model) {
+  CheckResult result;
+  result.name = check.name;
+  if (check.at_least) result.expected = "at least " + format_number(*check.at_least);
+  if (check.at_most) result.expected += (result.expected.empty() ? "" : " and ") + std::string("at most ") + format_number(*check.at_most);
+  const Measurement measurement = measure(check, model);
+  result.measured = measurement.text;
+  result.passed = measurement.value.has_value() && (!check.at_least || *measurement.value >= *check.at_least) &&
+                  (!check.at_most || *measurement.value <= *check.at_most);
+  return result;
+}
+
+}  // namespace loopscope::scenarios

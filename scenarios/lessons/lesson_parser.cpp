@@ -1,0 +1,279 @@
+#include "lesson_parser.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "core/handlers/handler_catalog.hpp"
+#include "core/model/task_state.hpp"
+
+namespace loopscope::scenarios {
+
+namespace {
+
+constexpr double kMaxSeconds = 3600;
+
+const std::vector<std::string>& measures_needing_group() {
+  static const std::vector<std::string> measures = {
+      "state_share", "latency_percentile_ms", "latency_ratio", "replies", "drain_stall_begin_level",
+      "drain_stall_end_level", "drain_stalls", "writer_peak", "bytes_echoed_ratio"};
+  return measures;
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+LessonServer read_server(const JsonObjectReader& object) {
+  LessonServer server;
+  server.handler = object.text_or("handler", server.handler);
+  if (!handlers::is_handler_name(server.handler)) {
+    object.fail("handler", "expected one of " + handlers::handler_names_joined() + ", found \"" + server.handler + "\"");
+  }
+  server.high_water_bytes = static_cast<std::size_t>(object.integer_or("high_water_bytes", 64 * 1024, 1, 1LL << 32));
+  if (object.has("low_water_bytes")) {
+    server.low_water_bytes = static_cast<std::size_t>(object.integer_or("low_water_bytes", 0, 0, 1LL << 32));
+    if (*server.low_water_bytes > server.high_water_bytes) object.fail("low_water_bytes", "expected at most high_water_bytes");
+  }
+  server.line_limit_bytes = static_cast<std::size_t>(object.integer_or("line_limit_bytes", 64 * 1024, 1, 1LL << 30));
+  if (object.has("send_buffer_bytes")) {
+    server.send_buffer_bytes = static_cast<int>(object.integer_or("send_buffer_bytes", 0, 1024, 1 << 26));
+  }
+  if (object.has("receive_buffer_bytes")) {
+    server.receive_buffer_bytes = static_cast<int>(object.integer_or("receive_buffer_bytes", 0, 1024, 1 << 26));
+  }
+  server.max_connections = static_cast<std::size_t>(object.integer_or("max_connections", 1024, 1, 100000));
+  server.blocking_ms = static_cast<std::uint32_t>(object.integer_or("blocking_ms", 500, 0, 60000));
+  server.parse_ms = static_cast<std::uint32_t>(object.integer_or("parse_ms", 300, 0, 60000));
+  server.timeout_ms = static_cast<std::uint32_t>(object.integer_or("timeout_ms", 2000, 1, 600000));
+  server.reply_bytes = static_cast<std::size_t>(object.integer_or("reply_bytes", 64 * 1024, 2, 1 << 26));
+  object.reject_unknown_keys();
+  return server;
+}
+
+ClientGroup read_group(const std::string& name, const JsonObjectReader& object) {
+  ClientGroup group;
+  group.name = name;
+  group.count = static_cast<int>(object.integer_or("count", 1, 1, 1000));
+  ClientSpec& spec = group.spec;
+  spec.group = name;
+  spec.behaviour = object.text("behaviour");
+  if (!is_client_behaviour(spec.behaviour)) {
+    std::vector<std::string> names;
+    for (const auto& behaviour : client_behaviours()) names.push_back(behaviour.name);
+    object.fail("behaviour", "expected one of " + joined(names) + ", found \"" + spec.behaviour + "\"");
+  }
+  spec.lines = static_cast<int>(object.integer_or("lines", spec.lines, 0, 1000000));
+  spec.line_bytes = static_cast<std::size_t>(object.integer_or("line_bytes", static_cast<long long>(spec.line_bytes), 2, 1 << 24));
+  spec.think = std::chrono::milliseconds(object.integer_or("think_ms", spec.think.count(), 0, 600000));
+  spec.chunk_bytes = static_cast<std::size_t>(object.integer_or("chunk_bytes", static_cast<long long>(spec.chunk_bytes), 1, 1 << 20));
+  spec.chunk_interval = std::chrono::milliseconds(object.integer_or("chunk_interval_ms", spec.chunk_interval.count(), 0, 600000));
+  spec.read_bytes_per_second = static_cast<std::size_t>(
+      object.integer_or("read_bytes_per_second", static_cast<long long>(spec.read_bytes_per_second), 1, 1LL << 32));
+  if (object.has("receive_buffer_bytes")) {
+    spec.receive_buffer_bytes = static_cast<int>(object.integer_or("receive_buffer_bytes", 0, 1024, 1 << 26));
+  }
+  spec.stall = std::chrono::milliseconds(object.integer_or("stall_ms", 0, 0, 3600000));
+  spec.abort_after = std::chrono::milliseconds(object.integer_or("abort_after_ms", spec.abort_after.count(), 0, 600000));
+  spec.read_replies = object.boolean_or("reads", true);
+  object.reject_unknown_keys();
+  return group;
+}
+
+StepTrigger read_trigger(const JsonObjectReader& step, const Lesson& lesson) {
+  StepTrigger trigger;
+  const bool timed = step.has("at_s");
+  const bool on_event = step.has("on");
+  if (timed == on_event) step.fail("", "expected exactly one of \"at_s\" (a time) or \"on\" (an event)");
+  if (timed) {
+    trigger.at_s = step.number("at_s", 0, kMaxSeconds);
+    return trigger;
+  }
+  const std::string on = step.text("on");
+  if (on == "first_drain_stall") {
+    trigger.kind = StepTrigger::Kind::FirstDrainStall;
+  } else if (on == "first_freeze") {
+    trigger.kind = StepTrigger::Kind::FirstFreeze;
+  } else if (on == "first_timeout") {
+    trigger.kind = StepTrigger::Kind::FirstTimeout;
+  } else if (on.rfind("group_done:", 0) == 0) {
+    trigger.kind = StepTrigger::Kind::GroupDone;
+    trigger.group = on.substr(std::string("group_done:").size());
+    if (lesson.groups.count(trigger.group) == 0) step.fail("on", "names the group \"" + trigger.group + "\", which \"clients\" does not define");
+  } else {
+    step.fail("on", "expected first_drain_stall, first_freeze, first_timeout or group_done:<group>, found \"" + on + "\"");
+  }
+  return trigger;
+}
+
+LessonAction read_action(const nlohmann::json& value, const std::string& path, const std::string& file,
+                         const Lesson& lesson) {
+  const JsonObjectReader action(value, path, file);
+  const std::string kind = action.text("do");
+  LessonAction parsed;
+  const auto require_group = [&](const std::string& key) {
+    parsed.target = action.text(key);
+    if (lesson.groups.count(parsed.target) == 0) action.fail(key, "names the group \"" + parsed.target + "\", which \"clients\" does not define");
+  };
+  if (kind == "start") {
+    parsed.kind = LessonAction::Kind::Start;
+    require_group("group");
+  } else if (kind == "stop") {
+    parsed.kind = LessonAction::Kind::Stop;
+    require_group("group");
+  } else if (kind == "set_handler") {
+    parsed.kind = LessonAction::Kind::SetHandler;
+    parsed.target = action.text("handler");
+    if (!handlers::is_handler_name(parsed.target)) action.fail("handler", "expected one of " + handlers::handler_names_joined());
+  } else if (kind == "set_limits") {
+    parsed.kind = LessonAction::Kind::SetLimits;
+    parsed.high_water_bytes = static_cast<std::size_t>(action.integer_or("high_water_bytes", 64 * 1024, 1, 1LL << 32));
+    parsed.low_water_bytes = static_cast<std::size_t>(
+        action.integer_or("low_water_bytes", static_cast<long long>(parsed.high_water_bytes / 4), 0, 1LL << 32));
+    if (parsed.low_water_bytes > parsed.high_water_bytes) action.fail("low_water_bytes", "expected at most high_water_bytes");
+  } else if (kind == "inject_blocking") {
+    parsed.kind = LessonAction::Kind::InjectBlocking;
+    parsed.blocking_ms = static_cast<std::uint32_t>(action.integer_or("ms", 500, 1, 60000));
+  } else if (kind == "mark") {
+    parsed.kind = LessonAction::Kind::Mark;
+    parsed.target = action.text("text");
+  } else {
+    action.fail("do", "expected start, stop, set_handler, set_limits, inject_blocking or mark, found \"" + kind + "\"");
+  }
+  action.reject_unknown_keys();
+  return parsed;
+}
+
+LessonCheck read_check(const nlohmann::json& value, const std::string& path, const std::string& file,
+                       const Lesson& lesson) {
+  const JsonObjectReader object(value, path, file);
+  LessonCheck check;
+  check.name = object.text("name");
+  check.measure = object.text("measure");
+  if (!contains(check_measures(), check.measure)) {
+    object.fail("measure", "expected one of " + joined(check_measures()) + ", found \"" + check.measure + "\"");
+  }
+  if (contains(measures_needing_group(), check.measure) || object.has("group")) {
+    check.group = object.text("group");
+    if (lesson.groups.count(check.group) == 0) object.fail("group", "names the group \"" + check.group + "\", which \"clients\" does not define");
+  }
+  if (check.measure == "latency_ratio") {
+    check.versus_group = object.text("versus");
+    if (lesson.groups.count(check.versus_group) == 0) object.fail("versus", "names a group that \"clients\" does not define");
+  }
+  if (check.measure == "state_share") {
+    check.state = object.text("state");
+    model::TaskState state{};
+    if (!model::parse_task_state(check.state, state)) {
+      object.fail("state", "expected running, awaiting_read, awaiting_drain, awaiting_timer, awaiting_worker, awaiting_close or awaiting_other");
+    }
+  }
+  check.percentile = object.number_or("percentile", 95, 0, 100);
+  check.relative_to = object.text_or("relative_to", "");
+  if (!check.relative_to.empty() && check.relative_to != "high_water" && check.relative_to != "low_water") {
+    object.fail("relative_to", "expected high_water or low_water, found \"" + check.relative_to + "\"");
+  }
+  if (check.measure == "connections_closed") check.reason = object.text("reason");
+  check.at_least = object.optional_number("at_least", -1e18, 1e18);
+  check.at_most = object.optional_number("at_most", -1e18, 1e18);
+  if (!check.at_least && !check.at_most) object.fail("", "expected \"at_least\", \"at_most\" or both");
+  object.reject_unknown_keys();
+  return check;
+}
+
+Prediction read_prediction(const nlohmann::json& value, const std::string& path, const std::string& file,
+                           std::size_t step_count) {
+  const JsonObjectReader object(value, path, file);
+  Prediction prediction;
+  prediction.question = object.text("question");
+  prediction.choices = object.text_array("choices");
+  if (prediction.choices.size() < 2) object.fail("choices", "expected at least two choices");
+  prediction.answer = static_cast<std::size_t>(
+      object.integer_or("answer", -1, 0, static_cast<long long>(prediction.choices.size()) - 1));
+  if (!object.has("answer")) object.fail("answer", "missing; this key is required (the index of the right choice)");
+  prediction.explanation = object.text("explanation");
+  prediction.before_step = static_cast<std::size_t>(
+      object.integer_or("before_step", 0, 0, static_cast<long long>(step_count == 0 ? 0 : step_count - 1)));
+  object.reject_unknown_keys();
+  return prediction;
+}
+
+}  // namespace
+
+const std::vector<std::string>& check_measures() {
+  static const std::vector<std::string> measures = {
+      "state_share",           "latency_percentile_ms", "latency_ratio",   "replies",
+      "drain_stall_begin_level", "drain_stall_end_level", "drain_stalls",  "writer_peak",
+      "bytes_echoed_ratio",    "longest_freeze_ms",     "max_loop_lag_ms", "connections_closed",
+      "cancelled_awaits"};
+  return measures;
+}
+
+Lesson parse_lesson(std::string_view json_text, const std::string& file_name) {
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(json_text);
+  } catch (const nlohmann::json::parse_error& error) {
+    throw LessonFileError(file_name, "$", std::string("not valid JSON: ") + error.what());
+  }
+  const JsonObjectReader root(document, "$", file_name);
+  const std::string format = root.text("format");
+  if (format != kLessonFormat) {
+    root.fail("format", std::string("expected \"") + kLessonFormat + "\", found \"" + format + "\"");
+  }
+  Lesson lesson;
+  lesson.id = root.text("id");
+  lesson.title = root.text("title");
+  lesson.summary = root.text("summary");
+  lesson.server = read_server(root.object("server"));
+  for (auto& [name, group] : root.object("clients").members()) lesson.groups[name] = read_group(name, group);
+  if (lesson.groups.empty()) root.fail("clients", "expected at least one client group");
+
+  const auto steps = root.array("steps");
+  if (steps.empty()) root.fail("steps", "expected at least one step");
+  for (const auto& [value, path] : steps) {
+    const JsonObjectReader step(*value, path, file_name);
+    LessonStep parsed;
+    parsed.trigger = read_trigger(step, lesson);
+    parsed.narration = step.text("say");
+    if (step.has("actions")) {
+      for (const auto& [action, action_path] : step.array("actions")) {
+        parsed.actions.push_back(read_action(*action, action_path, file_name, lesson));
+      }
+    }
+    step.reject_unknown_keys();
+    lesson.steps.push_back(std::move(parsed));
+  }
+  for (const auto& [value, path] : root.array("predictions")) {
+    lesson.predictions.push_back(read_prediction(*value, path, file_name, lesson.steps.size()));
+  }
+  for (const auto& [value, path] : root.array("checks")) {
+    lesson.checks.push_back(read_check(*value, path, file_name, lesson));
+  }
+  const JsonObjectReader end = root.object("end");
+  if (end.has("after_s")) lesson.end.after_s = end.number("after_s", 0, kMaxSeconds);
+  if (end.has("when_group_done")) {
+    lesson.end.when_group_done = end.text("when_group_done");
+    if (lesson.groups.count(lesson.end.when_group_done) == 0) end.fail("when_group_done", "names a group that \"clients\" does not define");
+  }
+  if (!lesson.end.after_s && lesson.end.when_group_done.empty()) end.fail("", "expected \"after_s\" or \"when_group_done\"");
+  lesson.end.timeout_s = end.number_or("timeout_s", 30, 1, kMaxSeconds);
+  end.reject_unknown_keys();
+  root.reject_unknown_keys();
+  return lesson;
+}
+
+Lesson load_lesson_file(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw LessonFileError(path.string(), "$", "cannot open the file");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return parse_lesson(text.str(), path.string());
+}
+
+}  // namespace loopscope::scenarios
