@@ -2,6 +2,7 @@
 
 #include "core/handlers/blocking_handlers.hpp"
 #include "core/handlers/chat_handlers.hpp"
+#include "core/handlers/framing_handlers.hpp"
 #include "core/handlers/readline_timeout.hpp"
 #include "core/handlers/simple_handlers.hpp"
 #include "core/handlers/write_without_drain.hpp"
@@ -21,6 +22,8 @@ const std::vector<HandlerDescription>& handler_descriptions() {
       {"cpu_parse", "does CPU-heavy parsing on the loop thread (freezes everyone)", "core/handlers/cpu_parse.cpp"},
       {"offload_parse", "does the same parsing on a worker thread", "core/handlers/cpu_parse.cpp"},
       {"readline_timeout", "echo with a deadline on every readline", "core/handlers/readline_timeout.cpp"},
+      {"read_chunks", "reads up to 100 bytes at a time with no framing; replies \"got N bytes\"", "core/handlers/read_chunks.cpp"},
+      {"echo_no_close", "echo that forgets to close its connection (a leak)", "core/handlers/echo_no_close.cpp"},
   };
   return descriptions;
 }
@@ -49,6 +52,8 @@ std::optional<loop::ConnectionHandler> HandlerCatalog::make(std::string_view nam
   if (name == "echo") return loop::ConnectionHandler(echo);
   if (name == "upper") return loop::ConnectionHandler(upper);
   if (name == "ack") return loop::ConnectionHandler(ack);
+  if (name == "read_chunks") return loop::ConnectionHandler(read_chunks);
+  if (name == "echo_no_close") return loop::ConnectionHandler(echo_no_close);
   if (name == "chat_naive") {
     return [this](StreamReader& reader, StreamWriter& writer) { return chat_naive(chat_room_, reader, writer); };
   }

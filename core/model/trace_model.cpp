@@ -132,7 +132,10 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
       }
       break;
     }
-    case EventKind::BytesReceived: connections_[subject].bytes_received += event.value; break;
+    case EventKind::BytesReceived:
+      connections_[subject].bytes_received += event.value;
+      ++connections_[subject].reads;
+      break;
     case EventKind::BytesSent: connections_[subject].bytes_sent += event.value; break;
     case EventKind::StreamError: connections_[subject].errors.push_back(event.detail_as<trace::StreamErrorKind>()); break;
     case EventKind::HandlerInvoked: loop_.busy.push_back(BusySpan{time_ns, time_ns + event.value}); break;

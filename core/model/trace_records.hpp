@@ -69,6 +69,7 @@ struct ConnectionRecord {
   std::vector<DrainStall> drain_stalls;
   std::uint64_t bytes_received = 0;
   std::uint64_t bytes_sent = 0;
+  std::uint64_t reads = 0;  // socket reads that returned data: how the bytes were split up
   std::vector<trace::StreamErrorKind> errors;
 
   const std::vector<CounterSample>& level(trace::BufferKind kind) const {

@@ -106,6 +106,14 @@ Measurement measure(const LessonCheck& check, const model::TraceModel& model) {
     if (!highest_end) return {std::nullopt, "no drain stall ended" + of_group};
     return {highest_end, "highest level a stall ended at: " + format_number(*highest_end) + unit_of(check)};
   }
+  if (m == "server_reads") {
+    const auto connections = connections_of(model, check.group);
+    if (connections.empty()) return {std::nullopt, "no connection served group " + check.group};
+    double reads = 0;
+    for (const auto* connection : connections) reads += static_cast<double>(connection->reads);
+    const double per_connection = reads / static_cast<double>(connections.size());
+    return {per_connection, "socket reads per connection" + of_group + ": " + format_number(per_connection)};
+  }
   if (m == "bytes_echoed_ratio") {
     double sent = 0, received = 0;
     for (const auto* client : model.clients_in_group(check.group)) {

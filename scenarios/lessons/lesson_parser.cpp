@@ -15,7 +15,7 @@ constexpr double kMaxSeconds = 3600;
 const std::vector<std::string>& measures_needing_group() {
   static const std::vector<std::string> measures = {
       "state_share", "latency_percentile_ms", "latency_ratio", "replies", "drain_stall_begin_level",
-      "drain_stall_end_level", "drain_stalls", "writer_peak", "bytes_echoed_ratio"};
+      "drain_stall_end_level", "drain_stalls", "writer_peak", "bytes_echoed_ratio", "server_reads"};
   return measures;
 }
 
@@ -210,7 +210,7 @@ const std::vector<std::string>& check_measures() {
       "state_share",           "latency_percentile_ms", "latency_ratio",   "replies",
       "drain_stall_begin_level", "drain_stall_end_level", "drain_stalls",  "writer_peak",
       "bytes_echoed_ratio",    "longest_freeze_ms",     "max_loop_lag_ms", "connections_closed",
-      "cancelled_awaits"};
+      "cancelled_awaits",      "server_reads"};
   return measures;
 }
 
