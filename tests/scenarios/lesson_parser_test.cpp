@@ -1,0 +1,164 @@
+// Lesson files: a good one parses; every kind of mistake names the file, the JSON path and
+// what was expected.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "scenarios/lessons/lesson_parser.hpp"
+
+using loopscope::scenarios::LessonFileError;
+using loopscope::scenarios::parse_lesson;
+
+namespace {
+
+nlohmann::json valid_lesson() {
+  return nlohmann::json::parse(R"({
+    "format": "loopscope-lesson/1",
+    "id": "tiny",
+    "title": "A tiny lesson",
+    "summary": "One client, one line.",
+    "server": { "handler": "echo", "high_water_bytes": 1000, "low_water_bytes": 100 },
+    "clients": { "one": { "behaviour": "fast", "lines": 2, "think_ms": 5 } },
+    "steps": [
+      { "at_s": 0, "say": "Start.", "actions": [ { "do": "start", "group": "one" } ] },
+      { "on": "group_done:one", "say": "Done." }
+    ],
+    "predictions": [
+      { "question": "Q?", "choices": ["a", "b"], "answer": 1, "explanation": "Because.", "before_step": 1 }
+    ],
+    "checks": [ { "name": "answered", "measure": "replies", "group": "one", "at_least": 2 } ],
+    "end": { "when_group_done": "one", "timeout_s": 10 }
+  })");
+}
+
+// Expects parsing `lesson` to fail at `path` with a message containing `words`.
+void expect_refused(const nlohmann::json& lesson, const std::string& path, const std::string& words) {
+  try {
+    parse_lesson(lesson.dump(), "lessons/tiny.json");
+    FAIL() << "accepted a lesson that should fail at " << path;
+  } catch (const LessonFileError& error) {
+    EXPECT_EQ(error.file_name, "lessons/tiny.json");
+    EXPECT_EQ(error.json_path, path) << error.what();
+    EXPECT_NE(std::string(error.what()).find(words), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("lessons/tiny.json: at " + path), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+
+TEST(LessonParser, AcceptsAValidLessonWithEveryPartRead) {
+  const auto lesson = parse_lesson(valid_lesson().dump(), "tiny.json");
+  EXPECT_EQ(lesson.id, "tiny");
+  EXPECT_EQ(lesson.server.high_water_bytes, 1000u);
+  EXPECT_EQ(lesson.server.low_water_bytes, 100u);
+  ASSERT_EQ(lesson.groups.count("one"), 1u);
+  EXPECT_EQ(lesson.groups.at("one").spec.lines, 2);
+  EXPECT_EQ(lesson.groups.at("one").spec.think.count(), 5);
+  ASSERT_EQ(lesson.steps.size(), 2u);
+  EXPECT_EQ(lesson.steps[1].trigger.group, "one");
+  EXPECT_EQ(lesson.predictions.at(0).answer, 1u);
+  EXPECT_EQ(lesson.checks.at(0).at_least, 2.0);
+}
+
+TEST(LessonParser, RefusesTextThatIsNotJson) {
+  try {
+    parse_lesson("{ \"format\": ", "broken.json");
+    FAIL();
+  } catch (const LessonFileError& error) {
+    EXPECT_NE(std::string(error.what()).find("broken.json: at $: not valid JSON"), std::string::npos) << error.what();
+  }
+}
+
+TEST(LessonParser, RefusesAnotherFormatVersion) {
+  auto lesson = valid_lesson();
+  lesson["format"] = "loopscope-lesson/9";
+  expect_refused(lesson, "$.format", "expected \"loopscope-lesson/1\"");
+}
+
+TEST(LessonParser, RefusesAMissingRequiredKey) {
+  auto lesson = valid_lesson();
+  lesson.erase("title");
+  expect_refused(lesson, "$.title", "missing");
+}
+
+// Guards against typos silently changing a lesson.
+TEST(LessonParser, RefusesUnknownKeysAtEveryLevel) {
+  auto top = valid_lesson();
+  top["titel"] = "typo";
+  expect_refused(top, "$.titel", "unknown key");
+  auto in_group = valid_lesson();
+  in_group["clients"]["one"]["thinkms"] = 5;
+  expect_refused(in_group, "$.clients.one.thinkms", "unknown key");
+  auto in_action = valid_lesson();
+  in_action["steps"][0]["actions"][0]["groups"] = "one";
+  expect_refused(in_action, "$.steps[0].actions[0].groups", "unknown key");
+}
+
+TEST(LessonParser, RefusesWrongTypesAndRanges) {
+  auto text_for_number = valid_lesson();
+  text_for_number["clients"]["one"]["lines"] = "three";
+  expect_refused(text_for_number, "$.clients.one.lines", "expected a whole number, found the text \"three\"");
+  auto negative = valid_lesson();
+  negative["server"]["high_water_bytes"] = -5;
+  expect_refused(negative, "$.server.high_water_bytes", "expected a whole number from 1");
+  auto low_above_high = valid_lesson();
+  low_above_high["server"]["low_water_bytes"] = 5000;
+  expect_refused(low_above_high, "$.server.low_water_bytes", "at most high_water_bytes");
+}
+
+TEST(LessonParser, RefusesUnknownNames) {
+  auto handler = valid_lesson();
+  handler["server"]["handler"] = "teleport";
+  expect_refused(handler, "$.server.handler", "expected one of echo");
+  auto behaviour = valid_lesson();
+  behaviour["clients"]["one"]["behaviour"] = "sprinter";
+  expect_refused(behaviour, "$.clients.one.behaviour", "expected one of fast");
+  auto measure = valid_lesson();
+  measure["checks"][0]["measure"] = "vibes";
+  expect_refused(measure, "$.checks[0].measure", "expected one of state_share");
+  auto trigger = valid_lesson();
+  trigger["steps"][1]["on"] = "sunrise";
+  expect_refused(trigger, "$.steps[1].on", "expected first_drain_stall");
+  auto action = valid_lesson();
+  action["steps"][0]["actions"][0]["do"] = "dance";
+  expect_refused(action, "$.steps[0].actions[0].do", "expected start, stop");
+}
+
+TEST(LessonParser, RefusesReferencesToGroupsThatDoNotExist) {
+  auto start = valid_lesson();
+  start["steps"][0]["actions"][0]["group"] = "ghosts";
+  expect_refused(start, "$.steps[0].actions[0].group", "\"ghosts\"");
+  auto check = valid_lesson();
+  check["checks"][0]["group"] = "ghosts";
+  expect_refused(check, "$.checks[0].group", "\"ghosts\"");
+  auto end = valid_lesson();
+  end["end"]["when_group_done"] = "ghosts";
+  expect_refused(end, "$.end.when_group_done", "does not define");
+}
+
+TEST(LessonParser, RefusesIncoherentStepsPredictionsAndChecks) {
+  auto both_triggers = valid_lesson();
+  both_triggers["steps"][1]["at_s"] = 2;
+  expect_refused(both_triggers, "$.steps[1]", "exactly one of");
+  auto answer = valid_lesson();
+  answer["predictions"][0]["answer"] = 2;
+  expect_refused(answer, "$.predictions[0].answer", "from 0 to 1");
+  auto one_choice = valid_lesson();
+  one_choice["predictions"][0]["choices"] = {"only"};
+  expect_refused(one_choice, "$.predictions[0].choices", "at least two");
+  auto no_bound = valid_lesson();
+  no_bound["checks"][0].erase("at_least");
+  expect_refused(no_bound, "$.checks[0]", "\"at_least\", \"at_most\"");
+  auto no_end = valid_lesson();
+  no_end["end"] = nlohmann::json::object();
+  expect_refused(no_end, "$.end", "\"after_s\" or \"when_group_done\"");
+}
+
+TEST(LessonParser, LoadingAMissingFileNamesIt) {
+  try {
+    loopscope::scenarios::load_lesson_file("/nonexistent/lesson.json");
+    FAIL();
+  } catch (const LessonFileError& error) {
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/lesson.json"), std::string::npos);
+  }
+}
