@@ -24,34 +24,17 @@ bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-loop::ServerOptions server_options_from(const ServeOptions& options) {
-  loop::ServerOptions server;
-  server.host = options.host;
-  server.port = options.port;
-  server.max_connections = options.max_connections;
-  server.limits.high_water_bytes = options.high_water_bytes;
-  server.limits.low_water_bytes = options.low_water_bytes.value_or(options.high_water_bytes / 4);
-  server.limits.line_limit_bytes = options.line_limit_bytes;
-  server.limits.socket_send_buffer_bytes = options.socket_send_buffer_bytes;
-  server.limits.socket_receive_buffer_bytes = options.socket_receive_buffer_bytes;
-  return server;
-}
-
 }  // namespace
 
 int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err) {
-  const loop::ServerOptions server_options = server_options_from(options);
-  if (server_options.limits.low_water_bytes > server_options.limits.high_water_bytes) {
-    err << "loopscope serve: --low-water (" << server_options.limits.low_water_bytes
-        << ") must not exceed --high-water (" << server_options.limits.high_water_bytes << ")\n";
+  const ServerConfig& config = options.server;
+  if (config.effective_low_water_bytes() > config.high_water_bytes) {
+    err << "loopscope serve: --low-water (" << config.effective_low_water_bytes() << ") must not exceed --high-water ("
+        << config.high_water_bytes << ")\n";
     return 2;
   }
-  handlers::HandlerSettings settings;
-  settings.blocking_delay = std::chrono::milliseconds(options.blocking_delay_ms);
-  settings.parse_cpu_time = std::chrono::milliseconds(options.parse_cpu_ms);
-  settings.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
-  if (!handlers::is_handler_name(options.handler)) {
-    err << "loopscope serve: unknown handler '" << options.handler << "' (choose one of "
+  if (!handlers::is_handler_name(config.handler)) {
+    err << "loopscope serve: unknown handler '" << config.handler << "' (choose one of "
         << handlers::handler_names_joined() << ")\n";
     return 2;
   }
@@ -64,8 +47,9 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
 
   loop::LoopThread loop_thread(recorder);
   // After the loop: destroyed first, so its worker threads are joined while the loop still runs.
-  handlers::HandlerCatalog catalog(settings);
-  loop::StreamServer server(loop_thread, server_options, *catalog.make(options.handler), options.handler);
+  handlers::HandlerCatalog catalog(to_handler_settings(config));
+  loop::StreamServer server(loop_thread, to_server_options(config, options.host, options.port),
+                            *catalog.make(config.handler), config.handler);
   try {
     const auto endpoint = server.start();
     out << "listening on " << endpoint.address().to_string() << ":" << endpoint.port() << std::endl;

@@ -7,23 +7,16 @@
 #include <ostream>
 #include <string>
 
+#include "scenarios/server/server_config.hpp"
+
 namespace loopscope::scenarios {
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8888;
-  std::string handler = "echo";
-  std::size_t high_water_bytes = 64 * 1024;
-  std::optional<std::size_t> low_water_bytes;  // default: high / 4, as asyncio
-  std::size_t max_connections = 1024;
-  double duration_s = 0;  // 0: until SIGINT / SIGTERM
-  std::string trace_path; // empty: no trace file
-  std::optional<int> socket_send_buffer_bytes;
-  std::optional<int> socket_receive_buffer_bytes;
-  std::size_t line_limit_bytes = 64 * 1024;
-  std::uint32_t blocking_delay_ms = 500;
-  std::uint32_t parse_cpu_ms = 300;
-  std::uint32_t read_timeout_ms = 2000;
+  ServerConfig server;
+  double duration_s = 0;   // 0: until SIGINT / SIGTERM
+  std::string trace_path;  // empty: no trace file
 };
 
 // Returns the process exit code. Messages for the user go to `out`, problems to `err`.

@@ -10,24 +10,12 @@
 #include <vector>
 
 #include "scenarios/clients/client_spec.hpp"
+#include "scenarios/server/server_config.hpp"
 
 namespace loopscope::scenarios {
 
 inline constexpr const char* kLessonFormat = "loopscope-lesson/1";
 
-struct LessonServer {
-  std::string handler = "echo";
-  std::size_t high_water_bytes = 64 * 1024;
-  std::optional<std::size_t> low_water_bytes;  // default: high / 4
-  std::size_t line_limit_bytes = 64 * 1024;
-  std::optional<int> send_buffer_bytes;
-  std::optional<int> receive_buffer_bytes;
-  std::size_t max_connections = 1024;
-  std::uint32_t blocking_ms = 500;
-  std::uint32_t parse_ms = 300;
-  std::uint32_t timeout_ms = 2000;
-  std::size_t reply_bytes = 64 * 1024;
-};
 
 struct ClientGroup {
   std::string name;
@@ -89,7 +77,7 @@ struct Lesson {
   std::string id;
   std::string title;
   std::string summary;
-  LessonServer server;
+  ServerConfig server;  // the "server" section
   std::map<std::string, ClientGroup> groups;
   std::vector<LessonStep> steps;
   std::vector<Prediction> predictions;

@@ -29,8 +29,8 @@ std::string joined(const std::vector<std::string>& names) {
   return text;
 }
 
-LessonServer read_server(const JsonObjectReader& object) {
-  LessonServer server;
+ServerConfig read_server(const JsonObjectReader& object) {
+  ServerConfig server;
   server.handler = object.text_or("handler", server.handler);
   if (!handlers::is_handler_name(server.handler)) {
     object.fail("handler", "expected one of " + handlers::handler_names_joined() + ", found \"" + server.handler + "\"");

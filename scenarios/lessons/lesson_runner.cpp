@@ -28,27 +28,6 @@ std::string clock_text(double seconds) {
   return text;
 }
 
-loop::ServerOptions server_options(const LessonServer& server) {
-  loop::ServerOptions options;
-  options.port = 0;  // lessons never fight over a port: tests run them side by side
-  options.max_connections = server.max_connections;
-  options.limits.high_water_bytes = server.high_water_bytes;
-  options.limits.low_water_bytes = server.low_water_bytes.value_or(server.high_water_bytes / 4);
-  options.limits.line_limit_bytes = server.line_limit_bytes;
-  options.limits.socket_send_buffer_bytes = server.send_buffer_bytes;
-  options.limits.socket_receive_buffer_bytes = server.receive_buffer_bytes;
-  return options;
-}
-
-handlers::HandlerSettings handler_settings(const LessonServer& server) {
-  handlers::HandlerSettings settings;
-  settings.blocking_delay = std::chrono::milliseconds(server.blocking_ms);
-  settings.parse_cpu_time = std::chrono::milliseconds(server.parse_ms);
-  settings.read_timeout = std::chrono::milliseconds(server.timeout_ms);
-  settings.write_without_drain_reply_bytes = server.reply_bytes;
-  return settings;
-}
-
 // Everything one run owns, declared in the order it must be torn down in reverse.
 class LessonSession {
  public:
@@ -58,8 +37,10 @@ class LessonSession {
         out_(out),
         main_attachment_(recorder_.attach_current_thread("main")),
         loop_(recorder_),
-        catalog_(handler_settings(lesson.server)),
-        server_(loop_, server_options(lesson.server), *catalog_.make(lesson.server.handler), lesson.server.handler),
+        catalog_(to_handler_settings(lesson.server)),
+        // Port 0: lessons never fight over a port, so tests can run them side by side.
+        server_(loop_, to_server_options(lesson.server, "127.0.0.1", 0), *catalog_.make(lesson.server.handler),
+                lesson.server.handler),
         clients_(recorder_, server_.start()),
         watchdog_(loop_.probe()) {}
 

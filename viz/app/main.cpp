@@ -22,29 +22,29 @@ void add_serve_command(CLI::App& app, loopscope::scenarios::ServeOptions& serve)
   command->add_option("--port", serve.port, "TCP port; 0 picks a free one")->capture_default_str();
   std::vector<std::string> names;
   for (const auto& description : loopscope::handlers::handler_descriptions()) names.push_back(description.name);
-  command->add_option("--handler", serve.handler, handler_help())->check(CLI::IsMember(names))->capture_default_str();
-  command->add_option("--high-water", serve.high_water_bytes, "writer buffer bytes above which drain() waits")
+  command->add_option("--handler", serve.server.handler, handler_help())->check(CLI::IsMember(names))->capture_default_str();
+  command->add_option("--high-water", serve.server.high_water_bytes, "writer buffer bytes above which drain() waits")
       ->capture_default_str();
-  command->add_option("--low-water", serve.low_water_bytes,
+  command->add_option("--low-water", serve.server.low_water_bytes,
                       "writer buffer bytes at which a waiting drain() resumes [default: high-water / 4]");
-  command->add_option("--max-connections", serve.max_connections,
+  command->add_option("--max-connections", serve.server.max_connections,
                       "connections beyond this many are closed at once (and recorded)")
       ->check(CLI::PositiveNumber)->capture_default_str();
   command->add_option("--duration", serve.duration_s, "stop after this many seconds [default: until Ctrl-C]")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--trace", serve.trace_path,
                       "write the trace here on exit: Chrome Trace Event JSON if it ends in .json, else native");
-  command->add_option("--send-buffer", serve.socket_send_buffer_bytes, "SO_SNDBUF for each connection, bytes")
+  command->add_option("--send-buffer", serve.server.send_buffer_bytes, "SO_SNDBUF for each connection, bytes")
       ->check(CLI::PositiveNumber);
-  command->add_option("--receive-buffer", serve.socket_receive_buffer_bytes, "SO_RCVBUF for each connection, bytes")
+  command->add_option("--receive-buffer", serve.server.receive_buffer_bytes, "SO_RCVBUF for each connection, bytes")
       ->check(CLI::PositiveNumber);
-  command->add_option("--line-limit", serve.line_limit_bytes, "longest line readline() accepts, bytes")
+  command->add_option("--line-limit", serve.server.line_limit_bytes, "longest line readline() accepts, bytes")
       ->check(CLI::PositiveNumber)->capture_default_str();
-  command->add_option("--blocking-ms", serve.blocking_delay_ms, "blocking_sleep: how long each line blocks the loop")
+  command->add_option("--blocking-ms", serve.server.blocking_ms, "blocking_sleep: how long each line blocks the loop")
       ->capture_default_str();
-  command->add_option("--parse-ms", serve.parse_cpu_ms, "cpu_parse / offload_parse: CPU time per line")
+  command->add_option("--parse-ms", serve.server.parse_ms, "cpu_parse / offload_parse: CPU time per line")
       ->capture_default_str();
-  command->add_option("--timeout-ms", serve.read_timeout_ms, "readline_timeout: deadline for each line")
+  command->add_option("--timeout-ms", serve.server.timeout_ms, "readline_timeout: deadline for each line")
       ->capture_default_str();
   command->callback([&serve] {
     throw CLI::RuntimeError(loopscope::scenarios::run_serve(serve, std::cout, std::cerr));

@@ -1,0 +1,33 @@
+#pragma once
+// How a server is set up, as `loopscope serve` options and a lesson's "server" section both
+// describe it, and its translation into what core/loop and core/handlers take.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/handlers/handler_settings.hpp"
+#include "core/loop/stream_server.hpp"
+
+namespace loopscope::scenarios {
+
+struct ServerConfig {
+  std::string handler = "echo";
+  std::size_t high_water_bytes = 64 * 1024;
+  std::optional<std::size_t> low_water_bytes;  // default: high / 4, as asyncio
+  std::size_t line_limit_bytes = 64 * 1024;
+  std::optional<int> send_buffer_bytes;
+  std::optional<int> receive_buffer_bytes;
+  std::size_t max_connections = 1024;
+  std::uint32_t blocking_ms = 500;
+  std::uint32_t parse_ms = 300;
+  std::uint32_t timeout_ms = 2000;
+  std::size_t reply_bytes = 64 * 1024;
+
+  std::size_t effective_low_water_bytes() const { return low_water_bytes.value_or(high_water_bytes / 4); }
+};
+
+loop::ServerOptions to_server_options(const ServerConfig& config, std::string host, std::uint16_t port);
+handlers::HandlerSettings to_handler_settings(const ServerConfig& config);
+
+}  // namespace loopscope::scenarios
