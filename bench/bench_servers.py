@@ -8,6 +8,7 @@ stop() escalates to SIGTERM and then SIGKILL, so a hung server cannot outlive a 
 
 import os
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -35,17 +36,20 @@ class BenchServer:
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=self._stderr, bufsize=0)
         self._pending = b""
-        for _ in range(20):  # a wrapper (a profiler) may print first; bounded
-            line = self._read_line(timeout_s=15)
-            if line.startswith("listening on "):
-                break
-        else:
-            self.stop()
-            raise RuntimeError(f"{name}: no 'listening on HOST:PORT' line")
-        self.host, port = line[len("listening on "):].rsplit(":", 1)
-        self.port = int(port)
-        # The server's own pid, which is not Popen's when a wrapper started it.
-        self.pid = self.stats().get("pid", self.process.pid)
+        try:
+            for _ in range(20):  # a wrapper (a profiler) may print first; bounded
+                line = self._read_line(timeout_s=15)
+                if line.startswith("listening on "):
+                    break
+            else:
+                raise RuntimeError(f"{name}: no 'listening on HOST:PORT' line")
+            self.host, port = line[len("listening on "):].rsplit(":", 1)
+            self.port = int(port)
+            # The server's own pid, which is not Popen's when a wrapper started it.
+            self.pid = self.stats().get("pid", self.process.pid)
+        except BaseException:
+            self.stop()  # a server that never came up must not outlive the benchmark either
+            raise
 
     def _read_line(self, timeout_s: float) -> str:
         deadline = time.monotonic() + timeout_s
@@ -89,6 +93,19 @@ class BenchServer:
                 except subprocess.TimeoutExpired:
                     continue
         self._stderr.close()
+
+
+def pinned(command: list[str], cpu: int | None) -> list[str]:
+    """The command, confined to one CPU when cpu is given (and taskset is there to do it)."""
+    if cpu is None or shutil.which("taskset") is None:
+        return command
+    return ["taskset", "-c", str(cpu)] + command
+
+
+def pin_threads(pid: int, main_thread_cpu: int, other_threads_cpu: int) -> None:
+    """Confines a running process's main thread to one CPU and each of its other threads to another."""
+    for tid in (int(entry) for entry in os.listdir(f"/proc/{pid}/task")):
+        os.sched_setaffinity(tid, {main_thread_cpu if tid == pid else other_threads_cpu})
 
 
 def start_variant(name: str, build_dir: Path, log_dir: Path, extra_args: list[str] | None = None,

@@ -8,11 +8,20 @@ all of them alike. Reports medians over the rounds, and the
 hooks-on / hooks-off ratios as the median of the per-round ratios (each taken from two runs
 seconds apart). Prints a Markdown table; --json keeps every raw sample.
 
+By default each server's loop runs alone on the last CPU, and the load generator shares the
+first with the C++ servers' main thread, which is their trace consumer: the design puts the
+consumer on another thread than the loop, and this keeps it off the loop's core. (asyncio's
+loop is its main thread, so all of asyncio goes on the last CPU.) Left to the scheduler, one
+connection's ping-pong lands sometimes on one core (a few µs per round trip) and sometimes
+across two (tens of µs, waking an idle core), and a ratio of two runs in different regimes
+says nothing about the hooks. --no-pin leaves placement to the scheduler.
+
   bench/run_echo_comparison.py --build-dir build-bench [--rounds 5] [--duration-ms 2000]
 """
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -21,15 +30,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_servers import VARIANTS, start_variant  # noqa: E402
+from bench_servers import VARIANTS, pin_threads, pinned, start_variant  # noqa: E402
 
 CPP_VARIANTS = ("hooks-on", "hooks-on-sample-100ms", "hooks-off")
 
 
-def run_load(build_dir: Path, server, connections: int, warmup_ms: int, duration_ms: int) -> dict:
-    command = [str(build_dir / "bench" / "loopscope_bench_load_generator"), "--host", server.host,
-               "--port", str(server.port), "--connections", str(connections), "--server-pid", str(server.pid),
-               "--warmup-ms", str(warmup_ms), "--duration-ms", str(duration_ms)]
+def run_load(build_dir: Path, server, connections: int, warmup_ms: int, duration_ms: int,
+             cpu: int | None = None) -> dict:
+    command = pinned([str(build_dir / "bench" / "loopscope_bench_load_generator"), "--host", server.host,
+                      "--port", str(server.port), "--connections", str(connections), "--server-pid",
+                      str(server.pid), "--warmup-ms", str(warmup_ms), "--duration-ms", str(duration_ms)], cpu)
     # Bounded: set-up of 1,000 connections takes well under a second; 60 s means something hung.
     finished = subprocess.run(command, capture_output=True, text=True,
                               timeout=(warmup_ms + duration_ms) / 1000 + 60)
@@ -39,9 +49,10 @@ def run_load(build_dir: Path, server, connections: int, warmup_ms: int, duration
     return json.loads(finished.stdout)
 
 
-def measure(build_dir: Path, server, connections: int, warmup_ms: int, duration_ms: int) -> dict:
+def measure(build_dir: Path, server, connections: int, warmup_ms: int, duration_ms: int,
+            load_cpu: int | None) -> dict:
     before = server.stats() if server.name in CPP_VARIANTS else None
-    sample = run_load(build_dir, server, connections, warmup_ms, duration_ms)
+    sample = run_load(build_dir, server, connections, warmup_ms, duration_ms, load_cpu)
     if before is not None:
         after = server.stats()
         events = after["drained_events"] - before["drained_events"]
@@ -116,11 +127,15 @@ def main() -> int:
     parser.add_argument("--duration-ms", type=int, default=2000)
     parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated, from " + ",".join(VARIANTS))
     parser.add_argument("--json", type=Path, help="write every raw sample here")
+    parser.add_argument("--no-pin", action="store_true", help="let the scheduler place servers and load generator")
     arguments = parser.parse_args()
     build_dir = arguments.build_dir.resolve()
     connection_counts = [int(count) for count in arguments.connections.split(",")]
     variants = arguments.variants.split(",")
     log_dir = Path(tempfile.mkdtemp(prefix="loopscope-bench-"))
+    cpu_count = len(os.sched_getaffinity(0))
+    pin = not arguments.no_pin and cpu_count >= 2
+    server_cpu, load_cpu = (max(os.sched_getaffinity(0)), min(os.sched_getaffinity(0))) if pin else (None, None)
 
     servers = {}
     samples = {(variant, connections): [] for variant in variants for connections in connection_counts}
@@ -128,13 +143,16 @@ def main() -> int:
     try:
         for variant in variants:
             servers[variant] = start_variant(variant, build_dir, log_dir)
+            if pin:
+                consumer_cpu = load_cpu if variant in CPP_VARIANTS else server_cpu
+                pin_threads(servers[variant].pid, consumer_cpu, server_cpu)
         for round_index in range(arguments.rounds):
             # Rotate the order each round so no variant always runs first (or last).
             order = variants[round_index % len(variants):] + variants[:round_index % len(variants)]
             for connections in connection_counts:
                 for variant in order:
                     sample = measure(build_dir, servers[variant], connections, arguments.warmup_ms,
-                                     arguments.duration_ms)
+                                     arguments.duration_ms, load_cpu)
                     sample["round"] = round_index
                     samples[(variant, connections)].append(sample)
                     print(f"round {round_index + 1}/{arguments.rounds} {connections:>5} conns {variant:<9} "
@@ -145,8 +163,10 @@ def main() -> int:
         for server in servers.values():
             server.stop()
 
+    placement = (f"server loops on CPU {server_cpu}, load generator and trace consumers on CPU {load_cpu}" if pin
+                 else "placement left to the scheduler")
     print(f"\n{arguments.rounds} rounds, {arguments.warmup_ms} ms warm-up + {arguments.duration_ms} ms measured "
-          f"per run, {time.monotonic() - started:.0f} s in all; server logs in {log_dir}")
+          f"per run, {placement}, {time.monotonic() - started:.0f} s in all; server logs in {log_dir}")
     print_report(samples, connection_counts, variants)
     if arguments.json:
         arguments.json.write_text(json.dumps(
