@@ -51,8 +51,8 @@ class TrackedInvocation {
       // Release: a watchdog that sees "idle" also sees the finished times stored above.
       probe->invocation_start_ticks.store(0, std::memory_order_release);
       probe->blocking_site.store({}, std::memory_order_relaxed);
-      const std::uint64_t duration_ns = trace::TraceClock::calibrated().ticks_to_ns(end_ticks - start_ticks_);
-      trace::record_at(start_ticks_, trace::EventKind::HandlerInvoked, 0, duration_ns);
+      // The duration stays in ticks here; the consumer converts it (value_is_duration).
+      trace::record_at(start_ticks_, trace::EventKind::HandlerInvoked, 0, end_ticks - start_ticks_);
     }
     start_ticks_ = 0;
   }

@@ -45,25 +45,24 @@ std::string StreamReader::take_front(std::size_t bytes) {
   return front;
 }
 
-asio::awaitable<void> StreamReader::fill(trace::AwaitKind kind, std::source_location site) {
+asio::awaitable<std::tuple<std::error_code>> StreamReader::wait_readable() {
   if (connection_.is_closed()) throw ConnectionLostError("connection is closed");
-  {
-    AwaitScope suspended(kind, site);
-    auto [error] = co_await connection_.socket().async_wait(asio::ip::tcp::socket::wait_read,
-                                                            use_nothrow_awaitable);
-    if (error == asio::error::operation_aborted) {
-      if (connection_.is_closed()) throw ConnectionLostError("connection was closed while reading");
-      trace::record(trace::EventKind::AwaitCancelled, suspended.task(), 0, trace::detail_of(kind), site);
-      throw CancelledError();
-    }
-    if (error) {
-      connection_.mark_lost(error);
-      throw ConnectionLostError("receive failed: " + error.message());
-    }
+  return connection_.socket().async_wait(asio::ip::tcp::socket::wait_read, use_nothrow_awaitable);
+}
+
+void StreamReader::take_available(const std::error_code& wait_error, trace::AwaitKind kind, std::source_location site) {
+  if (wait_error == asio::error::operation_aborted) {
+    if (connection_.is_closed()) throw ConnectionLostError("connection was closed while reading");
+    trace::record(trace::EventKind::AwaitCancelled, current_task(), 0, trace::detail_of(kind), site);
+    throw CancelledError();
   }
-  connection_.sample_kernel_queues();
-  // Take everything the kernel has now (up to the scratch size per read), then stop at the
-  // first would-block: the socket is non-blocking, so this never waits.
+  if (wait_error) {
+    connection_.mark_lost(wait_error);
+    throw ConnectionLostError("receive failed: " + wait_error.message());
+  }
+  // Take everything the kernel has now (up to the scratch size per read, and up to the
+  // read-ahead limit), then stop at the first would-block: the socket is non-blocking.
+  bool kernel_may_hold_more = false;
   for (;;) {
     std::error_code error;
     const std::size_t received = connection_.socket().read_some(asio::buffer(tls_read_scratch), error);
@@ -81,9 +80,15 @@ asio::awaitable<void> StreamReader::fill(trace::AwaitKind kind, std::source_loca
     }
     buffer_.append(tls_read_scratch.data(), received);
     trace::record(trace::EventKind::BytesReceived, connection_.id(), received);
-    if (received < tls_read_scratch.size() || buffered_bytes() >= read_ahead_limit_bytes()) break;
+    if (received < tls_read_scratch.size()) break;
+    if (buffered_bytes() >= read_ahead_limit_bytes()) {
+      kernel_may_hold_more = true;
+      break;
+    }
   }
   record_level();
+  // The kernel's receive queue is worth a system call only when it is filling up.
+  if (kernel_may_hold_more) connection_.sample_kernel_queues();
 }
 
 asio::awaitable<std::string> StreamReader::readline(std::source_location site) {
@@ -98,7 +103,12 @@ asio::awaitable<std::string> StreamReader::readline(std::source_location site) {
     if (buffered_bytes() > line_limit_bytes_) break;
     if (eof_) co_return take_front(buffered_bytes());
     scanned_bytes = buffered_bytes();
-    co_await fill(trace::AwaitKind::Readline, site);
+    std::tuple<std::error_code> readable;
+    {
+      AwaitScope suspended(trace::AwaitKind::Readline, site);
+      readable = co_await wait_readable();
+    }
+    take_available(std::get<0>(readable), trace::AwaitKind::Readline, site);
   }
   // Too long: the connection cannot recover its framing, so the whole buffer goes.
   const std::size_t buffered = buffered_bytes();
@@ -115,7 +125,12 @@ asio::awaitable<std::string> StreamReader::read(std::size_t max_bytes, std::sour
   const bool until_eof = max_bytes == std::numeric_limits<std::size_t>::max();
   while (buffered_bytes() == 0 || until_eof) {
     if (eof_) break;
-    co_await fill(trace::AwaitKind::Read, site);
+    std::tuple<std::error_code> readable;
+    {
+      AwaitScope suspended(trace::AwaitKind::Read, site);
+      readable = co_await wait_readable();
+    }
+    take_available(std::get<0>(readable), trace::AwaitKind::Read, site);
   }
   co_return take_front(std::min(max_bytes, buffered_bytes()));
 }
@@ -128,7 +143,12 @@ asio::awaitable<std::string> StreamReader::readexactly(std::size_t n, std::sourc
                     trace::detail_of(trace::StreamErrorKind::IncompleteRead), site);
       throw IncompleteReadError(std::move(partial), n);
     }
-    co_await fill(trace::AwaitKind::ReadExactly, site);
+    std::tuple<std::error_code> readable;
+    {
+      AwaitScope suspended(trace::AwaitKind::ReadExactly, site);
+      readable = co_await wait_readable();
+    }
+    take_available(std::get<0>(readable), trace::AwaitKind::ReadExactly, site);
   }
   co_return take_front(n);
 }

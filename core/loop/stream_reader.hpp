@@ -8,6 +8,8 @@
 #include <limits>
 #include <source_location>
 #include <string>
+#include <system_error>
+#include <tuple>
 
 #include "core/loop/task_trace.hpp"
 
@@ -41,8 +43,12 @@ class StreamReader {
   TaskId connection_id() const;
 
  private:
-  // Suspends until the socket is readable, then takes everything the kernel has.
-  asio::awaitable<void> fill(trace::AwaitKind kind, std::source_location site);
+  // Each reading call awaits the socket itself, inside its own AwaitScope, rather than through
+  // a helper coroutine: a connection parked in readline() then holds one frame fewer, and idle
+  // connections are what memory per connection is measured on.
+  asio::awaitable<std::tuple<std::error_code>> wait_readable();
+  // After the wait: turns its error into the right exception, or reads what the kernel has.
+  void take_available(const std::error_code& wait_error, trace::AwaitKind kind, std::source_location site);
   std::string take_front(std::size_t bytes);
   void record_level() const;
   // Read ahead no further than this: like asyncio, which stops reading at twice its limit,

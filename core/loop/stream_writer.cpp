@@ -87,14 +87,17 @@ void StreamWriter::flush_now() {
     staged_offset_ += sent;
     trace::record(trace::EventKind::BytesSent, connection_.id(), sent);
   }
-  if (staged_offset_ == staged_.size()) {
+  const bool kernel_refused_some = staged_offset_ != staged_.size();
+  if (!kernel_refused_some) {
     staged_.clear();
     staged_offset_ = 0;
   } else if (staged_offset_ >= kCompactMinimumBytes && staged_offset_ * 2 >= staged_.size()) {
     staged_.erase(0, staged_offset_);
     staged_offset_ = 0;
   }
-  connection_.sample_kernel_queues();
+  // The kernel's send queue is worth a system call only under backpressure: while it refuses
+  // bytes, and once more as the backlog clears. A reply that goes straight out costs none.
+  if (kernel_refused_some || flush_armed_) connection_.sample_kernel_queues(!kernel_refused_some);
 }
 
 void StreamWriter::arm_flush() {
@@ -108,13 +111,19 @@ void StreamWriter::arm_flush() {
 }
 
 void StreamWriter::on_writable(const std::error_code& error) {
-  flush_armed_ = false;
-  if (connection_.is_closed()) return;
+  if (connection_.is_closed()) {
+    flush_armed_ = false;
+    return;
+  }
   if (error && error != asio::error::operation_aborted) {
+    flush_armed_ = false;
     connection_.mark_lost(error);
   } else if (!error) {
-    flush_now();
+    flush_now();  // still marked armed here: this flush works off a backlog
+    flush_armed_ = false;
     record_level();
+  } else {
+    flush_armed_ = false;
   }
   update_pause_state();
   if (connection_.is_lost()) {

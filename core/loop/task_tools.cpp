@@ -20,9 +20,8 @@ void block_loop_for(std::chrono::nanoseconds duration, std::source_location site
   if (LoopProbe* probe = tls_loop_probe) probe->blocking_site.store(site, std::memory_order_relaxed);
   const std::uint64_t start_ticks = trace::TraceClock::now_ticks();
   std::this_thread::sleep_for(duration);
-  const std::uint64_t duration_ns =
-      trace::TraceClock::calibrated().ticks_to_ns(trace::TraceClock::now_ticks() - start_ticks);
-  trace::record_at(start_ticks, trace::EventKind::BlockingCall, current_task(), duration_ns, 0, site);
+  const std::uint64_t duration_ticks = trace::TraceClock::now_ticks() - start_ticks;  // ns once drained
+  trace::record_at(start_ticks, trace::EventKind::BlockingCall, current_task(), duration_ticks, 0, site);
 }
 
 }  // namespace loopscope::loop

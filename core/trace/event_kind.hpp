@@ -105,6 +105,13 @@ enum class StreamErrorKind : std::uint8_t {
   ReceiveFailed = 3,   // value = errno
 };
 
+// Kinds whose value is a duration. Producers record it in TraceClock ticks (no arithmetic on
+// the hot path); Recorder::drain_into converts it to ns, so a TraceLog always holds ns.
+constexpr bool value_is_duration(EventKind kind) {
+  return kind == EventKind::HandlerInvoked || kind == EventKind::BlockingCall || kind == EventKind::FreezeEnd ||
+         kind == EventKind::ClientReply;
+}
+
 std::string_view event_kind_name(EventKind kind);
 std::string_view await_kind_name(AwaitKind kind);
 std::string_view await_kind_call(AwaitKind kind);  // the call as a learner writes it

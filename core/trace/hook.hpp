@@ -53,7 +53,14 @@ inline void record(EventKind kind, std::uint32_t subject_id, std::uint64_t value
                    std::uint8_t detail = 0, std::source_location site = {},
                    std::uint16_t aux = 0) noexcept {
   if constexpr (kHooksEnabled) {
-    record_at(TraceClock::now_ticks(), kind, subject_id, value, detail, site, aux);
+    // The ring is looked up before the clock is read: a thread that does not record pays
+    // for nothing but the lookup.
+    EventRing* ring = tls_ring;
+    if (ring == nullptr) {
+      g_unattached_drops.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    ring->try_push(RawEvent{TraceClock::now_ticks(), value, site, subject_id, kind, detail, aux});
   } else {
     (void)kind, (void)subject_id, (void)value, (void)detail, (void)site, (void)aux;
   }

@@ -14,7 +14,7 @@ namespace loopscope::trace {
 
 struct RawEvent {
   std::uint64_t time_ticks;   // TraceClock ticks; converted to ns when drained
-  std::uint64_t value;        // kind-specific, see EventKind
+  std::uint64_t value;        // kind-specific, see EventKind; durations in ticks (value_is_duration)
   std::source_location site;  // default-constructed = no site
   std::uint32_t subject_id;   // task or connection id
   EventKind kind;

@@ -69,12 +69,14 @@ std::size_t Recorder::drain_into(TraceLog& log) {
   log.start_unix_ns = start_unix_ns_;
   batch_.clear();
   const std::uint64_t drained_at_ns = now_ns();
+  const TraceClock& clock = TraceClock::calibrated();
   for (std::size_t index = 0; index < sources.size(); ++index) {
     Source& source = *sources[index];
     const auto source_id = static_cast<SourceId>(index);
     if (log.sources.size() <= index) log.sources.push_back(SourceInfo{source.name, 0});
     source.ring->drain([&](const RawEvent& raw) {
-      batch_.push_back(TraceEvent{ticks_to_trace_ns(raw.time_ticks), raw.value, raw.subject_id,
+      const std::uint64_t value = value_is_duration(raw.kind) ? clock.ticks_to_ns(raw.value) : raw.value;
+      batch_.push_back(TraceEvent{ticks_to_trace_ns(raw.time_ticks), value, raw.subject_id,
                                   site_table_.intern(raw.site), raw.kind, raw.detail, raw.aux,
                                   source_id, 0});
     });

@@ -73,8 +73,8 @@ asio::awaitable<std::optional<std::string>> ClientSession::request(std::string_v
   co_await send(line);
   std::optional<std::string> reply = co_await read_line();
   if (reply) {
-    const std::uint64_t latency_ns = trace::TraceClock::calibrated().ticks_to_ns(trace::TraceClock::now_ticks() - sent_ticks);
-    trace::record(trace::EventKind::ClientReply, id_, latency_ns);
+    // Recorded in ticks like every duration; the drain converts it to ns.
+    trace::record(trace::EventKind::ClientReply, id_, trace::TraceClock::now_ticks() - sent_ticks);
   }
   co_return reply;
 }
