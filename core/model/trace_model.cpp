@@ -125,10 +125,15 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
       connections_[subject].drain_stalls.push_back(DrainStall{time_ns, kOpenEnd, event.value, 0});
       break;
     case EventKind::DrainStallEnd: {
+      // Several tasks can wait on one connection's drain() at once (a chat broadcast); the
+      // end closes the latest stall still open, as the Chrome export does.
       auto& stalls = connections_[subject].drain_stalls;
-      if (!stalls.empty() && stalls.back().end_ns == kOpenEnd) {
-        stalls.back().end_ns = time_ns;
-        stalls.back().end_level_bytes = event.value;
+      for (auto stall = stalls.rbegin(); stall != stalls.rend(); ++stall) {
+        if (stall->end_ns == kOpenEnd) {
+          stall->end_ns = time_ns;
+          stall->end_level_bytes = event.value;
+          break;
+        }
       }
       break;
     }

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <vector>
 
 #include "native_format.hpp"
 
@@ -286,7 +287,7 @@ class ChromeExporter {
         break;
       case EventKind::DrainStallBegin:
         task_track(subject);
-        stalls_[subject] = OpenStall{time_ns, event.value, event.site_id};
+        stalls_[subject].push_back(OpenStall{time_ns, event.value, event.site_id});
         break;
       case EventKind::DrainStallEnd:
         on_drain_stall_end(event);
@@ -396,21 +397,23 @@ class ChromeExporter {
   }
 
   void on_drain_stall_end(const TraceEvent& event) {
+    // Several tasks can wait on one connection's drain() (a chat broadcast); they resume
+    // together, and matching the latest begin first keeps their slices properly nested.
     const auto found = stalls_.find(event.subject_id);
     used_stall_tracks_.insert(event.subject_id);
-    if (found == stalls_.end()) {
+    if (found == stalls_.end() || found->second.empty()) {
       // The begin was dropped or happened before recording started; show the end honestly.
       writer_.instant("drain stall end (begin not recorded)", stall_tid(event.subject_id), event.time_ns,
                       't', JsonArgs{}.number("end_level_bytes", event.value));
       return;
     }
-    const OpenStall& stall = found->second;
+    const OpenStall stall = found->second.back();
+    found->second.pop_back();
     writer_.slice("drain stall", stall_tid(event.subject_id), stall.start_ns, event.time_ns,
                   JsonArgs{}
                       .text("site", log_.site_text(stall.site))
                       .number("start_level_bytes", stall.start_level_bytes)
                       .number("end_level_bytes", event.value));
-    stalls_.erase(found);
   }
 
   void on_freeze_end(const TraceEvent& event) {
@@ -440,13 +443,15 @@ class ChromeExporter {
       track.open.args.flag("unfinished", true);
       end_state(task, end_ns);
     }
-    for (const auto& [connection, stall] : stalls_) {
-      used_stall_tracks_.insert(connection);
-      writer_.slice("drain stall", stall_tid(connection), stall.start_ns, end_ns,
-                    JsonArgs{}
-                        .text("site", log_.site_text(stall.site))
-                        .number("start_level_bytes", stall.start_level_bytes)
-                        .flag("unfinished", true));
+    for (const auto& [connection, open_stalls] : stalls_) {
+      for (const OpenStall& stall : open_stalls) {
+        used_stall_tracks_.insert(connection);
+        writer_.slice("drain stall", stall_tid(connection), stall.start_ns, end_ns,
+                      JsonArgs{}
+                          .text("site", log_.site_text(stall.site))
+                          .number("start_level_bytes", stall.start_level_bytes)
+                          .flag("unfinished", true));
+      }
     }
     stalls_.clear();
     for (const auto& [task, freeze] : freezes_) {
@@ -524,7 +529,7 @@ class ChromeExporter {
   TraceEventWriter writer_;
   std::map<std::uint32_t, TaskTrack> tasks_;
   std::map<std::uint32_t, std::string> client_names_;
-  std::map<std::uint32_t, OpenStall> stalls_;
+  std::map<std::uint32_t, std::vector<OpenStall>> stalls_;  // per connection, latest last
   std::set<std::uint32_t> used_stall_tracks_;
   std::map<std::uint32_t, OpenFreeze> freezes_;
 };

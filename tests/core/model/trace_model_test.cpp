@@ -140,3 +140,19 @@ TEST(ModelQueries, SpansInRangeFindsOnlyOverlappingSpans) {
   EXPECT_EQ(spans[0].state, TaskState::Running);
   EXPECT_EQ(spans[1].state, TaskState::AwaitingDrain);
 }
+
+// Guards chat broadcasts: two tasks waiting on one connection's drain() must both get their
+// stall closed, not leave the first one open to the end of the trace.
+TEST(TraceModel, TwoWaitersOnOneConnectionBothEndTheirStalls) {
+  LogBuilder builder;
+  builder.add(0, trace::EventKind::ConnectionAccepted, 3, 0x7f000001, 0, 4000)
+      .add(10, trace::EventKind::DrainStallBegin, 3, 70000)
+      .add(20, trace::EventKind::DrainStallBegin, 3, 71000)
+      .add(50, trace::EventKind::DrainStallEnd, 3, 16000)
+      .add(51, trace::EventKind::DrainStallEnd, 3, 16000);
+  const auto model = TraceModel::from_log(builder.log());
+  const auto& stalls = model.connection(3)->drain_stalls;
+  ASSERT_EQ(stalls.size(), 2u);
+  EXPECT_EQ(stalls[1].end_ns, 50u) << "the latest begin is matched first";
+  EXPECT_EQ(stalls[0].end_ns, 51u);
+}

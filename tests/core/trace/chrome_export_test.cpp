@@ -100,6 +100,27 @@ std::vector<json> slices_on(const json& trace, std::uint64_t tid, std::string_vi
   return found;
 }
 
+// Guards chat broadcasts: two tasks waiting in drain() on one connection give two nested
+// stall slices, not one slice and an orphaned end.
+TEST(ChromeExportTest, TwoWaitersOnOneConnectionGiveTwoNestedStalls) {
+  TraceLog log;
+  log.labels = {""};
+  log.events = {
+      make_event(100, EventKind::DrainStallBegin, 5, 70000),
+      make_event(200, EventKind::DrainStallBegin, 5, 71000),
+      make_event(900, EventKind::DrainStallEnd, 5, 16000),
+      make_event(901, EventKind::DrainStallEnd, 5, 16000),
+  };
+  const json trace = parse_export(log);
+  const auto stalls = slices_on(trace, 5 + kChromeDrainStallTidOffset, "drain stall");
+  ASSERT_EQ(stalls.size(), 2u);
+  EXPECT_TRUE(events_named(trace, "drain stall end (begin not recorded)").empty());
+  // The later begin closes first, so the two slices nest: [0.200, 0.900] inside [0.100, 0.901].
+  EXPECT_DOUBLE_EQ(stalls[0].at("ts").get<double>(), 0.2);
+  EXPECT_DOUBLE_EQ(stalls[1].at("ts").get<double>(), 0.1);
+  EXPECT_DOUBLE_EQ(stalls[1].at("dur").get<double>(), 0.801);
+}
+
 TEST(ChromeExportTest, TopLevelHasDisplayUnitEventsAndRecordingMetadata) {
   const json trace = parse_export(echo_session());
   EXPECT_EQ(trace.at("displayTimeUnit"), "ns");
