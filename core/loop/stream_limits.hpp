@@ -15,8 +15,9 @@ struct StreamLimits {
   // backpressure with little data.
   std::optional<int> socket_send_buffer_bytes;
   std::optional<int> socket_receive_buffer_bytes;
-  // The kernel's queue lengths (SIOCOUTQ / SIOCINQ) cost a syscall to read, so each connection
-  // samples them at most this often, on its own I/O.
+  // The kernel's queue lengths (SIOCOUTQ / SIOCINQ) cost a syscall to read, so a connection
+  // samples them only under backpressure (the kernel refusing bytes, or reads stopped at the
+  // read-ahead limit), and then at most this often.
   std::chrono::microseconds kernel_sample_interval{1000};
 };
 

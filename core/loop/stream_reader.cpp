@@ -22,8 +22,6 @@ bool is_reset(const std::error_code& error) {
 }
 }  // namespace
 
-TaskId StreamReader::connection_id() const { return connection_.id(); }
-
 void StreamReader::record_level() const {
   trace::record(trace::EventKind::BufferLevel, connection_.id(), buffered_bytes(),
                 trace::detail_of(trace::BufferKind::Reader));

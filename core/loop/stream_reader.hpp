@@ -40,7 +40,6 @@ class StreamReader {
   bool saw_eof() const { return eof_; }
   std::size_t buffered_bytes() const { return buffer_.size() - consumed_bytes_; }
   std::size_t line_limit_bytes() const { return line_limit_bytes_; }
-  TaskId connection_id() const;
 
  private:
   // Each reading call awaits the socket itself, inside its own AwaitScope, rather than through

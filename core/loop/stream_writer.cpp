@@ -20,8 +20,6 @@ constexpr std::size_t kCompactMinimumBytes = 4096;
 StreamWriter::StreamWriter(Connection& connection, std::size_t high_water_bytes, std::size_t low_water_bytes)
     : connection_(connection), high_water_bytes_(high_water_bytes), low_water_bytes_(low_water_bytes) {}
 
-TaskId StreamWriter::connection_id() const { return connection_.id(); }
-
 void StreamWriter::record_level() const {
   trace::record(trace::EventKind::BufferLevel, connection_.id(), get_write_buffer_size(),
                 trace::detail_of(trace::BufferKind::Writer));

@@ -42,7 +42,6 @@ class StreamWriter {
   std::size_t high_water_bytes() const { return high_water_bytes_; }
   std::size_t low_water_bytes() const { return low_water_bytes_; }
   bool writing_paused() const { return writing_paused_; }
-  TaskId connection_id() const;
 
  private:
   friend class Connection;

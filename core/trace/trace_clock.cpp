@@ -32,26 +32,14 @@ TraceClock::TraceClock() {
       std::chrono::duration_cast<std::chrono::nanoseconds>(time_end - time_start).count());
   const double elapsed_ticks = static_cast<double>(ticks_end - ticks_start);
   ns_per_tick_ = elapsed_ticks > 0 ? elapsed_ns / elapsed_ticks : 1.0;
-  reference_ticks_ = ticks_end;
-  reference_time_ = time_end;
 #else
   ns_per_tick_ = 1.0;
-  reference_ticks_ = now_ticks();
-  reference_time_ = steady_clock::now();
 #endif
 }
 
 const TraceClock& TraceClock::calibrated() {
   static const TraceClock clock;
   return clock;
-}
-
-std::uint64_t TraceClock::ticks_at(std::chrono::steady_clock::time_point when) const {
-  const double offset_ns = static_cast<double>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(when - reference_time_).count());
-  const double offset_ticks = offset_ns / ns_per_tick_;
-  const double ticks = static_cast<double>(reference_ticks_) + offset_ticks;
-  return ticks <= 0 ? 0 : static_cast<std::uint64_t>(ticks);
 }
 
 }  // namespace loopscope::trace

@@ -32,14 +32,9 @@ class TraceClock {
     return static_cast<std::uint64_t>(static_cast<double>(ticks) * ns_per_tick_);
   }
 
-  // Ticks that correspond to a steady_clock time point, for converting deadlines.
-  std::uint64_t ticks_at(std::chrono::steady_clock::time_point when) const;
-
  private:
   TraceClock();
   double ns_per_tick_ = 1.0;
-  std::uint64_t reference_ticks_ = 0;
-  std::chrono::steady_clock::time_point reference_time_{};
 };
 
 }  // namespace loopscope::trace
