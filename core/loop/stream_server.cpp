@@ -225,20 +225,34 @@ void StreamServer::close(std::chrono::milliseconds grace) {
                running_tasks_.load());
 }
 
-void StreamServer::post_set_write_buffer_limits(std::size_t high_water_bytes, std::size_t low_water_bytes) {
-  asio::post(loop_.context(), [this, high_water_bytes, low_water_bytes] {
+void StreamServer::post_set_write_buffer_limits(std::size_t high_water_bytes, std::size_t low_water_bytes,
+                                                std::function<void()> applied) {
+  asio::post(loop_.context(), [this, high_water_bytes, low_water_bytes, applied = std::move(applied)] {
     options_.limits.high_water_bytes = high_water_bytes;
     options_.limits.low_water_bytes = low_water_bytes;
     for (const auto& connection : snapshot_connections()) {
       if (!connection->is_closed()) connection->writer().set_write_buffer_limits(high_water_bytes, low_water_bytes);
     }
+    if (applied) applied();
   });
 }
 
-void StreamServer::post_set_handler(ConnectionHandler handler, std::string handler_name) {
+void StreamServer::post_set_handler(ConnectionHandler handler, std::string handler_name,
+                                    std::function<void()> applied) {
   const std::uint16_t label = loop_.recorder().intern_label(handler_name);
-  asio::post(loop_.context(), [this, handler = std::move(handler), label]() mutable {
+  asio::post(loop_.context(), [this, handler = std::move(handler), label, applied = std::move(applied)]() mutable {
     handler_ = std::make_shared<HandlerEntry>(HandlerEntry{std::move(handler), label});
+    if (applied) applied();
+  });
+}
+
+void StreamServer::post_set_socket_buffers(std::optional<int> send_buffer_bytes,
+                                           std::optional<int> receive_buffer_bytes, std::function<void()> applied) {
+  asio::post(loop_.context(), [this, send_buffer_bytes, receive_buffer_bytes, applied = std::move(applied)] {
+    // admit() reads options_.limits on the loop, so the next accepted connection gets these.
+    options_.limits.socket_send_buffer_bytes = send_buffer_bytes;
+    options_.limits.socket_receive_buffer_bytes = receive_buffer_bytes;
+    if (applied) applied();
   });
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -45,9 +46,15 @@ class StreamServer {
   // connection after its staged bytes are flushed; whatever is left after `grace` is reset.
   void close(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
-  // Live controls, posted to the loop.
-  void post_set_write_buffer_limits(std::size_t high_water_bytes, std::size_t low_water_bytes);
-  void post_set_handler(ConnectionHandler handler, std::string handler_name);
+  // Live controls, posted to the loop. `applied`, if given, runs on the loop right after the
+  // change is made, so a caller can tell how many of its commands are still queued.
+  void post_set_write_buffer_limits(std::size_t high_water_bytes, std::size_t low_water_bytes,
+                                    std::function<void()> applied = {});
+  void post_set_handler(ConnectionHandler handler, std::string handler_name, std::function<void()> applied = {});
+  // SO_SNDBUF / SO_RCVBUF for connections accepted from then on (nullopt: the kernel's choice).
+  // Open connections keep theirs.
+  void post_set_socket_buffers(std::optional<int> send_buffer_bytes, std::optional<int> receive_buffer_bytes,
+                               std::function<void()> applied = {});
 
   // Connections open or still being handled (approximate when read off the loop thread).
   std::size_t open_connections() const { return open_connections_.load(std::memory_order_relaxed); }

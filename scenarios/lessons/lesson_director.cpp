@@ -1,0 +1,232 @@
+#include "lesson_director.hpp"
+
+#include <chrono>
+#include <set>
+#include <stdexcept>
+
+namespace loopscope::scenarios {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+}  // namespace
+
+struct LessonDirector::State {
+  State(const Lesson& lesson_in, LiveSession& session_in, LessonDirectorOptions options_in)
+      : lesson(lesson_in),
+        session(session_in),
+        options(options_in),
+        answers(lesson_in.predictions.size()),
+        running_since(Clock::now()) {
+    if (!(options.speed > 0)) throw std::invalid_argument("lesson speed must be above 0");
+  }
+
+  // --- the lesson clock: banked lesson seconds plus, while it runs, wall time x speed ---
+  double clock_s() const {
+    if (!running_since) return banked_s;
+    return banked_s + std::chrono::duration<double>(Clock::now() - *running_since).count() * options.speed;
+  }
+  void sync_clock() {
+    const bool should_run = !paused && !holding && !ended_latched;
+    if (should_run && !running_since) {
+      running_since = Clock::now();
+    } else if (!should_run && running_since) {
+      banked_s = clock_s();
+      running_since.reset();
+    }
+  }
+
+  bool group_done(const std::string& group) const {
+    return started_groups.count(group) > 0 && session.clients().group_finished(group);
+  }
+
+  bool trigger_fired(const StepTrigger& trigger) const {
+    const model::TraceModel& model = session.model();
+    switch (trigger.kind) {
+      case StepTrigger::Kind::AtTime: return clock_s() >= trigger.at_s;
+      case StepTrigger::Kind::FirstDrainStall:
+        for (const auto& [id, connection] : model.connections()) {
+          if (!connection.drain_stalls.empty()) return true;
+        }
+        return false;
+      case StepTrigger::Kind::FirstFreeze: return !model.loop().freezes.empty();
+      case StepTrigger::Kind::FirstTimeout: return model.cancelled_awaits() > 0;
+      case StepTrigger::Kind::GroupDone: return group_done(trigger.group);
+    }
+    return false;
+  }
+
+  // A step is held while a prediction it reveals has no answer, unless reveal_now() let it go.
+  bool must_hold(std::size_t step_index) const {
+    if (!options.hold_for_answers || released_step == step_index) return false;
+    for (std::size_t index = 0; index < lesson.predictions.size(); ++index) {
+      if (lesson.predictions[index].before_step == step_index && !answers[index]) return true;
+    }
+    return false;
+  }
+
+  void release_hold_if_answered() {
+    if (holding && !must_hold(next_step)) {
+      holding = false;
+      sync_clock();
+    }
+  }
+
+  bool end_condition_reached() const {
+    if (next_step < lesson.steps.size()) return false;
+    if (lesson.end.after_s && clock_s() >= *lesson.end.after_s) return true;
+    return !lesson.end.when_group_done.empty() && group_done(lesson.end.when_group_done);
+  }
+  // The end condition wins over the timeout when both hold, as the headless runner always had it.
+  bool timed_out_now() const { return !end_condition_reached() && clock_s() > lesson.end.timeout_s; }
+
+  void act(const LessonAction& action) {
+    switch (action.kind) {
+      case LessonAction::Kind::Start: {
+        const ClientGroup& group = lesson.groups.at(action.target);
+        session.start_clients(group.spec, group.count);
+        started_groups.insert(action.target);
+        break;
+      }
+      case LessonAction::Kind::Stop: session.clients().stop_group(action.target); break;
+      case LessonAction::Kind::SetHandler: session.set_handler(action.target); break;
+      case LessonAction::Kind::SetLimits:
+        session.set_write_buffer_limits(action.high_water_bytes, action.low_water_bytes);
+        break;
+      case LessonAction::Kind::InjectBlocking:
+        session.inject_blocking(std::chrono::milliseconds(action.blocking_ms));
+        break;
+      case LessonAction::Kind::Mark: session.mark(action.target); break;
+    }
+  }
+
+  void fire_next() {
+    const std::size_t index = next_step;
+    for (const LessonAction& action : lesson.steps[index].actions) act(action);
+    fired.push_back(FiredStep{index, clock_s(), session.elapsed_s()});
+    ++next_step;
+    holding = false;
+    sync_clock();
+  }
+
+  // A copy: the GUI may load another lesson while this one is still being played.
+  const Lesson lesson;
+  LiveSession& session;
+  const LessonDirectorOptions options;
+  std::vector<std::optional<std::size_t>> answers;  // one per prediction
+  std::set<std::string> started_groups;             // GroupDone only counts groups we started
+  std::vector<FiredStep> fired;
+  std::size_t next_step = 0;
+  std::optional<std::size_t> released_step;  // reveal_now() let this step go unanswered
+  double banked_s = 0;
+  std::optional<Clock::time_point> running_since;  // set while the lesson clock runs
+  bool paused = false;
+  bool holding = false;
+  bool ended_latched = false;
+  bool timed_out_latched = false;
+};
+
+LessonDirector::LessonDirector(const Lesson& lesson, LiveSession& session, LessonDirectorOptions options)
+    : state_(std::make_shared<State>(lesson, session, options)) {}
+
+void LessonDirector::advance() {
+  State& state = *state_;
+  if (state.ended_latched) return;
+  // Ended is checked before anything fires, so a lesson that is over stays over; once latched
+  // the lesson clock stops, and a late group finishing cannot turn a timeout into a pass.
+  if (state.end_condition_reached() || state.timed_out_now()) {
+    state.timed_out_latched = state.timed_out_now();
+    state.ended_latched = true;
+    state.sync_clock();
+    return;
+  }
+  if (state.paused) return;
+  state.release_hold_if_answered();
+  while (state.next_step < state.lesson.steps.size() &&
+         state.trigger_fired(state.lesson.steps[state.next_step].trigger)) {
+    if (state.must_hold(state.next_step)) {
+      // The clock stops where the step would have fired, so the steps after it keep their spacing.
+      state.holding = true;
+      state.sync_clock();
+      return;
+    }
+    state.fire_next();
+  }
+}
+
+void LessonDirector::pause() {
+  state_->paused = true;
+  state_->sync_clock();
+}
+
+void LessonDirector::resume() {
+  state_->paused = false;
+  state_->sync_clock();
+}
+
+bool LessonDirector::paused() const { return state_->paused; }
+
+void LessonDirector::step_now() {
+  State& state = *state_;
+  // An instructor's explicit step: it works while paused and skips a hold, but the lesson
+  // clock is not moved, so a later at_s step still waits for its time.
+  if (state.ended_latched || state.next_step >= state.lesson.steps.size()) return;
+  state.fire_next();
+}
+
+void LessonDirector::reveal_now() {
+  State& state = *state_;
+  state.released_step = state.next_step;
+  state.release_hold_if_answered();
+}
+
+double LessonDirector::lesson_time_s() const { return state_->clock_s(); }
+
+bool LessonDirector::ended() const {
+  return state_->ended_latched || state_->end_condition_reached() || state_->timed_out_now();
+}
+
+bool LessonDirector::timed_out() const {
+  return state_->ended_latched ? state_->timed_out_latched : state_->timed_out_now();
+}
+
+bool LessonDirector::holding_for_answers() const { return state_->holding; }
+
+const Lesson& LessonDirector::lesson() const { return state_->lesson; }
+
+std::size_t LessonDirector::next_step() const { return state_->next_step; }
+
+const std::vector<FiredStep>& LessonDirector::fired() const { return state_->fired; }
+
+std::vector<std::size_t> LessonDirector::open_predictions() const {
+  std::vector<std::size_t> open;
+  const auto& predictions = state_->lesson.predictions;
+  if (state_->next_step >= state_->lesson.steps.size()) return open;
+  for (std::size_t index = 0; index < predictions.size(); ++index) {
+    if (predictions[index].before_step == state_->next_step) open.push_back(index);
+  }
+  return open;
+}
+
+bool LessonDirector::revealed(std::size_t prediction_index) const {
+  return state_->lesson.predictions.at(prediction_index).before_step < state_->next_step;
+}
+
+void LessonDirector::answer(std::size_t prediction_index, std::size_t choice_index) {
+  State& state = *state_;
+  const Prediction& prediction = state.lesson.predictions.at(prediction_index);
+  if (choice_index >= prediction.choices.size()) throw std::out_of_range("no such choice for this prediction");
+  state.answers[prediction_index] = choice_index;
+  state.release_hold_if_answered();
+}
+
+std::optional<std::size_t> LessonDirector::answer_of(std::size_t prediction_index) const {
+  return state_->answers.at(prediction_index);
+}
+
+std::vector<CheckResult> LessonDirector::evaluate_checks() const {
+  std::vector<CheckResult> results;
+  for (const LessonCheck& check : state_->lesson.checks) results.push_back(evaluate_check(check, state_->session.model()));
+  return results;
+}
+
+}  // namespace loopscope::scenarios

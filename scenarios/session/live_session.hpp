@@ -1,0 +1,82 @@
+#pragma once
+// One live run of the instrumented server: the recorder, the loop thread, the server, the
+// scripted clients and the freeze watchdog, plus the trace log and model they feed. The GUI
+// and the headless lesson runner both drive one of these from their main thread: call poll()
+// every tick (frame), then read model(). Commands to the server are posted to the loop, so
+// while the loop is frozen they queue; pending_commands() says how many are waiting.
+//
+// One thread only: the constructor attaches the calling thread to the session's recorder
+// (mark() and the freeze watchdog record into that thread's ring), so create, use and destroy
+// a session on the same (main) thread, and keep at most one alive per thread at a time.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/loop/freeze_watchdog.hpp"
+#include "core/model/trace_model.hpp"
+#include "core/trace/trace_log.hpp"
+#include "scenarios/clients/client_pool.hpp"
+#include "scenarios/clients/client_spec.hpp"
+#include "scenarios/server/server_config.hpp"
+
+namespace loopscope::scenarios {
+
+struct LiveSessionOptions {
+  ServerConfig server;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;            // 0: the kernel picks one
+  int next_ports_to_try = 0;         // when `port` is taken, try port+1 .. port+N before failing
+};
+
+class LiveSession {
+ public:
+  // Starts the loop and the server. Throws std::system_error when no port could be bound.
+  explicit LiveSession(const LiveSessionOptions& options);
+  LiveSession(const LiveSession&) = delete;
+  LiveSession& operator=(const LiveSession&) = delete;
+  ~LiveSession();  // finish(), if not done yet
+
+  const std::string& host() const;
+  std::uint16_t port() const;
+  const ServerConfig& server_config() const;  // as last changed through the controls below
+  double elapsed_s() const;                   // since the session started (wall clock)
+
+  // Polls the freeze watchdog and drains every ring into log() and model(). Main thread only.
+  void poll();
+  const trace::TraceLog& log() const;
+  const model::TraceModel& model() const;
+  const loop::FreezeState& freeze() const;  // as of the last poll(): grows while the loop is stuck
+  // Moves the recorded events out (for saving once the run is over); log() keeps the site and
+  // label tables, so later polls stay consistent, but starts again with no events.
+  trace::TraceLog take_log();
+
+  // Server controls, posted to the loop (they wait their turn while it is frozen).
+  void set_handler(const std::string& handler_name);  // throws std::invalid_argument if unknown
+  // Throws std::invalid_argument when low_water_bytes > high_water_bytes.
+  void set_write_buffer_limits(std::size_t high_water_bytes, std::size_t low_water_bytes);
+  // Socket buffer sizes for connections accepted from now on (nullopt: the kernel's default).
+  // Throws std::invalid_argument for a size of 0 or less.
+  void set_socket_buffers(std::optional<int> send_buffer_bytes, std::optional<int> receive_buffer_bytes);
+  void inject_blocking(std::chrono::milliseconds duration);  // a blocking call on the loop
+  void mark(std::string_view text);                          // a labelled mark in the trace
+  std::size_t pending_commands() const;  // posted and not yet run by the loop
+
+  // Scripted clients (their own thread and io_context).
+  ClientPool& clients();
+  void start_clients(const ClientSpec& spec, int count);
+
+  // Stops the clients (bounded wait), closes the server (bounded), polls once more. Idempotent.
+  void finish();
+  bool finished() const;
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace loopscope::scenarios
