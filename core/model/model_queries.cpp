@@ -13,7 +13,10 @@ std::uint64_t span_end(const TraceModel& model, std::uint64_t end_ns) {
 
 std::uint64_t time_in_state_ns(const TraceModel& model, const TaskRecord& task, TaskState state, TimeRange range) {
   std::uint64_t total = 0;
-  for (const StateSpan& span : task.spans) {
+  // Runnable is carved out of awaiting_read on demand; awaiting_read itself keeps its whole wait.
+  const std::vector<StateSpan> derived =
+      state == TaskState::Runnable ? spans_with_runnable(model, task, TimeRange{}) : std::vector<StateSpan>{};
+  for (const StateSpan& span : state == TaskState::Runnable ? derived : task.spans) {
     if (span.state == state) total += range.overlap_ns(span.begin_ns, span_end(model, span.end_ns));
   }
   return total;
@@ -24,7 +27,9 @@ double share_in_state(const TraceModel& model, const std::vector<const TaskRecor
   std::uint64_t in_state = 0;
   std::uint64_t alive = 0;
   for (const TaskRecord* task : tasks) {
-    for (const StateSpan& span : task->spans) {
+    const std::vector<StateSpan> derived =
+        state == TaskState::Runnable ? spans_with_runnable(model, *task, TimeRange{}) : std::vector<StateSpan>{};
+    for (const StateSpan& span : state == TaskState::Runnable ? derived : task->spans) {
       if (span.state == TaskState::Exited) continue;
       const std::uint64_t overlap = range.overlap_ns(span.begin_ns, span_end(model, span.end_ns));
       alive += overlap;
@@ -94,6 +99,40 @@ std::vector<StateSpan> spans_in_range(const TaskRecord& task, TimeRange range) {
   std::vector<StateSpan> found;
   for (auto span = first; span != task.spans.end() && span->begin_ns < range.end_ns; ++span) found.push_back(*span);
   return found;
+}
+
+std::vector<StateSpan> spans_with_runnable(const TraceModel& model, const TaskRecord& task, TimeRange range) {
+  std::vector<StateSpan> spans = spans_in_range(task, range);
+  const ClientRecord* client = nullptr;
+  if (task.client) {
+    const auto found = model.clients().find(*task.client);
+    if (found != model.clients().end()) client = &found->second;
+  }
+  if (client == nullptr || client->send_times_ns.empty()) return spans;
+  std::vector<StateSpan> split;
+  split.reserve(spans.size() + 8);
+  for (const StateSpan& span : spans) {
+    if (span.state != TaskState::AwaitingRead) {
+      split.push_back(span);
+      continue;
+    }
+    // The last send inside the wait is the one that completed what the task waited for (a
+    // trickling client sends a line in pieces; only the last piece makes readline ready).
+    const auto after = std::lower_bound(client->send_times_ns.begin(), client->send_times_ns.end(), span.end_ns);
+    if (after == client->send_times_ns.begin() || *std::prev(after) < span.begin_ns) {
+      split.push_back(span);
+      continue;
+    }
+    const auto sent = std::prev(after);
+    StateSpan waiting = span;
+    waiting.end_ns = *sent;
+    StateSpan runnable = span;
+    runnable.begin_ns = *sent;
+    runnable.state = TaskState::Runnable;
+    if (waiting.end_ns > waiting.begin_ns) split.push_back(waiting);
+    split.push_back(runnable);
+  }
+  return split;
 }
 
 }  // namespace loopscope::model

@@ -35,4 +35,9 @@ double loop_utilisation(const TraceModel& model, TimeRange range);
 // State spans of a task overlapping the range (for drawing), by binary search.
 std::vector<StateSpan> spans_in_range(const TaskRecord& task, TimeRange range);
 
+// The same spans, with the part of each read wait after its client's last send in it shown
+// as Runnable: the data was there, the task waited for the loop to get round to it.
+// Only tasks linked to a scripted client can show it (a learner's own nc sends unseen).
+std::vector<StateSpan> spans_with_runnable(const TraceModel& model, const TaskRecord& task, TimeRange range);
+
 }  // namespace loopscope::model

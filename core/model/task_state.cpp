@@ -7,7 +7,7 @@ namespace loopscope::model {
 namespace {
 constexpr std::array<std::string_view, kTaskStateCount> kNames = {
     "running", "awaiting_read", "awaiting_drain", "awaiting_timer",
-    "awaiting_worker", "awaiting_close", "awaiting_other", "exited"};
+    "awaiting_worker", "awaiting_close", "awaiting_other", "exited", "runnable"};
 }  // namespace
 
 TaskState state_for_await(trace::AwaitKind kind) {

@@ -18,9 +18,11 @@ enum class TaskState : std::uint8_t {
   AwaitingClose,    // wait_closed()
   AwaitingOther,    // anything else (another task)
   Exited,
+  Runnable,         // ready (its bytes had arrived) but the loop was busy elsewhere; derived
+                    // by spans_with_runnable() for drawing, never stored in a TaskRecord
 };
 
-inline constexpr int kTaskStateCount = 8;
+inline constexpr int kTaskStateCount = 9;
 
 TaskState state_for_await(trace::AwaitKind kind);
 std::string_view task_state_name(TaskState state);  // "running", "awaiting_read", ...

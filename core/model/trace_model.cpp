@@ -1,5 +1,7 @@
 #include "trace_model.hpp"
 
+#include <algorithm>
+
 namespace loopscope::model {
 
 using trace::EventKind;
@@ -167,7 +169,14 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
       client_by_port_[event.aux] = subject;
       link_client_and_task(event.aux);
       break;
-    case EventKind::ClientSent: clients_[subject].bytes_sent += event.value; break;
+    case EventKind::ClientSent: {
+      ClientRecord& client = clients_[subject];
+      client.bytes_sent += event.value;
+      // A send is stamped before its write completes, so it can arrive a batch late: keep order.
+      auto& sends = client.send_times_ns;
+      sends.insert(std::upper_bound(sends.begin(), sends.end(), time_ns), time_ns);
+      break;
+    }
     case EventKind::ClientReceived: clients_[subject].bytes_received += event.value; break;
     case EventKind::ClientReply: clients_[subject].replies.push_back(LatencySample{time_ns, event.value}); break;
     case EventKind::ClientFinished: {

@@ -111,6 +111,7 @@ struct ClientRecord {
   std::optional<std::uint64_t> finished_ns;
   std::optional<trace::ClientEnd> end;
   std::vector<LatencySample> replies;
+  std::vector<std::uint64_t> send_times_ns;  // each write the client handed to the kernel
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
 };

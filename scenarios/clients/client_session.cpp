@@ -33,9 +33,12 @@ asio::awaitable<void> ClientSession::connect(const asio::ip::tcp::endpoint& serv
 }
 
 asio::awaitable<void> ClientSession::send(std::string_view bytes) {
+  // Stamped before the write: recorded after it, the server could read (and the timeline show
+  // the task resuming) before the moment the bytes were sent, and cause would follow effect.
+  const std::uint64_t handed_over_ticks = trace::TraceClock::now_ticks();
   const std::size_t sent = co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
                                                       asio::use_awaitable);
-  trace::record(trace::EventKind::ClientSent, id_, sent);
+  trace::record_at(handed_over_ticks, trace::EventKind::ClientSent, id_, sent);
 }
 
 asio::awaitable<std::optional<std::string>> ClientSession::read_line() {

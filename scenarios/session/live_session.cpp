@@ -1,5 +1,7 @@
 #include "live_session.hpp"
 
+#include <source_location>
+
 #include <algorithm>
 #include <asio/post.hpp>
 #include <cstdio>
@@ -172,6 +174,9 @@ void LiveSession::inject_blocking(std::chrono::milliseconds duration) {
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   // Queued behind whatever the loop is doing, as any command to the loop is.
   asio::post(parts_->loop.context(), [duration, done = parts_->count_down()] {
+    // This code belongs to no task: without this, the freeze would blame whichever task the
+    // loop ran last.
+    loop::enter_task(0, std::source_location::current());
     loop::block_loop_for(duration);
     done();
   });

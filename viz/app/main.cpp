@@ -1,10 +1,12 @@
 // loopscope: entry point and command line.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <sstream>
 
 #include "core/handlers/handler_catalog.hpp"
 #include "scenarios/commands/lesson_command.hpp"
 #include "scenarios/commands/serve_command.hpp"
+#include "viz/app/gui_options.hpp"
 
 namespace {
 
@@ -64,12 +66,52 @@ void add_lesson_command(CLI::App& app, loopscope::scenarios::LessonCommandOption
   });
 }
 
+void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
+  command.add_option("--lesson", gui.lesson, "start this lesson (a built-in name or a .json file) instead of free play");
+  command.add_option("--handler", gui.handler, "free play: the server's handler")->capture_default_str();
+  command.add_option("--host", gui.host, "address the server binds (loopback unless you ask otherwise)")
+      ->capture_default_str();
+  command.add_option("--port", gui.port, "port the server listens on, or the next free one after it")
+      ->capture_default_str();
+  command.add_option("--speed", gui.speed, "lesson schedule speed: 0.5 runs the steps at half speed")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  command.add_option("--font-size", gui.font_size_px, "text size in pixels")->check(CLI::Range(8.0, 72.0))
+      ->capture_default_str();
+  command.add_option("--screenshot", gui.screenshot_path,
+                     "screenshot mode: play until --at, save the window as this PNG and exit");
+  command.add_option("--at", gui.at_s, "screenshot mode: the lesson time (s) to capture")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  command.add_option_function<std::string>("--size", [&gui](const std::string& size) {
+    int width = 0, height = 0;
+    char separator = 0;
+    std::istringstream parse(size);
+    if (!(parse >> width >> separator >> height) || separator != 'x' || width < 320 || height < 240) {
+      throw CLI::ValidationError("--size", "expected WIDTHxHEIGHT, at least 320x240, e.g. 1280x800");
+    }
+    gui.width_px = width;
+    gui.height_px = height;
+  }, "window size WIDTHxHEIGHT [default: 1600x900]");
+  command.add_option("--tab", gui.tab, "bottom panel to show first")
+      ->check(CLI::IsMember({"connections", "loop", "code", "events"}))->capture_default_str();
+  command.add_option("--left-tab", gui.left_tab, "left panel to show first")
+      ->check(CLI::IsMember({"server", "clients"}))->capture_default_str();
+  command.add_option("--report", gui.report_path,
+                     "screenshot mode: also write where the timeline drew its lanes (JSON), for tests");
+  command.add_option("--trace", gui.trace_path,
+                     "save the session's trace on exit (or right after the screenshot): .json = Chrome format");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Loopscope: see how an event loop serves many clients.\n"
-               "Run `loopscope serve --help` for the headless server, `loopscope lesson --list` for the lessons."};
-  app.require_subcommand(1);
+               "`loopscope` opens the app; `loopscope serve --help` runs the server headless; "
+               "`loopscope lesson --list` lists the lessons."};
+  // No subcommand opens the app, as a learner expects from double-clicking it.
+  app.require_subcommand(0, 1);
+  loopscope::viz::GuiOptions gui;
+  CLI::App* gui_command = app.add_subcommand("gui", "Open the app (the default): live timeline, lessons, panels");
+  add_gui_options(*gui_command, gui);
   loopscope::scenarios::ServeOptions serve;
   add_serve_command(app, serve);
   loopscope::scenarios::LessonCommandOptions lesson;
@@ -79,5 +121,6 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   }
-  return 0;
+  // serve and lesson end by throwing their exit code; gui (or nothing) gets here.
+  return loopscope::viz::run_gui(gui, std::cerr);
 }

@@ -156,3 +156,33 @@ TEST(TraceModel, TwoWaitersOnOneConnectionBothEndTheirStalls) {
   EXPECT_EQ(stalls[1].end_ns, 50u) << "the latest begin is matched first";
   EXPECT_EQ(stalls[0].end_ns, 51u);
 }
+
+TEST(TraceModel, ReadWaitAfterTheClientSentIsRunnable) {
+  // Client 1 (port 5000) sends at 500 while its task waits in readline from 100; the loop
+  // only resumes the task at 2000, so [500, 2000) is time the data was there and the task
+  // waited for the loop.
+  LogBuilder builder;
+  builder.add(0, trace::EventKind::ClientStarted, 1, 3, 0, 2)
+      .add(0, trace::EventKind::ConnectionAccepted, 7, 0x7f000001, 0, 5000)
+      .add(0, trace::EventKind::TaskSpawned, 7, 0, 0, 1)
+      .add(10, trace::EventKind::ClientConnected, 1, 0, 0, 5000)
+      .add(100, trace::EventKind::TaskSuspended, 7, 0, kReadline)
+      .add(500, trace::EventKind::ClientSent, 1, 16)
+      .add(2000, trace::EventKind::TaskResumed, 7, 0, kReadline)
+      .add(2100, trace::EventKind::TaskSuspended, 7, 0, kReadline);
+  const auto model = TraceModel::from_log(builder.log());
+  const auto* task = model.task(7);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(task->client.has_value()) << "the client must be linked to its task by port";
+  const auto spans = loopscope::model::spans_with_runnable(model, *task, TimeRange{});
+  ASSERT_GE(spans.size(), 4u);
+  EXPECT_EQ(spans[1].state, TaskState::AwaitingRead);
+  EXPECT_EQ(spans[1].end_ns, 500u);
+  EXPECT_EQ(spans[2].state, TaskState::Runnable);
+  EXPECT_EQ(spans[2].begin_ns, 500u);
+  EXPECT_EQ(spans[2].end_ns, 2000u);
+  EXPECT_EQ(spans[3].state, TaskState::Running);
+  // The stored spans are untouched: awaiting_read keeps the whole wait.
+  EXPECT_EQ(loopscope::model::time_in_state_ns(model, *task, TaskState::AwaitingRead, TimeRange{0, 2100}), 1900u);
+  EXPECT_EQ(loopscope::model::time_in_state_ns(model, *task, TaskState::Runnable, TimeRange{0, 2100}), 1500u);
+}

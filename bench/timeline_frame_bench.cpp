@@ -1,0 +1,157 @@
+// The timeline's frame budget under a software renderer: a synthetic model of 1,000,000
+// events, 100 task lanes on screen at 1280x800, drawn by the real TimelineWidget. Reports the
+// ImGui build time (UI code, including the model -> draw list step, up to ImGui::Render) and
+// the whole frame (plus OpenGL rendering and the buffer swap, glFinish'ed), fitted to the
+// whole run and zoomed in. Run it under xvfb-run; see docs/benchmarks.md.
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <vector>
+
+#include "viz/app/app_state.hpp"
+#include "viz/app/fonts.hpp"
+#include "viz/app/gui_window.hpp"
+#include "viz/timeline/timeline_widget.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace trace = loopscope::trace;
+namespace viz = loopscope::viz;
+
+constexpr std::uint64_t kRunNs = 10'000'000'000ULL;
+
+// 100 tasks alternating between readline waits and short runs, plus the loop's handler
+// invocations: `events` in all, spread evenly over 10 s.
+std::unique_ptr<viz::LoadedTrace> synthetic_trace(std::size_t events, std::uint32_t tasks) {
+  auto loaded = std::make_unique<viz::LoadedTrace>();
+  trace::TraceLog& log = loaded->log;
+  log.labels = {"", "echo"};
+  log.sites = {trace::SiteInfo{"core/handlers/echo.cpp", "echo", 14, 5}};
+  const std::size_t handler_events = events / 5;
+  const std::size_t per_task = (events - handler_events - 2 * tasks) / tasks / 2;  // suspend + resume pairs
+  log.events.reserve(events + 16);
+  for (std::uint32_t task = 1; task <= tasks; ++task) {
+    log.events.push_back(trace::TraceEvent{0, 0x7f000001, task, 0, trace::EventKind::ConnectionAccepted, 0,
+                                           static_cast<std::uint16_t>(40000 + task), 0, 0});
+    log.events.push_back(trace::TraceEvent{0, 0, task, 0, trace::EventKind::TaskSpawned, 0, 1, 0, 0});
+  }
+  const std::uint64_t pair_ns = kRunNs / per_task;
+  for (std::size_t pair = 0; pair < per_task; ++pair) {
+    for (std::uint32_t task = 1; task <= tasks; ++task) {
+      // Stagger the tasks so their runs do not line up.
+      const std::uint64_t base = pair * pair_ns + (task * pair_ns) / (tasks + 1);
+      log.events.push_back(trace::TraceEvent{base, 0, task, 1, trace::EventKind::TaskSuspended,
+                                             static_cast<std::uint8_t>(trace::AwaitKind::Readline), 0, 0, 0});
+      log.events.push_back(trace::TraceEvent{base + pair_ns / 3, 0, task, 1, trace::EventKind::TaskResumed,
+                                             static_cast<std::uint8_t>(trace::AwaitKind::Readline), 0, 0, 0});
+    }
+  }
+  const std::uint64_t handler_gap_ns = kRunNs / handler_events;
+  for (std::size_t index = 0; index < handler_events; ++index) {
+    log.events.push_back(trace::TraceEvent{index * handler_gap_ns, handler_gap_ns / 4, 0, 0,
+                                           trace::EventKind::HandlerInvoked, 0, 0, 0, 0});
+  }
+  std::stable_sort(log.events.begin(), log.events.end(),
+                   [](const trace::TraceEvent& a, const trace::TraceEvent& b) { return a.time_ns < b.time_ns; });
+  loaded->model = loopscope::model::TraceModel::from_log(log);
+  loaded->origin = "synthetic";
+  return loaded;
+}
+
+struct Timings {
+  std::vector<double> build_ms;
+  std::vector<double> frame_ms;
+  std::size_t rects = 0;
+};
+
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size() - 1));
+  return values[index];
+}
+
+double mean(const std::vector<double>& values) {
+  double sum = 0;
+  for (const double value : values) sum += value;
+  return sum / static_cast<double>(values.size());
+}
+
+Timings measure(viz::GuiWindow& window, viz::AppState& state, viz::TimelineWidget& widget, int frames) {
+  Timings timings;
+  constexpr int kWarmupFrames = 10;
+  for (int frame = 0; frame < frames + kWarmupFrames; ++frame) {
+    window.poll_events(0);
+    const auto start = Clock::now();
+    window.begin_frame();
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->Pos);
+    ImGui::SetNextWindowSize(viewport->Size);
+    ImGui::Begin("timeline", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    widget.draw(state);
+    ImGui::End();
+    window.finish_ui();
+    const auto built = Clock::now();
+    window.render();
+    window.present();
+    glFinish();
+    const auto done = Clock::now();
+    if (frame < kWarmupFrames) continue;
+    timings.build_ms.push_back(std::chrono::duration<double, std::milli>(built - start).count());
+    timings.frame_ms.push_back(std::chrono::duration<double, std::milli>(done - start).count());
+    timings.rects = widget.last_draw_list().rects.size();
+  }
+  return timings;
+}
+
+void print_row(const char* view, const Timings& timings) {
+  std::printf("| %-22s | %6zu | %8.2f | %8.2f | %8.2f | %8.2f |\n", view, timings.rects, mean(timings.build_ms),
+              percentile(timings.build_ms, 95), mean(timings.frame_ms), percentile(timings.frame_ms, 95));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Timeline frame budget: 1,000,000 events, 100 lanes, 1280x800 (run under xvfb-run)"};
+  int frames = 200;
+  std::size_t events = 1'000'000;
+  app.add_option("--frames", frames, "frames measured per view")->capture_default_str();
+  app.add_option("--events", events, "events in the synthetic model")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  std::unique_ptr<viz::GuiWindow> window;
+  try {
+    window = std::make_unique<viz::GuiWindow>(1280, 800, "Loopscope frame budget");
+  } catch (const std::exception& error) {
+    std::cerr << error.what() << "\n";
+    return 3;
+  }
+  glfwSwapInterval(0);  // measure the work, not a display's refresh
+  viz::load_fonts(16);
+  ImGui::StyleColorsDark();
+
+  viz::AppState state;
+  state.loaded = synthetic_trace(events, 100);
+  state.lane_options.task_height_px = 6;
+  state.lane_options.gap_px = 0;
+  viz::TimelineWidget widget([](const trace::TraceLog&, trace::SiteId) { return std::string("reader.readline()"); });
+
+  std::printf("model: %zu events, %zu tasks; renderer: %s\n", state.loaded->log.events.size(),
+              state.loaded->model.tasks().size(), reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
+  std::printf("| %-22s | %6s | %8s | %8s | %8s | %8s |\n", "view", "rects", "build ms", "p95", "frame ms", "p95");
+  std::printf("|%s|%s|%s|%s|%s|%s|\n", "------------------------", "--------", "----------", "----------",
+              "----------", "----------");
+  state.navigation.fit_all(state.now_ns());
+  print_row("whole run (10 s)", measure(*window, state, widget, frames));
+  state.navigation.show_range(4'000'000'000ULL, 4'100'000'000ULL);
+  print_row("zoomed to 100 ms", measure(*window, state, widget, frames));
+  state.navigation.show_range(4'000'000'000ULL, 4'002'000'000ULL);
+  print_row("zoomed to 2 ms", measure(*window, state, widget, frames));
+  return 0;
+}

@@ -1,0 +1,204 @@
+// The real app under a virtual display: it plays a lesson, takes its own screenshot, and the
+// pixels must show the lane colours that the model (rebuilt from the trace the app saved at
+// the same moment) predicts, where the report says each lane and time was drawn.
+#include <gtest/gtest.h>
+#include <stb_image.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/model/model_queries.hpp"
+#include "core/model/trace_model.hpp"
+#include "core/trace/native_format.hpp"
+#include "tests/support/child_process.hpp"
+#include "viz/theme/state_colors.hpp"
+#include "viz/timeline/timeline_viewport.hpp"
+
+namespace model = loopscope::model;
+namespace viz = loopscope::viz;
+
+namespace {
+
+struct Image {
+  int width = 0, height = 0;
+  std::vector<unsigned char> rgb;
+  viz::PackedColor at(int x, int y) const {
+    const std::size_t offset = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 3;
+    return viz::pack_rgba(rgb[offset], rgb[offset + 1], rgb[offset + 2]);
+  }
+};
+
+Image load_png(const std::filesystem::path& path) {
+  Image image;
+  int channels = 0;
+  unsigned char* data = stbi_load(path.c_str(), &image.width, &image.height, &channels, 3);
+  if (data == nullptr) return image;
+  image.rgb.assign(data, data + static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 3);
+  stbi_image_free(data);
+  return image;
+}
+
+bool close_to(viz::PackedColor seen, viz::PackedColor expected) {
+  auto near = [](int a, int b) { return std::abs(a - b) <= 10; };
+  return near(viz::red_of(seen), viz::red_of(expected)) && near(viz::green_of(seen), viz::green_of(expected)) &&
+         near(viz::blue_of(seen), viz::blue_of(expected));
+}
+
+// ChildProcess runs a path, not a name: find xvfb-run on PATH.
+std::string xvfb_run_path() {
+  const char* path = std::getenv("PATH");
+  std::string directories = path != nullptr ? path : "/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= directories.size()) {
+    const std::size_t end = std::min(directories.find(':', start), directories.size());
+    const std::filesystem::path candidate = std::filesystem::path(directories.substr(start, end - start)) / "xvfb-run";
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    start = end + 1;
+  }
+  return {};
+}
+
+bool have_xvfb() { return !xvfb_run_path().empty(); }
+
+struct Capture {
+  std::filesystem::path directory;
+  Image image;
+  nlohmann::json report;
+  model::TraceModel model;
+};
+
+// Runs `loopscope gui` in screenshot mode under xvfb-run; empty image when it failed.
+Capture capture(const std::string& lesson, double at_s, const std::string& tab) {
+  Capture result;
+  result.directory = std::filesystem::temp_directory_path() /
+                     ("loopscope_gui_test_" + lesson + "_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(result.directory);
+  const auto png = result.directory / "shot.png";
+  const auto report = result.directory / "report.json";
+  const auto trace = result.directory / "run.trace";
+  loopscope::testing::ChildProcess app({xvfb_run_path(), "-a", "-s", "-screen 0 1280x800x24", LOOPSCOPE_BINARY, "gui",
+                                        "--lesson", lesson, "--at", std::to_string(at_s), "--size", "1280x800",
+                                        "--port", "0", "--tab", tab, "--screenshot", png.string(), "--report",
+                                        report.string(), "--trace", trace.string()});
+  const auto exit_code = app.wait_exit(std::chrono::seconds(120));
+  EXPECT_EQ(exit_code, 0) << app.read_stderr();
+  if (exit_code != 0) return result;
+  result.image = load_png(png);
+  std::ifstream report_file(report);
+  result.report = nlohmann::json::parse(report_file);
+  result.model = model::TraceModel::from_log(loopscope::trace::load_native_trace(trace));
+  return result;
+}
+
+viz::TimelineViewport viewport_of(const nlohmann::json& report) {
+  const auto& view = report["timeline"]["viewport"];
+  return viz::TimelineViewport{view["begin_ns"].get<std::uint64_t>(), view["end_ns"].get<std::uint64_t>(),
+                               view["left_px"].get<float>(), view["width_px"].get<float>()};
+}
+
+bool inside_a_freeze(const model::TraceModel& model, std::uint64_t begin_ns, std::uint64_t end_ns) {
+  for (const model::Freeze& freeze : model.loop().freezes) {
+    if (freeze.begin_ns < end_ns && begin_ns < freeze.end_ns) return true;
+  }
+  return false;
+}
+
+struct ColourCheck {
+  int sampled = 0;
+  int matched = 0;
+  std::array<int, model::kTaskStateCount> matched_by_state{};
+  std::string first_mismatch;
+};
+
+// For every task lane on screen, every span the model says is at least 6 px wide: the pixel
+// in its middle, on the lane's bottom row (below any label text), has the state's colour.
+ColourCheck check_lane_colours(const Capture& capture) {
+  ColourCheck check;
+  const viz::TimelineViewport viewport = viewport_of(capture.report);
+  const auto& canvas = capture.report["timeline"]["canvas"];
+  const float canvas_top = canvas["y_px"].get<float>();
+  const float canvas_bottom = canvas_top + canvas["height_px"].get<float>();
+  for (const auto& lane : capture.report["timeline"]["lanes"]) {
+    if (lane["kind"] != "task") continue;
+    const float bottom_row = lane["top_px"].get<float>() + lane["height_px"].get<float>() - 2;
+    if (lane["top_px"].get<float>() < canvas_top || bottom_row >= canvas_bottom) continue;
+    const model::TaskRecord* task = capture.model.task(lane["task_id"].get<std::uint32_t>());
+    if (task == nullptr) continue;
+    for (const model::StateSpan& span :
+         model::spans_with_runnable(capture.model, *task, model::TimeRange{viewport.begin_ns, viewport.end_ns})) {
+      if (span.end_ns == model::kOpenEnd) continue;  // the trace was saved a moment after the frame
+      const float x0 = std::max(viewport.x_of(span.begin_ns), viewport.left_px);
+      const float x1 = std::min(viewport.x_of(span.end_ns), viewport.left_px + viewport.width_px);
+      if (x1 - x0 < 6 || inside_a_freeze(capture.model, span.begin_ns, span.end_ns)) continue;
+      const int x = static_cast<int>((x0 + x1) / 2);
+      const int y = static_cast<int>(bottom_row);
+      ++check.sampled;
+      const viz::PackedColor expected = viz::state_color(span.state);
+      if (close_to(capture.image.at(x, y), expected)) {
+        ++check.matched;
+        ++check.matched_by_state[static_cast<std::size_t>(span.state)];
+      } else if (check.first_mismatch.empty()) {
+        const viz::PackedColor seen = capture.image.at(x, y);
+        check.first_mismatch = "task " + std::to_string(task->id) + " " +
+                               std::string(model::task_state_name(span.state)) + " at (" + std::to_string(x) + "," +
+                               std::to_string(y) + "): rgb " + std::to_string(viz::red_of(seen)) + "," +
+                               std::to_string(viz::green_of(seen)) + "," + std::to_string(viz::blue_of(seen));
+      }
+    }
+  }
+  return check;
+}
+
+}  // namespace
+
+TEST(GuiScreenshot, DrainLessonLanesShowTheColoursTheModelPredicts) {
+  if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup installs it)";
+  const Capture shot = capture("drain-backpressure", 1.5, "connections");
+  ASSERT_GT(shot.image.width, 0) << "no screenshot";
+  EXPECT_EQ(shot.image.width, 1280);
+  EXPECT_EQ(shot.image.height, 800);
+  const ColourCheck check = check_lane_colours(shot);
+  ASSERT_GE(check.sampled, 10) << "too few spans on screen to judge";
+  EXPECT_GE(check.matched * 100, check.sampled * 90) << check.matched << " of " << check.sampled
+                                                     << " spans had their colour; first miss: " << check.first_mismatch;
+  EXPECT_GT(check.matched_by_state[static_cast<std::size_t>(model::TaskState::AwaitingDrain)], 0)
+      << "the slow reader's lane must show awaiting drain";
+  std::filesystem::remove_all(shot.directory);
+}
+
+TEST(GuiScreenshot, BlockingLessonDrawsTheFreezeBand) {
+  if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup installs it)";
+  const Capture shot = capture("blocking-freezes-everyone", 2.0, "loop");
+  ASSERT_GT(shot.image.width, 0) << "no screenshot";
+  ASSERT_FALSE(shot.model.loop().freezes.empty()) << "the lesson froze the loop by 2 s";
+  // The loop lane in the middle of a finished freeze: the blocking colour under the band.
+  const viz::TimelineViewport viewport = viewport_of(shot.report);
+  const model::Freeze& freeze = shot.model.loop().freezes.front();
+  ASSERT_NE(freeze.end_ns, model::kOpenEnd);
+  const int x = static_cast<int>(viewport.x_of(freeze.begin_ns + (freeze.end_ns - freeze.begin_ns) / 2));
+  const auto& loop_lane = shot.report["timeline"]["lanes"][0];
+  ASSERT_EQ(loop_lane["kind"], "loop");
+  // Near the lane's bottom: the band's label runs along its top.
+  const int y = static_cast<int>(loop_lane["top_px"].get<float>() + loop_lane["height_px"].get<float>() - 4);
+  const viz::PackedColor seen = shot.image.at(x, y);
+  // The blocking handler's red, under the translucent freeze band.
+  const double band_alpha = viz::colors::kFreezeBand >> 24 & 0xff;
+  auto blend = [&](std::uint8_t under, std::uint8_t over) {
+    return static_cast<std::uint8_t>(under + (over - under) * band_alpha / 255.0 + 0.5);
+  };
+  const viz::PackedColor expected =
+      viz::pack_rgba(blend(viz::red_of(viz::colors::kLoopBlocked), viz::red_of(viz::colors::kFreezeBand)),
+                     blend(viz::green_of(viz::colors::kLoopBlocked), viz::green_of(viz::colors::kFreezeBand)),
+                     blend(viz::blue_of(viz::colors::kLoopBlocked), viz::blue_of(viz::colors::kFreezeBand)));
+  EXPECT_TRUE(close_to(seen, expected)) << "a frozen loop is drawn red under the band; saw rgb "
+                                        << int{viz::red_of(seen)} << "," << int{viz::green_of(seen)} << ","
+                                        << int{viz::blue_of(seen)};
+  // Outside every freeze, left of the first one, there is no red band over a task lane.
+  const ColourCheck check = check_lane_colours(shot);
+  EXPECT_GE(check.matched * 100, check.sampled * 90) << check.first_mismatch;
+  std::filesystem::remove_all(shot.directory);
+}

@@ -1,0 +1,267 @@
+// The model-to-draw-list step, headless: culling, folding, colours and labels.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "core/model/trace_model.hpp"
+#include "viz/timeline/lane_layout.hpp"
+#include "viz/timeline/span_folder.hpp"
+#include "viz/timeline/timeline_builder.hpp"
+
+namespace model = loopscope::model;
+namespace trace = loopscope::trace;
+namespace viz = loopscope::viz;
+
+namespace {
+
+constexpr auto kReadline = static_cast<std::uint8_t>(trace::AwaitKind::Readline);
+constexpr auto kDrain = static_cast<std::uint8_t>(trace::AwaitKind::Drain);
+
+class LogBuilder {
+ public:
+  LogBuilder() { log_.labels = {"", "echo"}; }
+  LogBuilder& add(std::uint64_t time_ns, trace::EventKind kind, std::uint32_t subject, std::uint64_t value = 0,
+                  std::uint8_t detail = 0, std::uint16_t aux = 0, trace::SiteId site = 0) {
+    log_.events.push_back(trace::TraceEvent{time_ns, value, subject, site, kind, detail, aux, 0, 0});
+    return *this;
+  }
+  trace::TraceLog& log() { return log_; }
+
+ private:
+  trace::TraceLog log_;
+};
+
+std::array<viz::PackedColor, viz::SpanFolder::kMaxCategories> two_colours() {
+  std::array<viz::PackedColor, viz::SpanFolder::kMaxCategories> palette{};
+  palette[0] = viz::pack_rgba(255, 0, 0);
+  palette[1] = viz::pack_rgba(0, 0, 255);
+  return palette;
+}
+
+viz::TimelineViewport one_px_per_us() { return viz::TimelineViewport{0, 1'000'000, 100, 1000}; }
+
+// A task that runs briefly, waits in readline, then waits in drain from 400 us to 900 us.
+trace::TraceLog drain_story() {
+  LogBuilder builder;
+  builder.log().sites = {trace::SiteInfo{"/src/core/handlers/echo.cpp", "echo", 14, 5}};
+  builder.add(0, trace::EventKind::ConnectionAccepted, 7, 0x7f000001, 0, 5000)
+      .add(0, trace::EventKind::TaskSpawned, 7, 0, 0, 1)
+      .add(0, trace::EventKind::BufferLimit, 7, 65536, static_cast<std::uint8_t>(trace::BufferKind::Writer), 0)
+      .add(0, trace::EventKind::BufferLimit, 7, 16384, static_cast<std::uint8_t>(trace::BufferKind::Writer), 1)
+      .add(10'000, trace::EventKind::TaskSuspended, 7, 0, kReadline, 0, 1)
+      .add(300'000, trace::EventKind::TaskResumed, 7, 0, kReadline, 0, 1)
+      .add(400'000, trace::EventKind::BufferLevel, 7, 80'000, static_cast<std::uint8_t>(trace::BufferKind::Writer))
+      .add(400'000, trace::EventKind::TaskSuspended, 7, 0, kDrain, 0, 1)
+      .add(400'000, trace::EventKind::DrainStallBegin, 7, 80'000, 0, 0, 1)
+      .add(900'000, trace::EventKind::BufferLevel, 7, 16'000, static_cast<std::uint8_t>(trace::BufferKind::Writer))
+      .add(900'000, trace::EventKind::DrainStallEnd, 7, 16'000, 0, 0, 1)
+      .add(900'000, trace::EventKind::TaskResumed, 7, 0, kDrain, 0, 1);
+  return builder.log();
+}
+
+viz::TimelineFrame frame_for(const viz::TimelineViewport& viewport, const trace::TraceLog& log) {
+  viz::TimelineFrame frame;
+  frame.viewport = viewport;
+  frame.now_ns = 1'000'000;
+  frame.log = &log;
+  return frame;
+}
+
+viz::SiteLabeler test_labeler() {
+  return [](const trace::TraceLog& log, trace::SiteId site) {
+    const trace::SiteInfo* info = log.site(site);
+    return info == nullptr ? std::string() : "wait at line " + std::to_string(info->line);
+  };
+}
+
+const viz::DrawRect* rect_covering(const viz::DrawList& list, float x, float y) {
+  const viz::DrawRect* found = nullptr;
+  for (const auto& rect : list.rects) {
+    if (rect.x0 <= x && x < rect.x1 && rect.y0 <= y && y < rect.y1) found = &rect;  // last drawn wins
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST(SpanFolder, SpansWiderThanAPixelAreDrawnAsThemselves) {
+  std::vector<viz::DrawRect> out;
+  const auto viewport = one_px_per_us();
+  const auto palette = two_colours();
+  viz::SpanFolder folder(viewport, 0, 10, palette, out);
+  folder.add(100'000, 300'000, 1);
+  folder.finish();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FLOAT_EQ(out[0].x0, 200);
+  EXPECT_FLOAT_EQ(out[0].x1, 400);
+  EXPECT_EQ(out[0].color, palette[1]);
+  EXPECT_EQ(out[0].folded_spans, 0u);
+}
+
+TEST(SpanFolder, RunsOfSubPixelSpansFoldIntoOneCountedBlockOfTheDominantColour) {
+  std::vector<viz::DrawRect> out;
+  const auto viewport = one_px_per_us();
+  const auto palette = two_colours();
+  viz::SpanFolder folder(viewport, 0, 10, palette, out);
+  // 1,000 spans of 100 ns, contiguous: 3 of every 4 in category 1.
+  for (std::uint64_t index = 0; index < 1000; ++index) {
+    folder.add(index * 100, index * 100 + 100, index % 4 == 0 ? 0 : 1);
+  }
+  folder.finish();
+  ASSERT_EQ(out.size(), 1u) << "contiguous sub-pixel spans must fold into one block";
+  EXPECT_EQ(out[0].folded_spans, 1000u);
+  EXPECT_EQ(out[0].color, palette[1]);
+  EXPECT_NEAR(out[0].x1 - out[0].x0, 100.0f, 0.5f);
+}
+
+TEST(SpanFolder, AVisibleGapEndsAFold) {
+  std::vector<viz::DrawRect> out;
+  const auto viewport = one_px_per_us();
+  const auto palette = two_colours();
+  viz::SpanFolder folder(viewport, 0, 10, palette, out);
+  folder.add(0, 100, 0);
+  folder.add(200, 300, 0);
+  folder.add(50'000, 50'100, 0);  // 50 px later: idle time in between must stay visible
+  folder.finish();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].folded_spans, 2u);
+  EXPECT_EQ(out[1].folded_spans, 0u);
+  EXPECT_GE(out[1].x0, 149.0f);
+}
+
+TEST(SpanFolder, SpansOutsideTheViewAreCulledAndEdgesClipped) {
+  std::vector<viz::DrawRect> out;
+  viz::TimelineViewport viewport{1'000'000, 2'000'000, 0, 1000};
+  const auto palette = two_colours();
+  viz::SpanFolder folder(viewport, 0, 10, palette, out);
+  folder.add(0, 500'000, 0);            // before the view
+  folder.add(900'000, 1'100'000, 1);    // straddles the left edge
+  folder.add(3'000'000, 4'000'000, 0);  // after the view
+  folder.finish();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FLOAT_EQ(out[0].x0, 0);
+  EXPECT_FLOAT_EQ(out[0].x1, 100);
+}
+
+TEST(TimelineViewport, ZoomKeepsTheTimeUnderTheCursorInPlace) {
+  viz::TimelineNavigation navigation;
+  navigation.update(10'000'000'000ULL, 100, 1000);
+  navigation.show_range(0, 10'000'000'000ULL);
+  const std::uint64_t before = navigation.viewport().time_at(350);
+  navigation.zoom_at(350, 3);
+  EXPECT_LT(navigation.viewport().duration_ns(), 10'000'000'000ULL);
+  const double drift_ns = std::abs(static_cast<double>(navigation.viewport().time_at(350)) - static_cast<double>(before));
+  EXPECT_LT(drift_ns, static_cast<double>(navigation.viewport().duration_ns()) / 500.0);
+}
+
+TEST(TimelineViewport, DraggingStopsFollowingAndFollowSlidesTheView) {
+  viz::TimelineNavigation navigation;
+  navigation.update(30'000'000'000ULL, 0, 1000);
+  EXPECT_TRUE(navigation.follow_live());
+  EXPECT_EQ(navigation.viewport().end_ns, 30'000'000'000ULL);
+  navigation.update(31'000'000'000ULL, 0, 1000);
+  EXPECT_EQ(navigation.viewport().end_ns, 31'000'000'000ULL) << "follow-live keeps now at the right edge";
+  navigation.pan_by_px(100);
+  EXPECT_FALSE(navigation.follow_live());
+  EXPECT_LT(navigation.viewport().end_ns, 31'000'000'000ULL);
+  navigation.fit_all(31'000'000'000ULL);
+  EXPECT_EQ(navigation.viewport().begin_ns, 0u);
+  EXPECT_GE(navigation.viewport().end_ns, 31'000'000'000ULL);
+}
+
+TEST(LaneLayout, LoopFirstThenGroupsAndABufferLaneOnceABufferFills) {
+  const auto model = model::TraceModel::from_log(drain_story());
+  const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+  ASSERT_EQ(lanes.size(), 4u);
+  EXPECT_EQ(lanes[0].kind, viz::LaneKind::Loop);
+  EXPECT_EQ(lanes[1].kind, viz::LaneKind::GroupHeader);
+  EXPECT_EQ(lanes[1].group, "your connections") << "a connection without a scripted client is the learner's own";
+  EXPECT_EQ(lanes[2].kind, viz::LaneKind::Task);
+  EXPECT_EQ(lanes[2].task_id, 7u);
+  EXPECT_EQ(lanes[3].kind, viz::LaneKind::Buffers) << "the writer buffer held 80 KB, so it gets a counter lane";
+  for (std::size_t index = 1; index < lanes.size(); ++index) EXPECT_GE(lanes[index].top_px, lanes[index - 1].bottom_px());
+
+  viz::LaneOptions collapsed;
+  collapsed.collapsed_groups = {"your connections"};
+  EXPECT_EQ(viz::build_lanes(model, collapsed).size(), 2u) << "a collapsed group keeps only its header";
+}
+
+TEST(TimelineBuilder, ATaskLaneIsColouredByStateWhereTheModelSays) {
+  const trace::TraceLog log = drain_story();
+  const auto model = model::TraceModel::from_log(log);
+  const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+  viz::TimelineBuilder builder(test_labeler());
+  viz::DrawList list;
+  builder.build(model, lanes, frame_for(one_px_per_us(), log), list);
+  const viz::Lane& task_lane = lanes[2];
+  const float middle_y = task_lane.top_px + task_lane.height_px / 2;
+  // 1 px per us, canvas starts at x = 100.
+  const viz::DrawRect* reading = rect_covering(list, 100 + 150, middle_y);
+  ASSERT_NE(reading, nullptr);
+  EXPECT_EQ(reading->color, viz::state_color(model::TaskState::AwaitingRead));
+  const viz::DrawRect* draining = rect_covering(list, 100 + 650, middle_y);
+  ASSERT_NE(draining, nullptr);
+  EXPECT_EQ(draining->color, viz::state_color(model::TaskState::AwaitingDrain));
+  const viz::DrawRect* running = rect_covering(list, 100 + 950, middle_y);
+  ASSERT_NE(running, nullptr);
+  EXPECT_EQ(running->color, viz::state_color(model::TaskState::Running)) << "an open span runs to now";
+
+  const bool labelled = std::any_of(list.texts.begin(), list.texts.end(),
+                                    [](const viz::DrawText& text) { return text.text == "wait at line 14"; });
+  EXPECT_TRUE(labelled) << "a wide wait carries its site as a suspension marker";
+  const bool arrow = std::any_of(list.lines.begin(), list.lines.end(), [](const viz::DrawLine& line) {
+    return line.arrow_head && std::abs(line.x0 - (100 + 900)) < 1;
+  });
+  EXPECT_TRUE(arrow) << "low water reached -> drain resumed is drawn as an arrow at 900 us";
+}
+
+TEST(TimelineBuilder, LanesOffScreenAreCulled) {
+  const trace::TraceLog log = drain_story();
+  const auto model = model::TraceModel::from_log(log);
+  const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+  viz::TimelineBuilder builder(test_labeler());
+  viz::DrawList list;
+  auto frame = frame_for(one_px_per_us(), log);
+  frame.visible_top_px = lanes[1].top_px;  // only the group header is on screen
+  frame.visible_bottom_px = lanes[1].bottom_px() - 1;
+  builder.build(model, lanes, frame, list);
+  EXPECT_EQ(list.spans_visited, 0u);
+  EXPECT_TRUE(list.rects.empty());
+}
+
+TEST(TimelineBuilder, AMillionSpansFoldToAboutOneRectPerPixel) {
+  LogBuilder builder;
+  builder.add(0, trace::EventKind::ConnectionAccepted, 1, 0x7f000001, 0, 6000)
+      .add(0, trace::EventKind::TaskSpawned, 1, 0, 0, 1);
+  for (std::uint64_t index = 0; index < 500'000; ++index) {
+    builder.add(index * 2000 + 1000, trace::EventKind::TaskSuspended, 1, 0, kReadline);
+    builder.add(index * 2000 + 2000, trace::EventKind::TaskResumed, 1, 0, kReadline);
+  }
+  const auto model = model::TraceModel::from_log(builder.log());
+  const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+  viz::TimelineBuilder timeline(test_labeler());
+  viz::DrawList list;
+  viz::TimelineViewport viewport{0, 1'000'000'000, 0, 1000};
+  timeline.build(model, lanes, frame_for(viewport, builder.log()), list);
+  EXPECT_GE(list.spans_visited, 1'000'000u);
+  EXPECT_LE(list.rects.size(), 2100u) << "folding bounds the rects by the lane's width, not by the trace";
+}
+
+TEST(TimelineBuilder, AFreezeIsABandAcrossEveryLaneNamingItsSite) {
+  trace::TraceLog log = drain_story();
+  log.events.push_back(trace::TraceEvent{200'000, 0, 7, 1, trace::EventKind::FreezeBegin, 0, 0, 0, 0});
+  const auto model = model::TraceModel::from_log(log);
+  const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+  viz::TimelineBuilder builder(test_labeler());
+  viz::DrawList list;
+  builder.build(model, lanes, frame_for(one_px_per_us(), log), list);
+  ASSERT_EQ(list.bands.size(), 1u);
+  EXPECT_FLOAT_EQ(list.bands[0].x0, 300);
+  EXPECT_FLOAT_EQ(list.bands[0].x1, 1100) << "an open freeze grows to now";
+  EXPECT_LE(list.bands[0].y0, lanes.front().top_px);
+  EXPECT_GE(list.bands[0].y1, lanes.back().bottom_px() - 1);
+  const bool named = std::any_of(list.texts.begin(), list.texts.end(), [](const viz::DrawText& text) {
+    return text.text.find("loop frozen for 800 us in wait at line 14") != std::string::npos;
+  });
+  EXPECT_TRUE(named);
+}

@@ -1,0 +1,48 @@
+#pragma once
+// What the app's parts share each frame: the live session (server, clients, trace, model),
+// the lesson being played if any, the selection and the timeline's view. Panels take an
+// AppState& and keep their own widget state in their own object (never function statics).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "scenarios/lessons/lesson_director.hpp"
+#include "scenarios/session/live_session.hpp"
+#include "viz/timeline/lane_layout.hpp"
+#include "viz/timeline/timeline_viewport.hpp"
+
+namespace loopscope::viz {
+
+// A trace that is looked at rather than recorded: a saved file, or a synthetic one (benchmarks).
+struct LoadedTrace {
+  trace::TraceLog log;
+  model::TraceModel model;
+  std::string origin;  // the file it came from, for the title bar
+};
+
+struct AppState {
+  std::unique_ptr<scenarios::LiveSession> session;      // null until free play or a lesson starts
+  std::unique_ptr<LoadedTrace> loaded;                  // used when there is no live session
+  std::unique_ptr<scenarios::LessonDirector> director;  // null in free play
+  std::optional<std::uint32_t> selected_task;           // clicked on the timeline or in a panel
+  TimelineNavigation navigation;
+  LaneOptions lane_options;
+  std::string status_message;  // shown in the status bar (errors included), empty for none
+
+  bool has_session() const { return session != nullptr; }
+  // What the timeline draws: the live session's model, else the loaded trace's, else none.
+  const model::TraceModel* model() const {
+    return session ? &session->model() : loaded ? &loaded->model : nullptr;
+  }
+  const trace::TraceLog* log() const { return session ? &session->log() : loaded ? &loaded->log : nullptr; }
+  // Where open spans end: the session's clock now, never before the newest event.
+  std::uint64_t now_ns() const {
+    if (!session) return loaded ? loaded->model.end_ns() : 0;
+    const auto clock_ns = static_cast<std::uint64_t>(session->elapsed_s() * 1e9);
+    return clock_ns > session->model().end_ns() ? clock_ns : session->model().end_ns();
+  }
+};
+
+}  // namespace loopscope::viz

@@ -1,0 +1,333 @@
+#include "gui_app.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/trace/chrome_export.hpp"
+#include "core/trace/native_format.hpp"
+#include "scenarios/lessons/lesson_parser.hpp"
+#include "viz/app/fonts.hpp"
+#include "viz/app/gui_window.hpp"
+#include "viz/app/screenshot.hpp"
+#include "viz/code/source_lookup.hpp"
+
+namespace loopscope::viz {
+
+namespace {
+
+constexpr float kLeftColumnPx = 400;
+constexpr int kFramesAfterDue = 3;  // let the layout settle (fit-all, scroll) before the capture
+
+std::string label_for_site(const trace::TraceLog& log, trace::SiteId site) {
+  const trace::SiteInfo* info = log.site(site);
+  return info == nullptr ? std::string() : site_call_label(*info);
+}
+
+LaunchSettings launch_settings(const GuiOptions& options) {
+  LaunchSettings settings;
+  settings.host = options.host;
+  settings.preferred_port = options.port;
+  settings.speed = options.speed;
+  // A screenshot has nobody to answer predictions; the interactive app asks first.
+  settings.hold_for_answers = options.screenshot_path.empty();
+  return settings;
+}
+
+scenarios::Lesson resolve_lesson(const std::string& name_or_path) {
+  if (name_or_path.ends_with(".json") || name_or_path.find('/') != std::string::npos) {
+    return scenarios::load_lesson_file(name_or_path);
+  }
+  return find_builtin_lesson(name_or_path);
+}
+
+bool tab_item(const char* label, bool select_now) {
+  return ImGui::BeginTabItem(label, nullptr, select_now ? ImGuiTabItemFlags_SetSelected : 0);
+}
+
+}  // namespace
+
+GuiApp::GuiApp(const GuiOptions& options, std::ostream& err)
+    : options_(options), err_(err), launcher_(launch_settings(options)), timeline_(label_for_site) {}
+
+GuiApp::~GuiApp() {
+  launcher_.stop(state_);
+  window_.reset();
+}
+
+std::string GuiApp::window_title() const {
+  std::string title = "Loopscope";
+  if (state_.director) title += " - lesson: " + state_.director->lesson().title;
+  else if (state_.session) title += " - free play";
+  if (state_.session) title += " - " + state_.session->host() + ":" + std::to_string(state_.session->port());
+  return title;
+}
+
+bool GuiApp::screenshot_due() const {
+  if (options_.screenshot_path.empty() || !state_.session) return false;
+  if (state_.director) return state_.director->lesson_time_s() >= options_.at_s || state_.director->ended();
+  return state_.session->elapsed_s() >= options_.at_s;
+}
+
+void GuiApp::handle_shortcuts() {
+  const ImGuiIO& io = ImGui::GetIO();
+  // ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
+  if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) window_->toggle_fullscreen();
+  if (io.WantTextInput) return;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false) && state_.director) {
+    if (state_.director->paused()) state_.director->resume();
+    else state_.director->pause();
+  }
+}
+
+void GuiApp::draw_menu_bar() {
+  if (!ImGui::BeginMenuBar()) return;
+  if (ImGui::BeginMenu("Session")) {
+    if (ImGui::MenuItem("Lessons and free play", nullptr, show_picker_)) show_picker_ = !show_picker_;
+    if (ImGui::MenuItem("Save trace", nullptr, false, state_.session != nullptr)) {
+      const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+      const std::string path = "loopscope-" + std::to_string(stamp) + ".trace";
+      try {
+        trace::save_native_trace(state_.session->log(), path);
+        state_.status_message = "trace saved to " + path;
+      } catch (const std::exception& error) {
+        state_.status_message = std::string("could not save the trace: ") + error.what();
+      }
+    }
+    if (ImGui::MenuItem("Stop session", nullptr, false, state_.session != nullptr)) {
+      launcher_.stop(state_);
+      show_picker_ = true;
+    }
+    if (ImGui::MenuItem("Quit")) window_->request_close();
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Fullscreen", "F11")) window_->toggle_fullscreen();
+    if (ImGui::MenuItem("Fit the whole run", nullptr, false, state_.session != nullptr)) {
+      state_.navigation.fit_all(state_.now_ns());
+    }
+    ImGui::EndMenu();
+  }
+  if (state_.session) {
+    ImGui::TextDisabled("|  listening on %s:%u  |  try: nc %s %u", state_.session->host().c_str(),
+                        static_cast<unsigned>(state_.session->port()), state_.session->host().c_str(),
+                        static_cast<unsigned>(state_.session->port()));
+  }
+  ImGui::EndMenuBar();
+}
+
+void GuiApp::draw_left_column(float width_px, float height_px) {
+  ImGui::BeginChild("left_column", ImVec2(width_px, height_px), false);
+  const float top_height = ImGui::GetContentRegionAvail().y * 0.58f;
+  ImGui::BeginChild("left_top", ImVec2(0, top_height), true);
+  if (state_.director && !show_picker_) {
+    if (ImGui::SmallButton("All lessons")) show_picker_ = true;
+    lesson_panel_.draw(state_);
+  } else {
+    if (state_.director && ImGui::SmallButton("Back to the lesson")) show_picker_ = false;
+    const scenarios::LessonDirector* before = state_.director.get();
+    picker_.draw(state_, launcher_);
+    if (state_.director && state_.director.get() != before) show_picker_ = false;  // a lesson started
+  }
+  ImGui::EndChild();
+  ImGui::BeginChild("left_bottom", ImVec2(0, 0), true);
+  if (ImGui::BeginTabBar("left_tabs")) {
+    const bool first = ImGui::GetFrameCount() < 3;
+    if (tab_item("Server", first && options_.left_tab == "server")) {
+      server_panel_.draw(state_);
+      ImGui::EndTabItem();
+    }
+    if (tab_item("Clients", first && options_.left_tab == "clients")) {
+      clients_panel_.draw(state_);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::EndChild();
+  ImGui::EndChild();
+}
+
+void GuiApp::draw_bottom_tabs(float height_px) {
+  ImGui::BeginChild("bottom_panels", ImVec2(0, height_px), true);
+  if (ImGui::BeginTabBar("bottom_tabs")) {
+    const bool first = ImGui::GetFrameCount() < 3;
+    if (tab_item("Connections", first && options_.tab == "connections")) {
+      connections_panel_.draw(state_);
+      ImGui::EndTabItem();
+    }
+    if (tab_item("Loop health", first && options_.tab == "loop")) {
+      loop_health_panel_.draw(state_);
+      ImGui::EndTabItem();
+    }
+    if (tab_item("Code", first && options_.tab == "code")) {
+      code_panel_.draw(state_);
+      ImGui::EndTabItem();
+    }
+    if (tab_item("Event log", first && options_.tab == "events")) {
+      event_log_panel_.draw(state_);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::EndChild();
+}
+
+void GuiApp::draw_status_bar() {
+  if (!state_.status_message.empty()) {
+    ImGui::TextColored(ImVec4(1, 0.8f, 0.4f, 1), "%s", state_.status_message.c_str());
+    ImGui::SameLine();
+  }
+  if (state_.session) {
+    ImGui::TextDisabled("%zu events  |  %llu dropped  |  frame %.1f ms", state_.session->log().events.size(),
+                        static_cast<unsigned long long>(state_.session->model().dropped_events()), frame_time_ms_);
+  } else {
+    ImGui::TextDisabled("frame %.1f ms", frame_time_ms_);
+  }
+}
+
+void GuiApp::draw_frame() {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->Pos);
+  ImGui::SetNextWindowSize(viewport->Size);
+  constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
+                                      ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("Loopscope", nullptr, kFlags);
+  draw_menu_bar();
+  handle_shortcuts();
+  const float status_height = ImGui::GetFrameHeightWithSpacing();
+  const ImVec2 available = ImGui::GetContentRegionAvail();
+  const float body_height = available.y - status_height;
+  const float left_width = std::min(kLeftColumnPx, available.x * 0.35f);
+  draw_left_column(left_width, body_height);
+  ImGui::SameLine();
+  ImGui::BeginChild("right_column", ImVec2(0, body_height), false);
+  const float timeline_height = ImGui::GetContentRegionAvail().y * 0.62f;
+  ImGui::BeginChild("timeline", ImVec2(0, timeline_height), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  timeline_.draw(state_);
+  ImGui::EndChild();
+  draw_bottom_tabs(0);
+  ImGui::EndChild();
+  draw_status_bar();
+  ImGui::End();
+}
+
+void GuiApp::write_report() const {
+  const TimelineGeometry& geometry = timeline_.geometry();
+  nlohmann::json lanes = nlohmann::json::array();
+  for (const Lane& lane : geometry.lanes) {
+    const char* kind = lane.kind == LaneKind::Loop ? "loop"
+                       : lane.kind == LaneKind::GroupHeader ? "group"
+                       : lane.kind == LaneKind::Task        ? "task"
+                                                            : "buffers";
+    lanes.push_back({{"kind", kind}, {"task_id", lane.task_id}, {"label", lane.label},
+                     {"top_px", geometry.lanes_top_px + lane.top_px}, {"height_px", lane.height_px}});
+  }
+  nlohmann::json report = {
+      {"window", {{"width_px", window_->framebuffer_width()}, {"height_px", window_->framebuffer_height()}}},
+      {"timeline",
+       {{"canvas", {{"x_px", geometry.canvas_x}, {"y_px", geometry.canvas_y}, {"width_px", geometry.canvas_width},
+                    {"height_px", geometry.canvas_height}}},
+        {"viewport", {{"begin_ns", geometry.viewport.begin_ns}, {"end_ns", geometry.viewport.end_ns},
+                      {"left_px", geometry.viewport.left_px}, {"width_px", geometry.viewport.width_px}}},
+        {"lanes", lanes}}},
+      {"session_time_s", state_.session ? state_.session->elapsed_s() : 0.0},
+      {"lesson_time_s", state_.director ? state_.director->lesson_time_s() : 0.0},
+      {"port", state_.session ? state_.session->port() : 0},
+  };
+  std::ofstream out(options_.report_path);
+  out << report.dump(2) << "\n";
+  if (!out) throw std::runtime_error("could not write the report to " + options_.report_path);
+}
+
+void GuiApp::save_trace() const {
+  if (options_.trace_path.empty() || !state_.session) return;
+  if (options_.trace_path.ends_with(".json")) trace::save_chrome_trace(state_.session->log(), options_.trace_path);
+  else trace::save_native_trace(state_.session->log(), options_.trace_path);
+}
+
+int GuiApp::run() {
+  try {
+    window_ = std::make_unique<GuiWindow>(options_.width_px, options_.height_px, "Loopscope");
+  } catch (const std::exception& error) {
+    err_ << "loopscope: " << error.what() << "\n";
+    return 3;
+  }
+  if (const std::string problem = load_fonts(options_.font_size_px); !problem.empty()) state_.status_message = problem;
+  ImGui::StyleColorsDark();
+  ImGui::GetStyle().FrameRounding = 3;
+  // A screenshot shows the app as it is, not a tooltip wherever the virtual pointer happens to be.
+  if (!options_.screenshot_path.empty()) ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
+
+  try {
+    if (!options_.lesson.empty()) {
+      launcher_.start_lesson(state_, resolve_lesson(options_.lesson));
+      show_picker_ = false;
+    } else {
+      launcher_.start_free_play(state_, options_.handler);
+    }
+  } catch (const std::exception& error) {
+    err_ << "loopscope: " << error.what() << "\n";
+    return 2;
+  }
+  if (!state_.session) {
+    err_ << "loopscope: " << state_.status_message << "\n";
+    return 1;
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  // Screenshot mode never runs for ever: the lesson's moment plus a generous margin.
+  const auto deadline = started + std::chrono::duration<double>(options_.at_s / options_.speed + 90);
+  while (!window_->should_close()) {
+    window_->poll_events(1.0 / 60);
+    const auto frame_start = std::chrono::steady_clock::now();  // the work, not the wait for input
+    if (state_.session) state_.session->poll();
+    if (state_.director) state_.director->advance();
+    if (frames_since_due_ < 0 && screenshot_due()) {
+      frames_since_due_ = 0;
+      state_.navigation.fit_all(state_.now_ns());
+    }
+    if (const std::string title = window_title(); title != title_shown_) {
+      window_->set_title(title);
+      title_shown_ = title;
+    }
+    window_->begin_frame();
+    draw_frame();
+    window_->end_frame();
+    if (frames_since_due_ >= 0 && ++frames_since_due_ > kFramesAfterDue) {
+      try {
+        save_framebuffer_png(window_->framebuffer_width(), window_->framebuffer_height(), options_.screenshot_path);
+        if (!options_.report_path.empty()) write_report();
+        save_trace();
+      } catch (const std::exception& error) {
+        err_ << "loopscope: " << error.what() << "\n";
+        return 1;
+      }
+      return 0;
+    }
+    window_->present();
+    frame_time_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
+    if (!options_.screenshot_path.empty() && std::chrono::steady_clock::now() > deadline) {
+      err_ << "loopscope: the screenshot moment (" << options_.at_s << " s) never came\n";
+      return 1;
+    }
+  }
+  try {
+    save_trace();
+  } catch (const std::exception& error) {
+    err_ << "loopscope: could not save the trace: " << error.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int run_gui(const GuiOptions& options, std::ostream& err) {
+  GuiApp app(options, err);
+  return app.run();
+}
+
+}  // namespace loopscope::viz

@@ -1,0 +1,64 @@
+#pragma once
+// The app's frame: polls the session, advances the lesson, lays out the panels (no docking in
+// ImGui 1.86, so the layout is computed from the window size each frame) and, in screenshot
+// mode, saves the frame and a report of where the timeline drew what.
+
+#include <memory>
+#include <ostream>
+
+#include "viz/app/app_state.hpp"
+#include "viz/app/gui_options.hpp"
+#include "viz/app/session_launcher.hpp"
+#include "viz/panels/clients_panel.hpp"
+#include "viz/panels/code_panel.hpp"
+#include "viz/panels/connections_panel.hpp"
+#include "viz/panels/event_log_panel.hpp"
+#include "viz/panels/lesson_panel.hpp"
+#include "viz/panels/lesson_picker_panel.hpp"
+#include "viz/panels/loop_health_panel.hpp"
+#include "viz/panels/server_panel.hpp"
+#include "viz/timeline/timeline_widget.hpp"
+
+namespace loopscope::viz {
+
+class GuiWindow;
+
+class GuiApp {
+ public:
+  GuiApp(const GuiOptions& options, std::ostream& err);
+  ~GuiApp();
+  int run();
+
+ private:
+  void draw_frame();
+  void draw_menu_bar();
+  void draw_left_column(float width_px, float height_px);
+  void draw_bottom_tabs(float height_px);
+  void draw_status_bar();
+  void handle_shortcuts();
+  std::string window_title() const;
+  bool screenshot_due() const;
+  void write_report() const;
+  void save_trace() const;
+
+  GuiOptions options_;
+  std::ostream& err_;
+  std::unique_ptr<GuiWindow> window_;
+  AppState state_;
+  SessionLauncher launcher_;
+  TimelineWidget timeline_;
+  LessonPickerPanel picker_;
+  LessonPanel lesson_panel_;
+  ConnectionsPanel connections_panel_;
+  LoopHealthPanel loop_health_panel_;
+  CodePanel code_panel_;
+  EventLogPanel event_log_panel_;
+  ClientsPanel clients_panel_;
+  ServerPanel server_panel_;
+  bool show_picker_ = true;
+  int frames_since_due_ = -1;  // screenshot mode: frames drawn since the moment arrived
+  double frame_time_ms_ = 0;
+  std::string title_shown_;
+};
+
+}  // namespace loopscope::viz

@@ -1,0 +1,32 @@
+#pragma once
+// What `loopscope gui` (and `loopscope` with no arguments) is asked to do.
+
+#include <cstdint>
+#include <string>
+
+namespace loopscope::viz {
+
+struct GuiOptions {
+  std::string lesson;              // start this built-in lesson (or lesson file) at once
+  std::string handler = "echo";    // free play's handler when no lesson is given
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8888;       // or the next free one
+  double speed = 1.0;
+  int width_px = 1600;
+  int height_px = 900;
+  float font_size_px = 16;
+  // Screenshot mode: play until the lesson clock reaches `at_s` (or the lesson ends), draw,
+  // save the window as PNG and exit. No prediction holds the lesson in this mode.
+  std::string screenshot_path;
+  double at_s = 5;
+  std::string tab = "connections";  // bottom panel shown: connections, loop, code, events
+  std::string left_tab = "server";  // left panel under the lesson: server, clients
+  std::string report_path;          // screenshot mode: where things were drawn (JSON), for tests
+  std::string trace_path;           // on exit: save the session's trace (.json = Chrome)
+};
+
+// Runs the app until the window closes (or the screenshot is taken). Returns the exit code;
+// errors (no display, no OpenGL, a bad lesson) are explained on `err`.
+int run_gui(const GuiOptions& options, std::ostream& err);
+
+}  // namespace loopscope::viz

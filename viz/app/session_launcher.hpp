@@ -1,0 +1,42 @@
+#pragma once
+// Starts and replaces the app's live session: free play (the server with the handler the
+// learner picks, no scripted clients) or a lesson (its server and clients, played by a
+// LessonDirector). Either listens on the preferred port (8888) or the next free one, so a
+// learner's own `nc` can join whatever is running.
+
+#include <cstdint>
+#include <string>
+
+#include "scenarios/lessons/lesson.hpp"
+#include "viz/app/app_state.hpp"
+
+namespace loopscope::viz {
+
+struct LaunchSettings {
+  std::string host = "127.0.0.1";
+  std::uint16_t preferred_port = 8888;
+  int next_ports_to_try = 20;
+  bool hold_for_answers = true;  // ask each prediction before its reveal
+  double speed = 1.0;
+};
+
+class SessionLauncher {
+ public:
+  explicit SessionLauncher(LaunchSettings settings) : settings_(std::move(settings)) {}
+
+  // Both return false (and set state.status_message) when the server could not start.
+  bool start_free_play(AppState& state, const std::string& handler = "echo");
+  bool start_lesson(AppState& state, const scenarios::Lesson& lesson);
+  void stop(AppState& state);
+
+  LaunchSettings& settings() { return settings_; }
+
+ private:
+  bool start(AppState& state, const scenarios::ServerConfig& server);
+  LaunchSettings settings_;
+};
+
+// A built-in lesson by name, parsed; throws std::invalid_argument naming the choices.
+scenarios::Lesson find_builtin_lesson(const std::string& name);
+
+}  // namespace loopscope::viz

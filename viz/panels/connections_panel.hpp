@@ -1,0 +1,42 @@
+#pragma once
+// Every connection the server accepted, one row each: who it is (peer port), whether it is
+// still open, what its handler task is doing right now, how much went each way, whether
+// drain() is holding it, and how full its four buffers are against their limits, so the
+// learner can see which connection is the slow one. Clicking a row selects its task.
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "viz/app/app_state.hpp"
+#include "viz/panels/log_cursor.hpp"
+
+namespace loopscope::viz {
+
+class ConnectionsPanel {
+ public:
+  void draw(AppState& state);
+
+ private:
+  // SO_SNDBUF / SO_RCVBUF as the kernel reported them for one connection; 0 = not known.
+  struct SocketBuffers {
+    std::uint64_t send_bytes = 0;
+    std::uint64_t receive_bytes = 0;
+  };
+
+  void learn_socket_buffers(const scenarios::LiveSession& session);
+  void choose_rows(const model::TraceModel& model);
+  void draw_row(AppState& state, const model::ConnectionRecord& connection, std::uint64_t now_ns) const;
+
+  bool hide_closed_ = false;
+  bool hide_closed_chosen_ = false;  // once the learner has ticked or unticked it, it is theirs
+  std::vector<const model::ConnectionRecord*> rows_;  // this frame's rows; kept to reuse the memory
+
+  // The model keeps the writer's high water and the line limit, not the socket buffer sizes,
+  // so they are read here from the BufferLimit events as the log grows.
+  const scenarios::LiveSession* session_seen_ = nullptr;
+  LogCursor limits_cursor_;
+  std::unordered_map<std::uint32_t, SocketBuffers> socket_buffers_;
+};
+
+}  // namespace loopscope::viz

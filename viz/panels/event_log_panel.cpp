@@ -1,0 +1,144 @@
+#include "event_log_panel.hpp"
+
+#include <imgui.h>
+
+#include <string>
+#include <string_view>
+
+#include "viz/panels/panel_widgets.hpp"
+
+namespace loopscope::viz {
+
+namespace {
+
+void text(std::string_view value) { ImGui::TextUnformatted(value.data(), value.data() + value.size()); }
+
+// The kinds a learner should not miss while scrolling: the loop stuck, recording lost, a stream failing.
+bool is_alarming(trace::EventKind kind) {
+  return kind == trace::EventKind::FreezeBegin || kind == trace::EventKind::FreezeEnd ||
+         kind == trace::EventKind::EventsDropped || kind == trace::EventKind::StreamError;
+}
+
+constexpr const char* kFilterHelp =
+    "Terms separated by commas; any of them may match. A leading '-' leaves out what matches.\n"
+    "'task 7' (or 'conn 7') keeps the events about task 7 and its connection, 'client 3' those of client 3. "
+    "Any other word matches part of the kind, the detail or the call site.\n"
+    "Examples: 'drain'   'readline, -resumed'   'task 7, -buffer_level'   'echo.cpp'.";
+
+}  // namespace
+
+EventLogQuery EventLogPanel::query_for(const AppState& state) const {
+  EventLogQuery query;
+  query.text = filter_text_.data();
+  if (only_selected_task_ && state.selected_task) {
+    query.task = state.selected_task;
+    if (const model::TaskRecord* task = state.session->model().task(*state.selected_task)) query.task_client = task->client;
+  }
+  return query;
+}
+
+void EventLogPanel::draw(AppState& state) {
+  if (!state.session) {
+    no_session_hint("every event the server records");
+    return;
+  }
+  const trace::TraceLog& log = state.session->log();
+  draw_controls(state);
+  index_.set_query(query_for(state));
+  index_.update(log);
+  draw_status(state, log);
+  draw_table(state, log);
+}
+
+void EventLogPanel::draw_controls(const AppState& state) {
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18.0f);
+  ImGui::InputTextWithHint("##event_filter", "filter: drain, task 7, -resumed", filter_text_.data(), filter_text_.size());
+  help_marker(kFilterHelp);
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!state.selected_task);
+  ImGui::Checkbox("only the selected task", &only_selected_task_);
+  ImGui::EndDisabled();
+  if (!state.selected_task && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip("Click a connection or a timeline lane to select a task first.");
+  }
+  ImGui::SameLine();
+  ImGui::Checkbox("follow", &follow_);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep the newest events in view. Scrolling up stops following.");
+}
+
+void EventLogPanel::draw_status(const AppState& state, const trace::TraceLog& log) const {
+  ImGui::Text("%zu of %zu events", index_.matches().size(), log.events.size());
+  if (!index_.caught_up(log)) {
+    ImGui::SameLine();
+    const double share = log.events.empty() ? 1.0 : static_cast<double>(index_.scanned_events()) /
+                                                         static_cast<double>(log.events.size());
+    ImGui::TextDisabled("(filtering: %.0f%% looked at)", share * 100.0);
+  }
+  if (only_selected_task_ && state.selected_task) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("about task %u", *state.selected_task);
+  }
+}
+
+void EventLogPanel::draw_table(AppState& state, const trace::TraceLog& log) {
+  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                                     ImGuiTableFlags_Resizable | ImGuiTableFlags_Hideable | ImGuiTableFlags_Reorderable;
+  const ImVec2 size(0.0f, ImGui::GetContentRegionAvail().y);
+  if (!ImGui::BeginTable("event_log", 6, kFlags, size)) return;
+
+  // Widths from sample text, not from the rows on screen: the clipper shows different rows
+  // each frame and auto-fitted columns would jump as the list scrolls.
+  const auto width_of = [](const char* sample) { return ImGui::CalcTextSize(sample).x; };
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("time (ms)", ImGuiTableColumnFlags_WidthFixed, width_of("000000.000"));
+  ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, width_of("connection_accepted"));
+  ImGui::TableSetupColumn("subject", ImGuiTableColumnFlags_WidthFixed, width_of("client 0000"));
+  // Detail and site share what is left, detail getting more: both vary in length.
+  ImGui::TableSetupColumn("detail", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, width_of("000 KiB (000000 B)"));
+  ImGui::TableSetupColumn("site", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+  ImGui::TableHeadersRow();
+
+  // Without the filter narrowing to it, rows about the selected task are lit, so one task's
+  // story can be followed through everyone else's.
+  const bool light_selected_task = state.selected_task && !only_selected_task_;
+  const std::vector<std::uint32_t>& rows = index_.matches();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(rows.size()));
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const std::uint32_t event_index = rows[static_cast<std::size_t>(row)];
+      const trace::TraceEvent& event = log.events[event_index];
+      const EventDescription description = describe_event(event, log);
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::PushID(static_cast<int>(event_index));
+      const bool lit = light_selected_task && event_is_about_task(event, *state.selected_task);
+      if (ImGui::Selectable(description.time_ms.c_str(), lit,
+                            ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
+        const EventSubject subject = event_subject(event);
+        if (subject == EventSubject::Task || subject == EventSubject::Connection) state.selected_task = event.subject_id;
+      }
+      ImGui::PopID();
+      ImGui::TableSetColumnIndex(1);
+      if (is_alarming(event.kind)) ImGui::PushStyleColor(ImGuiCol_Text, to_imvec4(panel_colors::kAlarm));
+      text(description.kind);
+      if (is_alarming(event.kind)) ImGui::PopStyleColor();
+      ImGui::TableSetColumnIndex(2);
+      text(description.subject);
+      ImGui::TableSetColumnIndex(3);
+      text(description.detail);
+      ImGui::TableSetColumnIndex(4);
+      text(description.value);
+      ImGui::TableSetColumnIndex(5);
+      text(description.site);
+    }
+  }
+
+  // The table's scrolling region is the current window here.
+  if (follow_ && ImGui::IsWindowHovered() && ImGui::GetIO().MouseWheel > 0.0f) follow_ = false;
+  if (follow_) ImGui::SetScrollHereY(1.0f);
+  ImGui::EndTable();
+}
+
+}  // namespace loopscope::viz

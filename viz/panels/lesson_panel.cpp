@@ -1,0 +1,158 @@
+#include "lesson_panel.hpp"
+
+#include <imgui.h>
+
+namespace loopscope::viz {
+
+namespace {
+const ImVec4 kPass(0.4f, 0.85f, 0.4f, 1);
+const ImVec4 kFail(1.0f, 0.4f, 0.4f, 1);
+const ImVec4 kAsk(1.0f, 0.85f, 0.3f, 1);
+char choice_letter(std::size_t index) { return static_cast<char>('a' + index); }
+}  // namespace
+
+void LessonPanel::draw_controls(scenarios::LessonDirector& director) {
+  if (director.ended()) {
+    ImGui::TextColored(director.timed_out() ? kFail : kPass, director.timed_out() ? "timed out" : "lesson complete");
+  } else if (director.paused()) {
+    if (ImGui::Button("Play")) director.resume();
+  } else {
+    if (ImGui::Button("Pause")) director.pause();
+  }
+  ImGui::SameLine();
+  const bool steps_left = director.next_step() < director.lesson().steps.size();
+  if (!steps_left) ImGui::BeginDisabled();
+  if (ImGui::Button("Next step")) director.step_now();
+  if (!steps_left) ImGui::EndDisabled();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fire the next step now, whatever its trigger");
+  ImGui::SameLine();
+  ImGui::Text("lesson clock %.1f s  |  step %zu of %zu", director.lesson_time_s(),
+              std::min(director.next_step() + 1, director.lesson().steps.size()), director.lesson().steps.size());
+  if (director.paused()) {
+    ImGui::TextDisabled("Paused: no step fires. The clients and the server keep running: they are real.");
+  }
+}
+
+void LessonPanel::draw_narration(const scenarios::LessonDirector& director) {
+  const auto& fired = director.fired();
+  for (std::size_t index = 0; index < fired.size(); ++index) {
+    const scenarios::LessonStep& step = director.lesson().steps[fired[index].index];
+    const bool newest = index + 1 == fired.size();
+    ImGui::TextDisabled("%5.1f s", fired[index].lesson_time_s);
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0);
+    if (newest) {
+      ImGui::TextUnformatted(step.narration.c_str());
+    } else {
+      ImGui::TextColored(ImVec4(0.75f, 0.75f, 0.75f, 1), "%s", step.narration.c_str());
+    }
+    ImGui::PopTextWrapPos();
+  }
+  if (fired.size() != narration_seen_) {
+    narration_seen_ = fired.size();
+    ImGui::SetScrollHereY(1.0f);
+  }
+}
+
+void LessonPanel::draw_predictions(scenarios::LessonDirector& director) {
+  const auto& predictions = director.lesson().predictions;
+  // Revealed ones first, in order, so the learner sees how they did.
+  for (std::size_t index = 0; index < predictions.size(); ++index) {
+    if (!director.revealed(index)) continue;
+    const scenarios::Prediction& prediction = predictions[index];
+    ImGui::PushID(static_cast<int>(index));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("Prediction: %s", prediction.question.c_str());
+    const auto answer = director.answer_of(index);
+    if (answer) {
+      const bool right = *answer == prediction.answer;
+      ImGui::TextColored(right ? kPass : kFail, "%s You said %c) %s", right ? "Right." : "Not quite.",
+                         choice_letter(*answer), prediction.choices[*answer].c_str());
+    }
+    ImGui::Text("Answer: %c) %s", choice_letter(prediction.answer), prediction.choices[prediction.answer].c_str());
+    ImGui::TextUnformatted(prediction.explanation.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::Separator();
+    ImGui::PopID();
+  }
+  for (const std::size_t index : director.open_predictions()) {
+    const scenarios::Prediction& prediction = predictions[index];
+    ImGui::PushID(static_cast<int>(index + 1000));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(kAsk, "Predict: %s", prediction.question.c_str());
+    ImGui::PopTextWrapPos();
+    const auto answer = director.answer_of(index);
+    for (std::size_t choice = 0; choice < prediction.choices.size(); ++choice) {
+      const std::string label = std::string(1, choice_letter(choice)) + ") " + prediction.choices[choice];
+      if (ImGui::RadioButton(label.c_str(), answer && *answer == choice)) director.answer(index, choice);
+    }
+    ImGui::PopID();
+  }
+  if (director.holding_for_answers()) {
+    ImGui::TextColored(kAsk, "The lesson waits for your prediction.");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Skip and reveal")) director.reveal_now();
+  }
+}
+
+void LessonPanel::draw_checks(scenarios::LessonDirector& director) {
+  if (director.ended() && !checks_evaluated_) {
+    checks_ = director.evaluate_checks();
+    checks_evaluated_ = true;
+  }
+  if (ImGui::SmallButton(checks_evaluated_ ? "Check again" : "Check now")) {
+    checks_ = director.evaluate_checks();
+    checks_evaluated_ = true;
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Checks measure the same trace model the timeline draws: what is proved is what is shown.");
+  }
+  if (checks_.empty()) return;
+  std::size_t passed = 0;
+  for (const auto& check : checks_) passed += check.passed ? 1 : 0;
+  ImGui::TextColored(passed == checks_.size() ? kPass : kFail, "%zu of %zu checks hold", passed, checks_.size());
+  // A list rather than a table: the left column is narrow and the measurements are sentences.
+  for (const auto& check : checks_) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(check.passed ? kPass : kFail, "%s  %s", check.passed ? "pass" : "FAIL", check.name.c_str());
+    ImGui::Indent();
+    ImGui::TextDisabled("measured %s; expected %s", check.measured.c_str(), check.expected.c_str());
+    ImGui::Unindent();
+    ImGui::PopTextWrapPos();
+  }
+}
+
+void LessonPanel::draw(AppState& state) {
+  if (!state.director) {
+    ImGui::TextDisabled("No lesson is playing.");
+    return;
+  }
+  scenarios::LessonDirector& director = *state.director;
+  if (director_seen_ != &director) {
+    reset();
+    narration_seen_ = 0;
+    director_seen_ = &director;
+  }
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(director.lesson().title.c_str());
+  ImGui::TextDisabled("%s", director.lesson().summary.c_str());
+  ImGui::PopTextWrapPos();
+  draw_controls(director);
+  ImGui::Separator();
+  // The story gets the room until there are check results; then they share it.
+  const float story_height = checks_.empty() ? -ImGui::GetFrameHeightWithSpacing() * 1.5f
+                                             : ImGui::GetContentRegionAvail().y * 0.55f;
+  ImGui::BeginChild("lesson_story", ImVec2(0, story_height), false);
+  draw_narration(director);
+  ImGui::Separator();
+  draw_predictions(director);
+  ImGui::EndChild();
+  ImGui::Separator();
+  ImGui::BeginChild("lesson_checks", ImVec2(0, 0), false);
+  draw_checks(director);
+  ImGui::EndChild();
+}
+
+}  // namespace loopscope::viz

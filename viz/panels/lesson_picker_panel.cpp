@@ -1,0 +1,90 @@
+#include "lesson_picker_panel.hpp"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "core/handlers/handler_catalog.hpp"
+#include "scenarios/lessons/builtin_lessons.hpp"
+#include "scenarios/lessons/lesson_parser.hpp"
+
+namespace loopscope::viz {
+
+LessonPickerPanel::LessonPickerPanel() {
+  for (const scenarios::BuiltinLesson& builtin : scenarios::builtin_lessons()) {
+    Entry entry;
+    entry.name = builtin.name;
+    try {
+      const scenarios::Lesson lesson = scenarios::parse_lesson(builtin.json_text, entry.name);
+      entry.title = lesson.title;
+      entry.summary = lesson.summary;
+    } catch (const std::exception& error) {
+      entry.error = error.what();
+    }
+    entries_.push_back(std::move(entry));
+  }
+}
+
+void LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher) {
+  ImGui::TextUnformatted("Lessons");
+  ImGui::TextDisabled("Each runs real clients against the server, then proves its claim.");
+  ImGui::Separator();
+  for (const Entry& entry : entries_) {
+    ImGui::PushID(entry.name.c_str());
+    if (!entry.error.empty()) {
+      ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s: broken (%s)", entry.name.c_str(), entry.error.c_str());
+    } else if (ImGui::Selectable(entry.title.c_str(), false, 0)) {
+      try {
+        launcher.start_lesson(state, find_builtin_lesson(entry.name));
+        error_.clear();
+      } catch (const std::exception& error) {
+        error_ = error.what();
+      }
+    }
+    if (entry.error.empty() && ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(420);
+      ImGui::TextUnformatted(entry.summary.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", entry.name.c_str());
+    ImGui::PopID();
+  }
+
+  ImGui::Separator();
+  ImGui::TextUnformatted("A lesson file of your own");
+  ImGui::SetNextItemWidth(-70);
+  ImGui::InputTextWithHint("##lesson_path", "path/to/lesson.json", &lesson_path_);
+  ImGui::SameLine();
+  if (ImGui::Button("Open") && !lesson_path_.empty()) {
+    try {
+      launcher.start_lesson(state, scenarios::load_lesson_file(lesson_path_));
+      error_.clear();
+    } catch (const std::exception& error) {
+      error_ = error.what();  // names the file, the JSON path and what was expected
+    }
+  }
+
+  ImGui::Separator();
+  ImGui::TextUnformatted("Free play");
+  ImGui::SetNextItemWidth(-110);
+  if (ImGui::BeginCombo("##free_play_handler", free_play_handler_.c_str())) {
+    for (const auto& description : handlers::handler_descriptions()) {
+      if (ImGui::Selectable(description.name.c_str(), description.name == free_play_handler_)) {
+        free_play_handler_ = description.name;
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", description.summary.c_str());
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Start free play")) launcher.start_free_play(state, free_play_handler_);
+  if (!error_.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", error_.c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+}  // namespace loopscope::viz

@@ -1,0 +1,32 @@
+#pragma once
+// The first thing a learner sees: the built-in lessons (title and summary, one click to run),
+// a lesson file of their own, and free play with the handler of their choice.
+
+#include <string>
+#include <vector>
+
+#include "scenarios/lessons/lesson.hpp"
+#include "viz/app/app_state.hpp"
+#include "viz/app/session_launcher.hpp"
+
+namespace loopscope::viz {
+
+class LessonPickerPanel {
+ public:
+  LessonPickerPanel();
+  void draw(AppState& state, SessionLauncher& launcher);
+
+ private:
+  struct Entry {
+    std::string name;
+    std::string title;
+    std::string summary;
+    std::string error;  // a built-in that fails to parse is listed, with why
+  };
+  std::vector<Entry> entries_;
+  std::string lesson_path_;
+  std::string free_play_handler_ = "echo";
+  std::string error_;
+};
+
+}  // namespace loopscope::viz

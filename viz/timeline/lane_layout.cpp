@@ -1,0 +1,78 @@
+#include "lane_layout.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/model/model_queries.hpp"
+
+namespace loopscope::viz {
+
+namespace {
+
+constexpr const char* kUnscriptedGroup = "your connections";
+
+bool buffers_worth_showing(const model::TraceModel& model, std::uint32_t task_id, const LaneOptions& options) {
+  if (options.always_show_buffers.count(task_id)) return true;
+  const model::ConnectionRecord* connection = model.connection(task_id);
+  if (connection == nullptr) return false;
+  for (const trace::BufferKind kind : {trace::BufferKind::Writer, trace::BufferKind::Reader}) {
+    for (const model::CounterSample& sample : connection->level(kind)) {
+      if (sample.value >= options.buffers_shown_from_bytes) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string group_key_of(const model::TraceModel& model, const model::TaskRecord& task) {
+  if (!task.client) return kUnscriptedGroup;
+  const auto found = model.clients().find(*task.client);
+  if (found == model.clients().end()) return kUnscriptedGroup;
+  const model::ClientRecord& client = found->second;
+  if (client.group == client.behaviour || client.behaviour.empty()) return client.group;
+  return client.group + " (" + client.behaviour + ")";
+}
+
+std::vector<Lane> build_lanes(const model::TraceModel& model, const LaneOptions& options) {
+  std::vector<Lane> lanes;
+  float top_px = 0;
+  auto add = [&](Lane lane, float height_px) {
+    lane.top_px = top_px;
+    lane.height_px = height_px;
+    top_px += height_px + options.gap_px;
+    lanes.push_back(std::move(lane));
+  };
+  add(Lane{LaneKind::Loop, "event loop", "", 0, 0, 0}, options.loop_height_px);
+
+  // Groups in the order their first task appeared, tasks in id (spawn) order within a group.
+  std::vector<std::string> group_order;
+  std::map<std::string, std::vector<const model::TaskRecord*>> tasks_by_group;
+  for (const auto& [id, task] : model.tasks()) {
+    const std::string key = group_key_of(model, task);
+    auto& members = tasks_by_group[key];
+    if (members.empty()) group_order.push_back(key);
+    members.push_back(&task);
+  }
+  for (const std::string& key : group_order) {
+    const auto& members = tasks_by_group[key];
+    const bool collapsed = options.collapsed_groups.count(key) > 0;
+    std::string header = key + " · " + std::to_string(members.size()) + (members.size() == 1 ? " task" : " tasks");
+    if (collapsed) header += " (collapsed)";
+    add(Lane{LaneKind::GroupHeader, header, key, 0, 0, 0}, options.header_height_px);
+    if (collapsed) continue;
+    for (const model::TaskRecord* task : members) {
+      add(Lane{LaneKind::Task, "task " + std::to_string(task->id) + " · " + task->handler, key, task->id, 0, 0},
+          options.task_height_px);
+      if (buffers_worth_showing(model, task->id, options)) {
+        add(Lane{LaneKind::Buffers, "buffers of task " + std::to_string(task->id), key, task->id, 0, 0},
+            options.buffers_height_px);
+      }
+    }
+  }
+  return lanes;
+}
+
+float lanes_height_px(const std::vector<Lane>& lanes) { return lanes.empty() ? 0 : lanes.back().bottom_px(); }
+
+}  // namespace loopscope::viz

@@ -1,0 +1,284 @@
+#include "timeline_builder.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/model/model_queries.hpp"
+#include "viz/timeline/span_folder.hpp"
+
+namespace loopscope::viz {
+
+namespace {
+
+// Category colours for task lanes: the TaskState palette, by state index.
+std::array<PackedColor, SpanFolder::kMaxCategories> task_palette() {
+  std::array<PackedColor, SpanFolder::kMaxCategories> palette{};
+  for (int state = 0; state < model::kTaskStateCount; ++state) {
+    palette[static_cast<std::size_t>(state)] = state_color(static_cast<model::TaskState>(state));
+  }
+  return palette;
+}
+
+constexpr std::uint8_t kLoopBusyCategory = 0;
+constexpr std::uint8_t kLoopBlockingCategory = 1;
+
+std::array<PackedColor, SpanFolder::kMaxCategories> loop_palette() {
+  std::array<PackedColor, SpanFolder::kMaxCategories> palette{};
+  palette[kLoopBusyCategory] = colors::kLoopBusy;
+  palette[kLoopBlockingCategory] = colors::kLoopBlocked;
+  return palette;
+}
+
+std::uint64_t span_end(std::uint64_t end_ns, std::uint64_t now_ns) { return end_ns == model::kOpenEnd ? now_ns : end_ns; }
+
+bool lane_visible(const Lane& lane, const TimelineFrame& frame) {
+  const float top = frame.lanes_top_px + lane.top_px;
+  return top + lane.height_px >= frame.visible_top_px && top <= frame.visible_bottom_px;
+}
+
+// Index of the first interval that may overlap `begin_ns`, for time-ordered intervals whose
+// ends are (nearly) ordered too; one step back absorbs a long interval that started earlier.
+template <class Interval>
+std::size_t first_overlapping(const std::vector<Interval>& intervals, std::uint64_t begin_ns) {
+  const auto found = std::partition_point(intervals.begin(), intervals.end(),
+                                          [begin_ns](const Interval& interval) { return interval.end_ns < begin_ns; });
+  const auto index = static_cast<std::size_t>(found - intervals.begin());
+  return index > 0 ? index - 1 : 0;
+}
+
+}  // namespace
+
+std::string format_duration_ns(std::uint64_t duration_ns) {
+  char text[32];
+  const double ns = static_cast<double>(duration_ns);
+  if (duration_ns >= 10'000'000'000ULL) std::snprintf(text, sizeof text, "%.0f s", ns / 1e9);
+  else if (duration_ns >= 1'000'000'000ULL) std::snprintf(text, sizeof text, "%.2f s", ns / 1e9);
+  else if (duration_ns >= 1'000'000ULL) std::snprintf(text, sizeof text, "%.0f ms", ns / 1e6);
+  else if (duration_ns >= 1'000ULL) std::snprintf(text, sizeof text, "%.0f us", ns / 1e3);
+  else std::snprintf(text, sizeof text, "%llu ns", static_cast<unsigned long long>(duration_ns));
+  return text;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+  char text[32];
+  const double value = static_cast<double>(bytes);
+  if (bytes >= 1024ULL * 1024) std::snprintf(text, sizeof text, "%.1f MiB", value / (1024.0 * 1024.0));
+  else if (bytes >= 1024ULL) std::snprintf(text, sizeof text, "%.0f KiB", value / 1024.0);
+  else std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
+  return text;
+}
+
+TimelineBuilder::TimelineBuilder(SiteLabeler labeler) : labeler_(std::move(labeler)) {}
+
+const std::string& TimelineBuilder::site_label(trace::SiteId site) {
+  auto found = site_labels_.find(site);
+  if (found == site_labels_.end()) {
+    std::string label = labeler_ && labels_log_ != nullptr && site != 0 ? labeler_(*labels_log_, site) : std::string();
+    found = site_labels_.emplace(site, std::move(label)).first;
+  }
+  return found->second;
+}
+
+void TimelineBuilder::build(const model::TraceModel& model, const std::vector<Lane>& lanes, const TimelineFrame& frame,
+                            DrawList& out) {
+  out.clear();
+  if (frame.log != labels_log_) {
+    labels_log_ = frame.log;
+    site_labels_.clear();
+  }
+  const Lane* task_lane = nullptr;
+  for (const Lane& lane : lanes) {
+    if (lane.kind == LaneKind::Task) task_lane = &lane;
+    if (!lane_visible(lane, frame)) continue;
+    switch (lane.kind) {
+      case LaneKind::Loop: add_loop_lane(model, lane, frame, out); break;
+      case LaneKind::Task: add_task_lane(model, lane, frame, out); break;
+      case LaneKind::Buffers:
+        add_buffers_lane(model, lane, task_lane != nullptr && task_lane->task_id == lane.task_id ? task_lane : nullptr,
+                         frame, out);
+        break;
+      case LaneKind::GroupHeader: break;  // the widget draws its text
+    }
+  }
+  const float top_px = std::max(frame.lanes_top_px, frame.visible_top_px);
+  const float bottom_px = std::min(frame.lanes_top_px + lanes_height_px(lanes), frame.visible_bottom_px);
+  add_marks(model, frame, top_px, bottom_px, out);
+  add_freeze_bands(model, frame, top_px, bottom_px, out);
+}
+
+void TimelineBuilder::add_loop_lane(const model::TraceModel& model, const Lane& lane, const TimelineFrame& frame,
+                                    DrawList& out) {
+  const float top = frame.lanes_top_px + lane.top_px;
+  const float bottom = top + lane.height_px;
+  out.rects.push_back(DrawRect{frame.viewport.left_px, top, frame.viewport.left_px + frame.viewport.width_px, bottom,
+                               colors::kLoopIdle, 0});
+  static const auto palette = loop_palette();
+  const auto& busy = model.loop().busy;
+  SpanFolder folder(frame.viewport, top + 2, bottom - 2, palette, out.rects);
+  for (std::size_t index = first_overlapping(busy, frame.viewport.begin_ns);
+       index < busy.size() && busy[index].begin_ns < frame.viewport.end_ns; ++index) {
+    folder.add(busy[index].begin_ns, busy[index].end_ns, kLoopBusyCategory);
+    ++out.spans_visited;
+  }
+  folder.finish();
+  // A handler stuck right now has no HandlerInvoked yet: its freeze says the loop is busy.
+  SpanFolder blocking(frame.viewport, top + 2, bottom - 2, palette, out.rects);
+  for (const model::Freeze& freeze : model.loop().freezes) {
+    blocking.add(freeze.begin_ns, span_end(freeze.end_ns, frame.now_ns), kLoopBlockingCategory);
+  }
+  blocking.finish();
+}
+
+void TimelineBuilder::add_task_lane(const model::TraceModel& model, const Lane& lane, const TimelineFrame& frame,
+                                    DrawList& out) {
+  const model::TaskRecord* task = model.task(lane.task_id);
+  if (task == nullptr) return;
+  const float top = frame.lanes_top_px + lane.top_px;
+  const float bottom = top + lane.height_px;
+  static const auto palette = task_palette();
+  const model::TimeRange range{frame.viewport.begin_ns, frame.viewport.end_ns};
+  const std::vector<model::StateSpan> spans = model::spans_with_runnable(model, *task, range);
+  SpanFolder folder(frame.viewport, top, bottom, palette, out.rects);
+  const float right_px = frame.viewport.left_px + frame.viewport.width_px;
+  for (const model::StateSpan& span : spans) {
+    const std::uint64_t end_ns = span_end(span.end_ns, frame.now_ns);
+    folder.add(span.begin_ns, end_ns, static_cast<std::uint8_t>(span.state));
+    ++out.spans_visited;
+    if (span.state == model::TaskState::Running || span.state == model::TaskState::Exited || span.site == 0) continue;
+    const float x0 = std::max(frame.viewport.x_of(span.begin_ns), frame.viewport.left_px);
+    const float x1 = std::min(frame.viewport.x_of(end_ns), right_px);
+    if (x1 - x0 < frame.min_marker_width_px) continue;
+    const std::string& label = site_label(span.site);
+    if (label.empty()) continue;
+    // A suspension marker: a tick where the task stopped, and the site it waits in.
+    out.lines.push_back(DrawLine{x0, top, x0, bottom, colors::kMarkerText, 2, false});
+    out.texts.push_back(DrawText{x0 + 4, top + 2, x1 - 2, colors::kMarkerText, label});
+  }
+  folder.finish();
+}
+
+void TimelineBuilder::add_buffers_lane(const model::TraceModel& model, const Lane& lane, const Lane* task_lane,
+                                       const TimelineFrame& frame, DrawList& out) {
+  const model::ConnectionRecord* connection = model.connection(lane.task_id);
+  if (connection == nullptr) return;
+  const float top = frame.lanes_top_px + lane.top_px;
+  const float bottom = top + lane.height_px;
+  const float left_px = frame.viewport.left_px;
+  const float right_px = left_px + frame.viewport.width_px;
+  out.rects.push_back(DrawRect{left_px, top, right_px, bottom, colors::kLaneBackgroundAlternate, 0});
+
+  const auto& writer = connection->level(trace::BufferKind::Writer);
+  const auto& reader = connection->level(trace::BufferKind::Reader);
+  const model::TimeRange range{frame.viewport.begin_ns, frame.viewport.end_ns};
+  // One scale for both buffers: the high-water mark with headroom, or the peak if higher.
+  std::uint64_t scale_bytes = connection->high_water_bytes + connection->high_water_bytes / 4;
+  scale_bytes = std::max({scale_bytes, model::peak_level_bytes(*connection, trace::BufferKind::Writer, range),
+                          model::peak_level_bytes(*connection, trace::BufferKind::Reader, range), std::uint64_t{1024}});
+  const float usable_px = lane.height_px - 3;
+  auto y_of = [&](std::uint64_t bytes) {
+    return bottom - 1 - usable_px * static_cast<float>(static_cast<double>(bytes) / static_cast<double>(scale_bytes));
+  };
+
+  // A step plot: each sample's level holds until the next. Steps narrower than a pixel merge
+  // into the previous column at their peak, so the envelope survives any zoom level.
+  auto plot = [&](const std::vector<model::CounterSample>& samples, PackedColor color) {
+    if (samples.empty()) return;
+    const auto first = std::partition_point(samples.begin(), samples.end(), [&](const model::CounterSample& sample) {
+      return sample.time_ns < frame.viewport.begin_ns;
+    });
+    std::uint64_t level = first == samples.begin() ? 0 : std::prev(first)->value;
+    float cursor_px = left_px;
+    bool last_open = false;  // the last rect may still absorb sub-pixel steps
+    auto emit = [&](float x0, float x1, std::uint64_t bytes) {
+      x0 = std::max(x0, left_px);
+      x1 = std::min(x1, right_px);
+      if (x1 <= x0) return;
+      if (last_open && !out.rects.empty() && (x1 - x0 < 1.0f) && out.rects.back().x1 >= x0 - 0.5f) {
+        DrawRect& previous = out.rects.back();
+        previous.x1 = std::max(previous.x1, x1);
+        previous.y0 = std::min(previous.y0, y_of(bytes));
+        return;
+      }
+      if (bytes == 0) {
+        last_open = false;
+        return;
+      }
+      // A spike narrower than a pixel still gets one: a buffer that filled must be seen.
+      out.rects.push_back(DrawRect{x0, y_of(bytes), std::max(x1, x0 + 1.0f), bottom - 1, color, 0});
+      last_open = true;
+    };
+    for (auto sample = first; sample != samples.end() && sample->time_ns < frame.viewport.end_ns; ++sample) {
+      const float x = frame.viewport.x_of(sample->time_ns);
+      emit(cursor_px, x, level);
+      level = sample->value;
+      cursor_px = x;
+      ++out.spans_visited;
+    }
+    const std::uint64_t held_until = connection->closed_ns ? *connection->closed_ns : frame.now_ns;
+    emit(cursor_px, frame.viewport.x_of(held_until), level);
+  };
+  plot(writer, colors::kWriterLevel);
+  plot(reader, colors::kReaderLevel);
+
+  if (connection->high_water_bytes > 0) {
+    const float high_y = y_of(connection->high_water_bytes);
+    const float low_y = y_of(connection->low_water_bytes);
+    out.lines.push_back(DrawLine{left_px, high_y, right_px, high_y, colors::kHighWater, 1, false});
+    out.lines.push_back(DrawLine{left_px, low_y, right_px, low_y, colors::kLowWater, 1, false});
+    out.texts.push_back(DrawText{left_px + 4, high_y - 13, right_px, colors::kHighWater,
+                                 "high water " + format_bytes(connection->high_water_bytes)});
+  }
+
+  // Cause and effect: the writer buffer reached low water, then the waiting drain() resumed.
+  if (task_lane == nullptr) return;
+  const float task_bottom = frame.lanes_top_px + task_lane->bottom_px();
+  const float low_y = y_of(connection->low_water_bytes);
+  constexpr std::size_t kMaxArrowsPerLane = 64;
+  std::size_t arrows = 0;
+  for (const model::DrainStall& stall : connection->drain_stalls) {
+    if (stall.end_ns == model::kOpenEnd || stall.end_ns < frame.viewport.begin_ns) continue;
+    if (stall.begin_ns > frame.viewport.end_ns || arrows == kMaxArrowsPerLane) break;
+    const float x = frame.viewport.x_of(stall.end_ns);
+    // Only when the stall is wide enough that the arrow explains something.
+    if (x - frame.viewport.x_of(stall.begin_ns) < 12) continue;
+    out.lines.push_back(DrawLine{x, low_y, x, task_bottom + 1, colors::kArrow, 1.5f, true});
+    ++arrows;
+  }
+}
+
+void TimelineBuilder::add_freeze_bands(const model::TraceModel& model, const TimelineFrame& frame, float top_px,
+                                       float bottom_px, DrawList& out) {
+  const float right_px = frame.viewport.left_px + frame.viewport.width_px;
+  const auto& freezes = model.loop().freezes;
+  for (std::size_t index = 0; index < freezes.size(); ++index) {
+    const model::Freeze& freeze = freezes[index];
+    const std::uint64_t end_ns = span_end(freeze.end_ns, frame.now_ns);
+    if (end_ns < frame.viewport.begin_ns || freeze.begin_ns > frame.viewport.end_ns) continue;
+    const float x0 = std::max(frame.viewport.x_of(freeze.begin_ns), frame.viewport.left_px);
+    const float x1 = std::max(std::min(frame.viewport.x_of(end_ns), right_px), x0 + 2);
+    out.bands.push_back(DrawRect{x0, top_px, x1, bottom_px, colors::kFreezeBand, 0});
+    out.lines.push_back(DrawLine{x0, top_px, x0, bottom_px, colors::kFreezeEdge, 2, false});
+    std::string text = (freeze.end_ns == model::kOpenEnd ? "loop frozen for " : "loop frozen ") +
+                       format_duration_ns(end_ns - freeze.begin_ns);
+    const std::string& site = site_label(freeze.site);
+    if (!site.empty()) text += " in " + site;
+    if (freeze.task != 0) text += " (task " + std::to_string(freeze.task) + ")";
+    // The label may run past a narrow band, but never into the next freeze's label.
+    float clip_px = std::min(x0 + 480, right_px);
+    if (index + 1 < freezes.size()) clip_px = std::min(clip_px, frame.viewport.x_of(freezes[index + 1].begin_ns) - 4);
+    out.texts.push_back(DrawText{x0 + 4, top_px + 2, std::max(clip_px, x1 - 2), colors::kLightText, std::move(text)});
+  }
+}
+
+void TimelineBuilder::add_marks(const model::TraceModel& model, const TimelineFrame& frame, float top_px,
+                                float bottom_px, DrawList& out) {
+  const float right_px = frame.viewport.left_px + frame.viewport.width_px;
+  for (const model::MarkRecord& mark : model.marks()) {
+    if (mark.time_ns < frame.viewport.begin_ns || mark.time_ns > frame.viewport.end_ns) continue;
+    const float x = frame.viewport.x_of(mark.time_ns);
+    out.lines.push_back(DrawLine{x, top_px, x, bottom_px, colors::kMark, 1, false});
+    out.texts.push_back(DrawText{x + 3, bottom_px - 16, right_px, colors::kMark, mark.text});
+  }
+}
+
+}  // namespace loopscope::viz

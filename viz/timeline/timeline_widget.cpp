@@ -1,0 +1,334 @@
+#include "timeline_widget.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/model/model_queries.hpp"
+
+namespace loopscope::viz {
+
+namespace {
+
+constexpr float kLabelColumnPx = 190;
+constexpr float kRulerHeightPx = 20;
+
+ImVec2 vec(float x, float y) { return ImVec2(x, y); }
+
+void draw_arrow_head(ImDrawList* draw, const DrawLine& line) {
+  const float direction = line.y1 < line.y0 ? -1.0f : 1.0f;  // vertical arrows only
+  draw->AddTriangleFilled(vec(line.x1, line.y1), vec(line.x1 - 4, line.y1 - 7 * direction),
+                          vec(line.x1 + 4, line.y1 - 7 * direction), line.color);
+}
+
+// The nicest tick step (1, 2 or 5 times a power of ten) that leaves ~100 px between ticks.
+std::uint64_t tick_step_ns(const TimelineViewport& viewport) {
+  const double wanted_ns = 100.0 / viewport.px_per_ns();
+  double step = 1;
+  while (step * 10 <= wanted_ns) step *= 10;
+  if (step * 5 <= wanted_ns) step *= 5;
+  else if (step * 2 <= wanted_ns) step *= 2;
+  return static_cast<std::uint64_t>(std::max(step, 1.0));
+}
+
+std::string tick_text(std::uint64_t time_ns, std::uint64_t step_ns) {
+  char text[32];
+  const double seconds = static_cast<double>(time_ns) / 1e9;
+  if (step_ns >= 1'000'000'000ULL) std::snprintf(text, sizeof text, "%.0f s", seconds);
+  else if (step_ns >= 100'000'000ULL) std::snprintf(text, sizeof text, "%.1f s", seconds);
+  else if (step_ns >= 10'000'000ULL) std::snprintf(text, sizeof text, "%.2f s", seconds);
+  else if (step_ns >= 1'000'000ULL) std::snprintf(text, sizeof text, "%.3f s", seconds);
+  else std::snprintf(text, sizeof text, "%.6f s", seconds);
+  return text;
+}
+
+const model::StateSpan* span_at(const std::vector<model::StateSpan>& spans, std::uint64_t time_ns, std::uint64_t now_ns) {
+  for (const model::StateSpan& span : spans) {
+    const std::uint64_t end_ns = span.end_ns == model::kOpenEnd ? now_ns : span.end_ns;
+    if (span.begin_ns <= time_ns && time_ns < end_ns) return &span;
+  }
+  return nullptr;
+}
+
+std::uint64_t level_at(const std::vector<model::CounterSample>& samples, std::uint64_t time_ns) {
+  const auto after = std::partition_point(samples.begin(), samples.end(),
+                                          [time_ns](const model::CounterSample& sample) { return sample.time_ns <= time_ns; });
+  return after == samples.begin() ? 0 : std::prev(after)->value;
+}
+
+}  // namespace
+
+TimelineWidget::TimelineWidget(SiteLabeler labeler) : builder_(std::move(labeler)) {}
+
+void TimelineWidget::draw_toolbar(AppState& state) {
+  bool follow = state.navigation.follow_live();
+  if (ImGui::Checkbox("Follow live", &follow)) state.navigation.set_follow_live(follow);
+  ImGui::SameLine();
+  if (ImGui::Button("Fit all")) state.navigation.fit_all(state.now_ns());
+  ImGui::SameLine();
+  ImGui::Checkbox("Legend", &show_legend_);
+  ImGui::SameLine();
+  ImGui::TextDisabled("showing %s  |  wheel: zoom  drag: pan  shift+wheel: scroll lanes  click: select",
+                      format_duration_ns(state.navigation.viewport().duration_ns()).c_str());
+  if (state.session && state.session->freeze().frozen) {
+    const loop::FreezeState& freeze = state.session->freeze();
+    std::string site = freeze.site.file_name();
+    site = site.substr(site.find_last_of('/') + 1);
+    ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.35f, 1.0f), "LOOP FROZEN for %s in %s:%u (task %u): nobody else can run",
+                       format_duration_ns(freeze.frozen_for_ns).c_str(), site.c_str(),
+                       static_cast<unsigned>(freeze.site.line()), static_cast<unsigned>(freeze.task));
+  }
+}
+
+void TimelineWidget::draw_legend() {
+  const float swatch_px = ImGui::GetTextLineHeight();
+  bool first = true;
+  // Items flow onto the next line when the row is full, so no colour is ever cut off.
+  const float line_right_px = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  auto next_item = [&](float width_px) {
+    if (!first && line_right_px - ImGui::GetItemRectMax().x > width_px + 14) ImGui::SameLine(0, 14);
+    first = false;
+  };
+  for (int index = 0; index < model::kTaskStateCount; ++index) {
+    const auto state = static_cast<model::TaskState>(index);
+    const std::string name(model::task_state_name(state));
+    next_item(swatch_px + 4 + ImGui::CalcTextSize(name.c_str()).x);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(at, vec(at.x + swatch_px, at.y + swatch_px), state_color(state));
+    ImGui::Dummy(vec(swatch_px, swatch_px));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(state_legend_text(state)).c_str());
+    ImGui::SameLine(0, 4);
+    ImGui::TextUnformatted(name.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(state_legend_text(state)).c_str());
+  }
+  struct Extra {
+    const char* text;
+    ImVec4 color;
+  };
+  const Extra extras[] = {{"freeze band", ImVec4(1.0f, 0.35f, 0.35f, 1.0f)},
+                          {"writer buffer", ImVec4(0.9f, 0.62f, 0.0f, 1.0f)},
+                          {"reader buffer", ImVec4(0.34f, 0.7f, 0.91f, 1.0f)},
+                          {"high water", ImVec4(1.0f, 0.35f, 0.35f, 1.0f)},
+                          {"low water", ImVec4(0.47f, 0.86f, 0.47f, 1.0f)}};
+  for (const Extra& extra : extras) {
+    next_item(ImGui::CalcTextSize(extra.text).x);
+    ImGui::TextColored(extra.color, "%s", extra.text);
+  }
+}
+
+void TimelineWidget::draw_ruler(const TimelineViewport& viewport, float top_px, float height_px) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float right_px = viewport.left_px + viewport.width_px;
+  draw->AddRectFilled(vec(viewport.left_px, top_px), vec(right_px, top_px + height_px), colors::kLaneBackground);
+  const std::uint64_t step_ns = tick_step_ns(viewport);
+  for (std::uint64_t tick = viewport.begin_ns / step_ns * step_ns; tick <= viewport.end_ns; tick += step_ns) {
+    const float x = viewport.x_of(tick);
+    if (x < viewport.left_px) continue;
+    draw->AddLine(vec(x, top_px + height_px - 6), vec(x, top_px + height_px), colors::kLightText);
+    const std::string text = tick_text(tick, step_ns);
+    draw->AddText(vec(x + 3, top_px + 1), colors::kLightText, text.c_str());
+  }
+}
+
+void TimelineWidget::draw_lane_labels(AppState& state, float label_x, float label_width_px, float top_px,
+                                      float bottom_px) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (const Lane& lane : geometry_.lanes) {
+    const float y = geometry_.lanes_top_px + lane.top_px;
+    if (y + lane.height_px < top_px || y > bottom_px) continue;
+    PackedColor background = colors::kLaneBackground;
+    PackedColor text = colors::kLightText;
+    if (lane.kind == LaneKind::GroupHeader) background = pack_rgba(60, 66, 80);
+    if (lane.kind == LaneKind::Buffers) text = pack_rgba(170, 170, 170);
+    if (lane.kind == LaneKind::Task && state.selected_task == lane.task_id) background = pack_rgba(70, 90, 130);
+    draw->AddRectFilled(vec(label_x, y), vec(label_x + label_width_px, y + lane.height_px), background);
+    if (lane.kind == LaneKind::GroupHeader) {
+      // Group headers stretch across the canvas, so the group reads as one block.
+      draw->AddRectFilled(vec(label_x + label_width_px, y),
+                          vec(geometry_.viewport.left_px + geometry_.viewport.width_px, y + lane.height_px),
+                          pack_rgba(45, 50, 62));
+    }
+    const ImVec4 clip(label_x, y, lane.kind == LaneKind::GroupHeader ? label_x + 2000 : label_x + label_width_px - 2,
+                      y + lane.height_px);
+    draw->AddText(nullptr, 0, vec(label_x + 4, y + (lane.height_px - ImGui::GetTextLineHeight()) / 2), text,
+                  lane.label.c_str(), nullptr, 0, &clip);
+  }
+}
+
+void TimelineWidget::handle_input(AppState& state, float lanes_height_px) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool hovered = ImGui::IsItemHovered();
+  if (hovered && io.MouseWheel != 0) {
+    if (io.KeyShift) {
+      scroll_y_px_ -= io.MouseWheel * 60;
+    } else {
+      state.navigation.zoom_at(io.MousePos.x, io.MouseWheel);
+    }
+  }
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    state.navigation.pan_by_px(io.MouseDelta.x);
+    scroll_y_px_ -= io.MouseDelta.y;
+  }
+  const float max_scroll = std::max(0.0f, lanes_height_px - geometry_.canvas_height + 8);
+  scroll_y_px_ = std::clamp(scroll_y_px_, 0.0f, max_scroll);
+  // A click (not a drag) picks the task under the cursor; a click on a header folds its group.
+  if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && ImGui::GetMouseDragDelta(ImGuiMouseButton_Left).x == 0) {
+    const float lane_y = io.MousePos.y - geometry_.lanes_top_px;
+    for (const Lane& lane : geometry_.lanes) {
+      if (lane_y < lane.top_px || lane_y >= lane.bottom_px()) continue;
+      if (lane.kind == LaneKind::Task || lane.kind == LaneKind::Buffers) state.selected_task = lane.task_id;
+      if (lane.kind == LaneKind::GroupHeader) {
+        auto& collapsed = state.lane_options.collapsed_groups;
+        if (!collapsed.erase(lane.group)) collapsed.insert(lane.group);
+      }
+    }
+  }
+}
+
+void TimelineWidget::draw_tooltip(const AppState& state, float mouse_x, float mouse_y) {
+  if (state.model() == nullptr) return;
+  const model::TraceModel& model = *state.model();
+  const trace::TraceLog& log = *state.log();
+  const std::uint64_t time_ns = geometry_.viewport.time_at(mouse_x);
+  const std::uint64_t now_ns = state.now_ns();
+  const float lane_y = mouse_y - geometry_.lanes_top_px;
+  const Lane* lane = nullptr;
+  for (const Lane& candidate : geometry_.lanes) {
+    if (lane_y >= candidate.top_px && lane_y < candidate.bottom_px()) lane = &candidate;
+  }
+  ImGui::BeginTooltip();
+  ImGui::Text("t = %.6f s", static_cast<double>(time_ns) / 1e9);
+  for (const model::Freeze& freeze : model.loop().freezes) {
+    const std::uint64_t end_ns = freeze.end_ns == model::kOpenEnd ? now_ns : freeze.end_ns;
+    if (freeze.begin_ns <= time_ns && time_ns < end_ns) {
+      ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "loop frozen %s in %s (task %u)",
+                         format_duration_ns(end_ns - freeze.begin_ns).c_str(), log.site_text(freeze.site).c_str(),
+                         static_cast<unsigned>(freeze.task));
+    }
+  }
+  if (lane != nullptr && lane->kind == LaneKind::Task) {
+    if (const model::TaskRecord* task = model.task(lane->task_id)) {
+      const auto spans = model::spans_with_runnable(model, *task, {time_ns, time_ns + 1});
+      if (const model::StateSpan* span = span_at(spans, time_ns, now_ns)) {
+        const std::uint64_t end_ns = span->end_ns == model::kOpenEnd ? now_ns : span->end_ns;
+        ImGui::Text("task %u (%s): %s", static_cast<unsigned>(task->id), task->handler.c_str(),
+                    std::string(model::task_state_name(span->state)).c_str());
+        ImGui::Text("from %.6f s for %s%s", static_cast<double>(span->begin_ns) / 1e9,
+                    format_duration_ns(end_ns - span->begin_ns).c_str(), span->end_ns == model::kOpenEnd ? " (so far)" : "");
+        if (span->site != 0) ImGui::Text("at %s", log.site_text(span->site).c_str());
+      }
+    }
+  }
+  if (lane != nullptr && lane->kind == LaneKind::Buffers) {
+    if (const model::ConnectionRecord* connection = model.connection(lane->task_id)) {
+      ImGui::Text("connection %u, peer port %u", static_cast<unsigned>(connection->id),
+                  static_cast<unsigned>(connection->peer_port));
+      for (const trace::BufferKind kind : {trace::BufferKind::Writer, trace::BufferKind::Reader,
+                                           trace::BufferKind::KernelSend, trace::BufferKind::KernelReceive}) {
+        ImGui::Text("%-15s %s", std::string(trace::buffer_kind_name(kind)).c_str(),
+                    format_bytes(level_at(connection->level(kind), time_ns)).c_str());
+      }
+      ImGui::Text("high water %s, low water %s", format_bytes(connection->high_water_bytes).c_str(),
+                  format_bytes(connection->low_water_bytes).c_str());
+    }
+  }
+  if (lane != nullptr && lane->kind == LaneKind::Loop) {
+    const auto& busy = model.loop().busy;
+    const auto after = std::partition_point(busy.begin(), busy.end(),
+                                            [time_ns](const model::BusySpan& span) { return span.begin_ns <= time_ns; });
+    const bool running = after != busy.begin() && std::prev(after)->end_ns > time_ns;
+    ImGui::Text("event loop: %s", running ? "running a handler" : "idle (waiting for I/O or timers)");
+    const auto& lag = model.loop().lag;
+    const auto lag_after = std::partition_point(lag.begin(), lag.end(),
+                                                [time_ns](const model::CounterSample& s) { return s.time_ns <= time_ns; });
+    if (lag_after != lag.begin()) ImGui::Text("heartbeat lag %s", format_duration_ns(std::prev(lag_after)->value).c_str());
+  }
+  for (const DrawRect& rect : draw_list_.rects) {
+    if (rect.folded_spans > 0 && mouse_x >= rect.x0 && mouse_x < rect.x1 && mouse_y >= rect.y0 && mouse_y < rect.y1) {
+      ImGui::TextDisabled("%u spans narrower than a pixel folded here: zoom in to see them",
+                          static_cast<unsigned>(rect.folded_spans));
+      break;
+    }
+  }
+  ImGui::EndTooltip();
+}
+
+void TimelineWidget::draw(AppState& state) {
+  draw_toolbar(state);
+  if (show_legend_) draw_legend();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImVec2 size = ImGui::GetContentRegionAvail();
+  size.x = std::max(size.x, 200.0f);
+  size.y = std::max(size.y, 120.0f);
+  const float time_left_px = origin.x + kLabelColumnPx;
+  const float time_width_px = size.x - kLabelColumnPx;
+  const float canvas_top_px = origin.y + kRulerHeightPx;
+  const float canvas_height_px = size.y - kRulerHeightPx;
+
+  const std::uint64_t now_ns = state.now_ns();
+  state.navigation.update(now_ns, time_left_px, time_width_px);
+  if (state.selected_task) {
+    state.lane_options.always_show_buffers = {*state.selected_task};
+  }
+  geometry_.lanes = state.model() ? build_lanes(*state.model(), state.lane_options) : std::vector<Lane>{};
+  geometry_.canvas_x = time_left_px;
+  geometry_.canvas_y = canvas_top_px;
+  geometry_.canvas_width = time_width_px;
+  geometry_.canvas_height = canvas_height_px;
+
+  ImGui::InvisibleButton("timeline_canvas", size, ImGuiButtonFlags_MouseButtonLeft);
+  const float lanes_height = lanes_height_px(geometry_.lanes);
+  handle_input(state, lanes_height);
+  geometry_.viewport = state.navigation.viewport();
+  geometry_.lanes_top_px = canvas_top_px - scroll_y_px_;
+
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->PushClipRect(origin, vec(origin.x + size.x, origin.y + size.y), true);
+  draw->AddRectFilled(vec(origin.x, canvas_top_px), vec(origin.x + size.x, origin.y + size.y), pack_rgba(22, 24, 28));
+  draw_ruler(geometry_.viewport, origin.y, kRulerHeightPx);
+  draw->PushClipRect(vec(origin.x, canvas_top_px), vec(origin.x + size.x, origin.y + size.y), true);
+  draw_lane_labels(state, origin.x, kLabelColumnPx, canvas_top_px, origin.y + size.y);
+
+  if (state.model() != nullptr) {
+    TimelineFrame frame;
+    frame.viewport = geometry_.viewport;
+    frame.lanes_top_px = geometry_.lanes_top_px;
+    frame.visible_top_px = canvas_top_px;
+    frame.visible_bottom_px = origin.y + size.y;
+    frame.now_ns = now_ns;
+    frame.log = state.log();
+    builder_.build(*state.model(), geometry_.lanes, frame, draw_list_);
+  } else {
+    draw_list_.clear();
+  }
+  draw->PushClipRect(vec(time_left_px, canvas_top_px), vec(origin.x + size.x, origin.y + size.y), true);
+  for (const DrawRect& rect : draw_list_.rects) {
+    draw->AddRectFilled(vec(rect.x0, rect.y0), vec(rect.x1, rect.y1), rect.color);
+    if (rect.folded_spans > 0 && rect.x1 - rect.x0 >= 3) {
+      draw->AddRect(vec(rect.x0, rect.y0), vec(rect.x1, rect.y1), colors::kFoldOutline);
+    }
+  }
+  for (const DrawRect& band : draw_list_.bands) draw->AddRectFilled(vec(band.x0, band.y0), vec(band.x1, band.y1), band.color);
+  for (const DrawLine& line : draw_list_.lines) {
+    draw->AddLine(vec(line.x0, line.y0), vec(line.x1, line.y1), line.color, line.thickness_px);
+    if (line.arrow_head) draw_arrow_head(draw, line);
+  }
+  for (const DrawText& text : draw_list_.texts) {
+    const ImVec4 clip(text.x, text.y, text.clip_right_px, text.y + ImGui::GetTextLineHeight() + 2);
+    draw->AddText(nullptr, 0, vec(text.x, text.y), text.color, text.text.c_str(), nullptr, 0, &clip);
+  }
+  if (state.model() == nullptr) {
+    draw->AddText(vec(time_left_px + 20, canvas_top_px + 20), colors::kLightText,
+                  "No session yet: pick a lesson or start free play on the left.");
+  }
+  draw->PopClipRect();
+  draw->PopClipRect();
+  draw->PopClipRect();
+
+  if (ImGui::IsItemHovered() && ImGui::GetIO().MousePos.x >= time_left_px) {
+    draw_tooltip(state, ImGui::GetIO().MousePos.x, ImGui::GetIO().MousePos.y);
+  }
+}
+
+}  // namespace loopscope::viz

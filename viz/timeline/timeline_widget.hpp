@@ -1,0 +1,46 @@
+#pragma once
+// The timeline on screen: a toolbar (follow-live, fit-all, legend, the live freeze banner),
+// a time ruler, lane labels, and the canvas that replays the TimelineBuilder's draw list.
+// Input follows ImGui's canvas demo: one InvisibleButton catches it; wheel zooms around the
+// cursor, Shift+wheel scrolls the lanes, drag pans, click selects a task.
+
+#include <vector>
+
+#include "viz/app/app_state.hpp"
+#include "viz/timeline/draw_list.hpp"
+#include "viz/timeline/lane_layout.hpp"
+#include "viz/timeline/timeline_builder.hpp"
+
+namespace loopscope::viz {
+
+// Where the last frame put things, for the screenshot report and the pixel test.
+struct TimelineGeometry {
+  float canvas_x = 0, canvas_y = 0, canvas_width = 0, canvas_height = 0;
+  float lanes_top_px = 0;
+  TimelineViewport viewport;
+  std::vector<Lane> lanes;
+};
+
+class TimelineWidget {
+ public:
+  explicit TimelineWidget(SiteLabeler labeler);
+  void draw(AppState& state);
+  const TimelineGeometry& geometry() const { return geometry_; }
+  const DrawList& last_draw_list() const { return draw_list_; }
+
+ private:
+  void draw_toolbar(AppState& state);
+  void draw_legend();
+  void draw_ruler(const TimelineViewport& viewport, float top_px, float height_px);
+  void draw_lane_labels(AppState& state, float label_x, float label_width_px, float top_px, float bottom_px);
+  void handle_input(AppState& state, float lanes_height_px);
+  void draw_tooltip(const AppState& state, float mouse_x, float mouse_y);
+
+  TimelineBuilder builder_;
+  DrawList draw_list_;
+  TimelineGeometry geometry_;
+  float scroll_y_px_ = 0;
+  bool show_legend_ = true;
+};
+
+}  // namespace loopscope::viz
