@@ -101,33 +101,38 @@ std::vector<StateSpan> spans_in_range(const TaskRecord& task, TimeRange range) {
   return found;
 }
 
+const ClientRecord* client_of(const TraceModel& model, const TaskRecord& task) {
+  if (!task.client) return nullptr;
+  const auto found = model.clients().find(*task.client);
+  return found == model.clients().end() ? nullptr : &found->second;
+}
+
+std::optional<std::uint64_t> runnable_since_ns(const ClientRecord* client, const StateSpan& span) {
+  if (client == nullptr || span.state != TaskState::AwaitingRead) return std::nullopt;
+  // The last send inside the wait is the one that completed what the task waited for (a
+  // trickling client sends a line in pieces; only the last piece makes readline ready).
+  const auto& sends = client->send_times_ns;
+  const auto after = std::lower_bound(sends.begin(), sends.end(), span.end_ns);
+  if (after == sends.begin() || *std::prev(after) < span.begin_ns) return std::nullopt;
+  return *std::prev(after);
+}
+
 std::vector<StateSpan> spans_with_runnable(const TraceModel& model, const TaskRecord& task, TimeRange range) {
   std::vector<StateSpan> spans = spans_in_range(task, range);
-  const ClientRecord* client = nullptr;
-  if (task.client) {
-    const auto found = model.clients().find(*task.client);
-    if (found != model.clients().end()) client = &found->second;
-  }
+  const ClientRecord* client = client_of(model, task);
   if (client == nullptr || client->send_times_ns.empty()) return spans;
   std::vector<StateSpan> split;
   split.reserve(spans.size() + 8);
   for (const StateSpan& span : spans) {
-    if (span.state != TaskState::AwaitingRead) {
+    const std::optional<std::uint64_t> since_ns = runnable_since_ns(client, span);
+    if (!since_ns) {
       split.push_back(span);
       continue;
     }
-    // The last send inside the wait is the one that completed what the task waited for (a
-    // trickling client sends a line in pieces; only the last piece makes readline ready).
-    const auto after = std::lower_bound(client->send_times_ns.begin(), client->send_times_ns.end(), span.end_ns);
-    if (after == client->send_times_ns.begin() || *std::prev(after) < span.begin_ns) {
-      split.push_back(span);
-      continue;
-    }
-    const auto sent = std::prev(after);
     StateSpan waiting = span;
-    waiting.end_ns = *sent;
+    waiting.end_ns = *since_ns;
     StateSpan runnable = span;
-    runnable.begin_ns = *sent;
+    runnable.begin_ns = *since_ns;
     runnable.state = TaskState::Runnable;
     if (waiting.end_ns > waiting.begin_ns) split.push_back(waiting);
     split.push_back(runnable);

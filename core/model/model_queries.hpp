@@ -39,5 +39,9 @@ std::vector<StateSpan> spans_in_range(const TaskRecord& task, TimeRange range);
 // as Runnable: the data was there, the task waited for the loop to get round to it.
 // Only tasks linked to a scripted client can show it (a learner's own nc sends unseen).
 std::vector<StateSpan> spans_with_runnable(const TraceModel& model, const TaskRecord& task, TimeRange range);
+// The pieces of it, for callers that walk spans themselves (the timeline): the task's client,
+// and where in one read wait the Runnable part begins (nullopt: none).
+const ClientRecord* client_of(const TraceModel& model, const TaskRecord& task);
+std::optional<std::uint64_t> runnable_since_ns(const ClientRecord* client, const StateSpan& span);
 
 }  // namespace loopscope::model

@@ -111,7 +111,11 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
     }
     case EventKind::BufferLevel: {
       const auto kind = static_cast<std::size_t>(event.detail);
-      if (kind < 4) connections_[subject].levels[kind].push_back(CounterSample{time_ns, event.value});
+      if (kind < 4) {
+        ConnectionRecord& record = connections_[subject];
+        record.levels[kind].push_back(CounterSample{time_ns, event.value});
+        record.peak_bytes[kind] = std::max(record.peak_bytes[kind], event.value);
+      }
       break;
     }
     case EventKind::BufferLimit: {

@@ -63,6 +63,7 @@ struct ConnectionRecord {
   std::optional<std::uint64_t> closed_ns;
   std::optional<trace::CloseReason> close_reason;
   std::array<std::vector<CounterSample>, 4> levels;  // by trace::BufferKind
+  std::array<std::uint64_t, 4> peak_bytes{};          // the highest of each, kept as samples arrive
   std::uint64_t high_water_bytes = 0;
   std::uint64_t low_water_bytes = 0;
   std::uint64_t line_limit_bytes = 0;
@@ -75,6 +76,7 @@ struct ConnectionRecord {
   const std::vector<CounterSample>& level(trace::BufferKind kind) const {
     return levels[static_cast<std::size_t>(kind)];
   }
+  std::uint64_t peak(trace::BufferKind kind) const { return peak_bytes[static_cast<std::size_t>(kind)]; }
 };
 
 struct BusySpan {

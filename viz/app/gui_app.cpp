@@ -195,7 +195,7 @@ void GuiApp::draw_frame() {
   ImGui::SetNextWindowSize(viewport->Size);
   constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
-                                      ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
   ImGui::Begin("Loopscope", nullptr, kFlags);
   draw_menu_bar();
   handle_shortcuts();
@@ -207,7 +207,7 @@ void GuiApp::draw_frame() {
   ImGui::SameLine();
   ImGui::BeginChild("right_column", ImVec2(0, body_height), false);
   const float timeline_height = ImGui::GetContentRegionAvail().y * 0.62f;
-  ImGui::BeginChild("timeline", ImVec2(0, timeline_height), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::BeginChild("timeline", ImVec2(0, timeline_height), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   timeline_.draw(state_);
   ImGui::EndChild();
   draw_bottom_tabs(0);
@@ -278,6 +278,7 @@ int GuiApp::run() {
     err_ << "loopscope: " << state_.status_message << "\n";
     return 1;
   }
+  if (options_.select_task != 0) state_.selected_task = options_.select_task;
 
   const auto started = std::chrono::steady_clock::now();
   // Screenshot mode never runs for ever: the lesson's moment plus a generous margin.

@@ -21,6 +21,7 @@ struct GuiOptions {
   double at_s = 5;
   std::string tab = "connections";  // bottom panel shown: connections, loop, code, events
   std::string left_tab = "server";  // left panel under the lesson: server, clients
+  std::uint32_t select_task = 0;    // select this task at the start (0: none), e.g. for the code panel
   std::string report_path;          // screenshot mode: where things were drawn (JSON), for tests
   std::string trace_path;           // on exit: save the session's trace (.json = Chrome)
 };

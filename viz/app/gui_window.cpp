@@ -81,7 +81,10 @@ void GuiWindow::render() {
   int width = 0, height = 0;
   glfwGetFramebufferSize(window_, &width, &height);
   glViewport(0, 0, width, height);
-  glClearColor(0.08f, 0.09f, 0.1f, 1.0f);
+  // The clear colour is the window background, so the app's full-window ImGui window can skip
+  // painting its own (one layer less for a software renderer to fill).
+  const ImVec4 background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(background.x, background.y, background.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }

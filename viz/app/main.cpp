@@ -95,6 +95,7 @@ void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
       ->check(CLI::IsMember({"connections", "loop", "code", "events"}))->capture_default_str();
   command.add_option("--left-tab", gui.left_tab, "left panel to show first")
       ->check(CLI::IsMember({"server", "clients"}))->capture_default_str();
+  command.add_option("--select", gui.select_task, "select this task id at the start (its code, its buffers)");
   command.add_option("--report", gui.report_path,
                      "screenshot mode: also write where the timeline drew its lanes (JSON), for tests");
   command.add_option("--trace", gui.trace_path,

@@ -15,12 +15,8 @@ bool buffers_worth_showing(const model::TraceModel& model, std::uint32_t task_id
   if (options.always_show_buffers.count(task_id)) return true;
   const model::ConnectionRecord* connection = model.connection(task_id);
   if (connection == nullptr) return false;
-  for (const trace::BufferKind kind : {trace::BufferKind::Writer, trace::BufferKind::Reader}) {
-    for (const model::CounterSample& sample : connection->level(kind)) {
-      if (sample.value >= options.buffers_shown_from_bytes) return true;
-    }
-  }
-  return false;
+  return connection->peak(trace::BufferKind::Writer) >= options.buffers_shown_from_bytes ||
+         connection->peak(trace::BufferKind::Reader) >= options.buffers_shown_from_bytes;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "span_folder.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace loopscope::viz {
 
@@ -8,6 +9,7 @@ SpanFolder::SpanFolder(const TimelineViewport& viewport, float top_px, float bot
                        const std::array<PackedColor, kMaxCategories>& palette, std::vector<DrawRect>& out,
                        float min_width_px)
     : viewport_(viewport),
+      mapping_(viewport.mapping()),
       top_px_(top_px),
       bottom_px_(bottom_px),
       palette_(palette),
@@ -17,8 +19,8 @@ SpanFolder::SpanFolder(const TimelineViewport& viewport, float top_px, float bot
 
 void SpanFolder::add(std::uint64_t begin_ns, std::uint64_t end_ns, std::uint8_t category) {
   if (end_ns <= viewport_.begin_ns || begin_ns >= viewport_.end_ns || category >= kMaxCategories) return;
-  const float x0 = std::max(viewport_.x_of(begin_ns), viewport_.left_px);
-  const float x1 = std::min(viewport_.x_of(end_ns), right_px_);
+  const float x0 = std::max(mapping_.x_of(begin_ns), viewport_.left_px);
+  const float x1 = std::min(mapping_.x_of(end_ns), right_px_);
   if (x1 - x0 >= min_width_px_) {
     flush();
     out_.push_back(DrawRect{x0, top_px_, x1, bottom_px_, palette_[category], 0});
@@ -44,5 +46,10 @@ void SpanFolder::flush() {
 }
 
 void SpanFolder::finish() { flush(); }
+
+std::uint64_t SpanFolder::next_column_ns(std::uint64_t time_ns) const {
+  const float column_end_px = std::floor(mapping_.x_of(time_ns)) + min_width_px_;
+  return std::max(mapping_.time_at(column_end_px), time_ns + 1);
+}
 
 }  // namespace loopscope::viz

@@ -23,6 +23,14 @@ class SpanFolder {
   // Intervals must come in time order; parts outside the viewport are clipped.
   void add(std::uint64_t begin_ns, std::uint64_t end_ns, std::uint8_t category);
   void finish();  // emits the last pending fold
+  // Counts intervals the caller skipped inside the pending fold (it jumped to the next pixel
+  // instead of visiting each): they add to the block's count, not to its colour.
+  void add_skipped(std::uint32_t count) {
+    if (pending_.count > 0) pending_.count += count;
+  }
+  // The time at which the next pixel column starts after `time_ns`: a caller walking sub-pixel
+  // intervals can jump straight there.
+  std::uint64_t next_column_ns(std::uint64_t time_ns) const;
 
  private:
   struct Pending {
@@ -33,6 +41,7 @@ class SpanFolder {
   void flush();
 
   const TimelineViewport& viewport_;
+  PixelMapping mapping_;
   float top_px_, bottom_px_;
   const std::array<PackedColor, kMaxCategories>& palette_;
   std::vector<DrawRect>& out_;

@@ -46,6 +46,24 @@ std::size_t first_overlapping(const std::vector<Interval>& intervals, std::uint6
   return index > 0 ? index - 1 : 0;
 }
 
+// The first interval after `index` that ends at or after `time_ns`. Galloping first: the
+// answer is usually a few intervals away, and a plain binary search over the rest of a long
+// trace would cost log(n) for every pixel column.
+template <class Interval>
+std::size_t first_ending_at_or_after(const std::vector<Interval>& intervals, std::size_t index, std::uint64_t time_ns) {
+  std::size_t low = index + 1;
+  std::size_t step = 1;
+  while (low + step < intervals.size() && intervals[low + step - 1].end_ns < time_ns) {
+    low += step;
+    step *= 2;
+  }
+  const std::size_t high = std::min(low + step, intervals.size());
+  const auto found = std::partition_point(intervals.begin() + static_cast<std::ptrdiff_t>(low),
+                                          intervals.begin() + static_cast<std::ptrdiff_t>(high),
+                                          [time_ns](const Interval& interval) { return interval.end_ns < time_ns; });
+  return static_cast<std::size_t>(found - intervals.begin());
+}
+
 }  // namespace
 
 std::string format_duration_ns(std::uint64_t duration_ns) {
@@ -115,10 +133,14 @@ void TimelineBuilder::add_loop_lane(const model::TraceModel& model, const Lane& 
   static const auto palette = loop_palette();
   const auto& busy = model.loop().busy;
   SpanFolder folder(frame.viewport, top + 2, bottom - 2, palette, out.rects);
-  for (std::size_t index = first_overlapping(busy, frame.viewport.begin_ns);
-       index < busy.size() && busy[index].begin_ns < frame.viewport.end_ns; ++index) {
+  std::size_t index = first_overlapping(busy, frame.viewport.begin_ns);
+  while (index < busy.size() && busy[index].begin_ns < frame.viewport.end_ns) {
     folder.add(busy[index].begin_ns, busy[index].end_ns, kLoopBusyCategory);
     ++out.spans_visited;
+    // Handlers that end within the same pixel column add nothing visible: jump past them.
+    const std::size_t next_index = first_ending_at_or_after(busy, index, folder.next_column_ns(busy[index].end_ns));
+    folder.add_skipped(static_cast<std::uint32_t>(next_index - index - 1));
+    index = next_index;
   }
   folder.finish();
   // A handler stuck right now has no HandlerInvoked yet: its freeze says the loop is busy.
@@ -136,23 +158,45 @@ void TimelineBuilder::add_task_lane(const model::TraceModel& model, const Lane& 
   const float top = frame.lanes_top_px + lane.top_px;
   const float bottom = top + lane.height_px;
   static const auto palette = task_palette();
-  const model::TimeRange range{frame.viewport.begin_ns, frame.viewport.end_ns};
-  const std::vector<model::StateSpan> spans = model::spans_with_runnable(model, *task, range);
+  const model::ClientRecord* client = model::client_of(model, *task);
+  const auto& spans = task->spans;
   SpanFolder folder(frame.viewport, top, bottom, palette, out.rects);
   const float right_px = frame.viewport.left_px + frame.viewport.width_px;
-  for (const model::StateSpan& span : spans) {
+  const PixelMapping mapping = frame.viewport.mapping();
+  std::size_t index = first_overlapping(spans, frame.viewport.begin_ns);
+  while (index < spans.size() && spans[index].begin_ns < frame.viewport.end_ns) {
+    const model::StateSpan& span = spans[index];
     const std::uint64_t end_ns = span_end(span.end_ns, frame.now_ns);
-    folder.add(span.begin_ns, end_ns, static_cast<std::uint8_t>(span.state));
     ++out.spans_visited;
+    const float x0 = std::max(mapping.x_of(span.begin_ns), frame.viewport.left_px);
+    const float x1 = std::min(mapping.x_of(end_ns), right_px);
+    if (x1 - x0 < 1.0f) {
+      // Sub-pixel: fold it, and jump past the spans that end inside the same pixel column
+      // (their colour is sampled, their count is exact). Spans are contiguous, so this keeps
+      // the work per lane proportional to its width, not to the trace.
+      folder.add(span.begin_ns, end_ns, static_cast<std::uint8_t>(span.state));
+      const std::size_t next_index = first_ending_at_or_after(spans, index, folder.next_column_ns(end_ns));
+      folder.add_skipped(static_cast<std::uint32_t>(next_index - index - 1));
+      index = next_index;
+      continue;
+    }
+    ++index;
+    // A read wait whose bytes had already been sent: the rest of it is Runnable.
+    const std::optional<std::uint64_t> runnable_ns = model::runnable_since_ns(client, span);
+    if (runnable_ns) {
+      folder.add(span.begin_ns, *runnable_ns, static_cast<std::uint8_t>(span.state));
+      folder.add(*runnable_ns, end_ns, static_cast<std::uint8_t>(model::TaskState::Runnable));
+    } else {
+      folder.add(span.begin_ns, end_ns, static_cast<std::uint8_t>(span.state));
+    }
     if (span.state == model::TaskState::Running || span.state == model::TaskState::Exited || span.site == 0) continue;
-    const float x0 = std::max(frame.viewport.x_of(span.begin_ns), frame.viewport.left_px);
-    const float x1 = std::min(frame.viewport.x_of(end_ns), right_px);
-    if (x1 - x0 < frame.min_marker_width_px) continue;
+    const float marker_x1 = runnable_ns ? std::min(frame.viewport.x_of(*runnable_ns), right_px) : x1;
+    if (marker_x1 - x0 < frame.min_marker_width_px) continue;
     const std::string& label = site_label(span.site);
     if (label.empty()) continue;
     // A suspension marker: a tick where the task stopped, and the site it waits in.
     out.lines.push_back(DrawLine{x0, top, x0, bottom, colors::kMarkerText, 2, false});
-    out.texts.push_back(DrawText{x0 + 4, top + 2, x1 - 2, colors::kMarkerText, label});
+    out.texts.push_back(DrawText{x0 + 4, top + 2, marker_x1 - 2, colors::kMarkerText, label});
   }
   folder.finish();
 }
@@ -169,11 +213,12 @@ void TimelineBuilder::add_buffers_lane(const model::TraceModel& model, const Lan
 
   const auto& writer = connection->level(trace::BufferKind::Writer);
   const auto& reader = connection->level(trace::BufferKind::Reader);
-  const model::TimeRange range{frame.viewport.begin_ns, frame.viewport.end_ns};
   // One scale for both buffers: the high-water mark with headroom, or the peak if higher.
   std::uint64_t scale_bytes = connection->high_water_bytes + connection->high_water_bytes / 4;
-  scale_bytes = std::max({scale_bytes, model::peak_level_bytes(*connection, trace::BufferKind::Writer, range),
-                          model::peak_level_bytes(*connection, trace::BufferKind::Reader, range), std::uint64_t{1024}});
+  // The connection's all-time peaks (kept by the model) rather than the peaks in view: no scan
+  // per frame, and the scale does not jump while panning.
+  scale_bytes = std::max({scale_bytes, connection->peak(trace::BufferKind::Writer),
+                          connection->peak(trace::BufferKind::Reader), std::uint64_t{1024}});
   const float usable_px = lane.height_px - 3;
   auto y_of = [&](std::uint64_t bytes) {
     return bottom - 1 - usable_px * static_cast<float>(static_cast<double>(bytes) / static_cast<double>(scale_bytes));

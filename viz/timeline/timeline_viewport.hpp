@@ -7,6 +7,22 @@
 
 namespace loopscope::viz {
 
+// The ns <-> px mapping with its scale computed once: the per-span hot loops call it hundreds
+// of thousands of times a frame, and a division each time shows in the frame budget.
+struct PixelMapping {
+  double begin_ns = 0;
+  double px_per_ns = 1;
+  double ns_per_px = 1;
+  float left_px = 0;
+  float x_of(std::uint64_t time_ns) const {
+    return left_px + static_cast<float>((static_cast<double>(time_ns) - begin_ns) * px_per_ns);
+  }
+  std::uint64_t time_at(float x_px) const {
+    const double time_ns = begin_ns + (static_cast<double>(x_px) - left_px) * ns_per_px;
+    return time_ns <= 0 ? 0 : static_cast<std::uint64_t>(time_ns);
+  }
+};
+
 struct TimelineViewport {
   std::uint64_t begin_ns = 0;
   std::uint64_t end_ns = 1'000'000'000;
@@ -20,6 +36,10 @@ struct TimelineViewport {
   }
   std::uint64_t time_at(float x_px) const;
   std::uint64_t duration_ns() const { return end_ns - begin_ns; }
+  PixelMapping mapping() const {
+    const double scale = px_per_ns();
+    return PixelMapping{static_cast<double>(begin_ns), scale, 1.0 / scale, left_px};
+  }
 };
 
 class TimelineNavigation {

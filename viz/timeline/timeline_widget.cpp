@@ -285,7 +285,10 @@ void TimelineWidget::draw(AppState& state) {
 
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->PushClipRect(origin, vec(origin.x + size.x, origin.y + size.y), true);
-  draw->AddRectFilled(vec(origin.x, canvas_top_px), vec(origin.x + size.x, origin.y + size.y), pack_rgba(22, 24, 28));
+  // Software renderers pay per pixel drawn, so nothing is painted under the lanes: the
+  // background only fills the canvas below the last lane.
+  const float lanes_bottom_px = std::max(canvas_top_px, geometry_.lanes_top_px + lanes_height);
+  draw->AddRectFilled(vec(origin.x, lanes_bottom_px), vec(origin.x + size.x, origin.y + size.y), pack_rgba(22, 24, 28));
   draw_ruler(geometry_.viewport, origin.y, kRulerHeightPx);
   draw->PushClipRect(vec(origin.x, canvas_top_px), vec(origin.x + size.x, origin.y + size.y), true);
   draw_lane_labels(state, origin.x, kLabelColumnPx, canvas_top_px, origin.y + size.y);
