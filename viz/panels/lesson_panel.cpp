@@ -25,7 +25,6 @@ void LessonPanel::draw_controls(scenarios::LessonDirector& director) {
   if (ImGui::Button("Next step")) director.step_now();
   if (!steps_left) ImGui::EndDisabled();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fire the next step now, whatever its trigger");
-  ImGui::SameLine();
   ImGui::Text("lesson clock %.1f s  |  step %zu of %zu", director.lesson_time_s(),
               std::min(director.next_step() + 1, director.lesson().steps.size()), director.lesson().steps.size());
   if (director.paused()) {
