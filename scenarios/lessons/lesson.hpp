@@ -83,6 +83,13 @@ struct Lesson {
   std::vector<Prediction> predictions;
   std::vector<LessonCheck> checks;
   LessonEnd end;
+  // The panels presentation mode shows beside the timeline: "connections", "loop", "code",
+  // "events". Optional; the desktop app always has them all.
+  std::vector<std::string> panels;
 };
+
+inline bool is_lesson_panel(const std::string& name) {
+  return name == "connections" || name == "loop" || name == "code" || name == "events";
+}
 
 }  // namespace loopscope::scenarios

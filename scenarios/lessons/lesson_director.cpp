@@ -111,7 +111,7 @@ struct LessonDirector::State {
   // A copy: the GUI may load another lesson while this one is still being played.
   const Lesson lesson;
   LiveSession& session;
-  const LessonDirectorOptions options;
+  LessonDirectorOptions options;  // speed changes with set_speed()
   std::vector<std::optional<std::size_t>> answers;  // one per prediction
   std::set<std::string> started_groups;             // GroupDone only counts groups we started
   std::vector<FiredStep> fired;
@@ -164,6 +164,19 @@ void LessonDirector::resume() {
 }
 
 bool LessonDirector::paused() const { return state_->paused; }
+
+void LessonDirector::set_speed(double speed) {
+  if (!(speed > 0)) throw std::invalid_argument("lesson speed must be above 0");
+  State& state = *state_;
+  // Bank the time so far at the old speed; only what follows runs at the new one.
+  if (state.running_since) {
+    state.banked_s = state.clock_s();
+    state.running_since = Clock::now();
+  }
+  state.options.speed = speed;
+}
+
+double LessonDirector::speed() const { return state_->options.speed; }
 
 void LessonDirector::step_now() {
   State& state = *state_;

@@ -40,6 +40,10 @@ class LessonDirector {
   void pause();
   void resume();
   bool paused() const;
+  // Changes the schedule's speed from now on (the lesson time already run is kept). Throws
+  // std::invalid_argument unless speed > 0.
+  void set_speed(double speed);
+  double speed() const;
   void step_now();    // fires the next step at once, whatever its trigger
   void reveal_now();  // releases a step held for answers
 

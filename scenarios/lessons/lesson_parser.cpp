@@ -264,6 +264,15 @@ Lesson parse_lesson(std::string_view json_text, const std::string& file_name) {
   if (!lesson.end.after_s && lesson.end.when_group_done.empty()) end.fail("", "expected \"after_s\" or \"when_group_done\"");
   lesson.end.timeout_s = end.number_or("timeout_s", 30, 1, kMaxSeconds);
   end.reject_unknown_keys();
+  if (root.has("panels")) {
+    for (const std::string& panel : root.text_array("panels")) {
+      if (!is_lesson_panel(panel)) {
+        root.fail("panels", "expected panel names among \"connections\", \"loop\", \"code\", \"events\"; found \"" +
+                                panel + "\"");
+      }
+      lesson.panels.push_back(panel);
+    }
+  }
   root.reject_unknown_keys();
   return lesson;
 }

@@ -252,3 +252,25 @@ TEST(LessonDirector, PausedLessonDoesNotTimeOut) {
   EXPECT_FALSE(director.ended());
   EXPECT_FALSE(director.timed_out());
 }
+
+// Guards the classroom's +/- keys: a new speed applies from now on and keeps the time run so far.
+TEST(LessonDirector, SetSpeedKeepsTheTimeSoFarAndScalesWhatFollows) {
+  LiveSession session(echo_session());
+  LessonDirector director(lesson_of(kNeverEndingLesson), session);
+  tick_for(session, director, 200ms);
+  director.pause();
+  const double before_s = director.lesson_time_s();
+  director.set_speed(4.0);
+  EXPECT_EQ(director.speed(), 4.0);
+  EXPECT_EQ(director.lesson_time_s(), before_s) << "changing speed must not rewrite the past";
+  director.resume();
+  const auto wall_start = std::chrono::steady_clock::now();
+  tick_for(session, director, 300ms);
+  director.pause();
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const double gained_s = director.lesson_time_s() - before_s;
+  // Generous margins: the machine is shared; the point is the ratio, about 4.
+  EXPECT_GT(gained_s / wall_s, 2.5);
+  EXPECT_LT(gained_s / wall_s, 4.5);
+  EXPECT_THROW(director.set_speed(0), std::invalid_argument);
+}

@@ -162,3 +162,15 @@ TEST(LessonParser, LoadingAMissingFileNamesIt) {
     EXPECT_NE(std::string(error.what()).find("/nonexistent/lesson.json"), std::string::npos);
   }
 }
+
+// Guards presentation mode's panel list: known names are kept in order, others are refused.
+TEST(LessonParser, ReadsThePanelsPresentationModeShows) {
+  auto with_panels = valid_lesson();
+  with_panels["panels"] = {"loop", "connections"};
+  const auto lesson = parse_lesson(with_panels.dump(), "tiny.json");
+  EXPECT_EQ(lesson.panels, (std::vector<std::string>{"loop", "connections"}));
+  EXPECT_TRUE(parse_lesson(valid_lesson().dump(), "tiny.json").panels.empty()) << "panels are optional";
+  auto unknown = valid_lesson();
+  unknown["panels"] = {"loop", "weather"};
+  expect_refused(unknown, "$.panels", "expected panel names among");
+}
