@@ -72,7 +72,8 @@ struct Capture {
 };
 
 // Runs `loopscope gui` in screenshot mode under xvfb-run; empty image when it failed.
-Capture capture(const std::string& lesson, double at_s, const std::string& tab) {
+Capture capture(const std::string& lesson, double at_s, const std::string& tab,
+                const std::vector<std::string>& extra_arguments = {}) {
   Capture result;
   result.directory = std::filesystem::temp_directory_path() /
                      ("loopscope_gui_test_" + lesson + "_" + std::to_string(::getpid()));
@@ -92,6 +93,7 @@ Capture capture(const std::string& lesson, double at_s, const std::string& tab) 
       "--at", std::to_string(at_s), "--size", "1280x800", "--port", "0", "--tab", tab,
       "--screenshot", png.string(), "--report", report.string(), "--trace", trace.string()};
   command.insert(command.end(), app_command.begin(), app_command.end());
+  command.insert(command.end(), extra_arguments.begin(), extra_arguments.end());
   loopscope::testing::ChildProcess app(command);
   const auto exit_code = app.wait_exit(std::chrono::seconds(120));
   EXPECT_EQ(exit_code, 0) << app.read_stderr();
@@ -109,11 +111,29 @@ viz::TimelineViewport viewport_of(const nlohmann::json& report) {
                                view["left_px"].get<float>(), view["width_px"].get<float>()};
 }
 
-bool inside_a_freeze(const model::TraceModel& model, std::uint64_t begin_ns, std::uint64_t end_ns) {
+// Where x falls relative to the freezes: inside one (the band tints it), outside all, or too
+// close to a band's edge line to judge.
+enum class FreezeCover { Outside, Inside, Edge };
+
+FreezeCover freeze_cover(const model::TraceModel& model, const viz::TimelineViewport& viewport, float x) {
   for (const model::Freeze& freeze : model.loop().freezes) {
-    if (freeze.begin_ns < end_ns && begin_ns < freeze.end_ns) return true;
+    const float x0 = viewport.x_of(freeze.begin_ns);
+    const float x1 = freeze.end_ns == model::kOpenEnd ? 1e9f : viewport.x_of(freeze.end_ns);
+    if (std::abs(x - x0) < 3 || std::abs(x - x1) < 3) return FreezeCover::Edge;
+    if (x0 <= x && x < x1) return FreezeCover::Inside;
   }
-  return false;
+  return FreezeCover::Outside;
+}
+
+// A colour under the translucent freeze band.
+viz::PackedColor under_band(viz::PackedColor color) {
+  const double alpha = (viz::colors::kFreezeBand >> 24 & 0xff) / 255.0;
+  auto blend = [alpha](std::uint8_t under, std::uint8_t over) {
+    return static_cast<std::uint8_t>(under + (over - under) * alpha + 0.5);
+  };
+  const viz::PackedColor band = viz::colors::kFreezeBand;
+  return viz::pack_rgba(blend(viz::red_of(color), viz::red_of(band)), blend(viz::green_of(color), viz::green_of(band)),
+                        blend(viz::blue_of(color), viz::blue_of(band)));
 }
 
 struct ColourCheck {
@@ -142,11 +162,14 @@ ColourCheck check_lane_colours(const Capture& capture) {
       if (span.end_ns == model::kOpenEnd) continue;  // the trace was saved a moment after the frame
       const float x0 = std::max(viewport.x_of(span.begin_ns), viewport.left_px);
       const float x1 = std::min(viewport.x_of(span.end_ns), viewport.left_px + viewport.width_px);
-      if (x1 - x0 < 6 || inside_a_freeze(capture.model, span.begin_ns, span.end_ns)) continue;
+      if (x1 - x0 < 6) continue;
       const int x = static_cast<int>((x0 + x1) / 2);
       const int y = static_cast<int>(bottom_row);
+      const FreezeCover cover = freeze_cover(capture.model, viewport, static_cast<float>(x));
+      if (cover == FreezeCover::Edge) continue;
       ++check.sampled;
-      const viz::PackedColor expected = viz::state_color(span.state);
+      const viz::PackedColor expected =
+          cover == FreezeCover::Inside ? under_band(viz::state_color(span.state)) : viz::state_color(span.state);
       if (close_to(capture.image.at(x, y), expected)) {
         ++check.matched;
         ++check.matched_by_state[static_cast<std::size_t>(span.state)];
@@ -195,19 +218,41 @@ TEST(GuiScreenshot, BlockingLessonDrawsTheFreezeBand) {
   const int y = static_cast<int>(loop_lane["top_px"].get<float>() + loop_lane["height_px"].get<float>() - 4);
   const viz::PackedColor seen = shot.image.at(x, y);
   // The blocking handler's red, under the translucent freeze band.
-  const double band_alpha = viz::colors::kFreezeBand >> 24 & 0xff;
-  auto blend = [&](std::uint8_t under, std::uint8_t over) {
-    return static_cast<std::uint8_t>(under + (over - under) * band_alpha / 255.0 + 0.5);
-  };
-  const viz::PackedColor expected =
-      viz::pack_rgba(blend(viz::red_of(viz::colors::kLoopBlocked), viz::red_of(viz::colors::kFreezeBand)),
-                     blend(viz::green_of(viz::colors::kLoopBlocked), viz::green_of(viz::colors::kFreezeBand)),
-                     blend(viz::blue_of(viz::colors::kLoopBlocked), viz::blue_of(viz::colors::kFreezeBand)));
+  const viz::PackedColor expected = under_band(viz::colors::kLoopBlocked);
   EXPECT_TRUE(close_to(seen, expected)) << "a frozen loop is drawn red under the band; saw rgb "
                                         << int{viz::red_of(seen)} << "," << int{viz::green_of(seen)} << ","
                                         << int{viz::blue_of(seen)};
-  // Outside every freeze, left of the first one, there is no red band over a task lane.
+  // Every lane, inside the bands and out, has the colour the model predicts.
   const ColourCheck check = check_lane_colours(shot);
   EXPECT_GE(check.matched * 100, check.sampled * 90) << check.first_mismatch;
+  EXPECT_GT(check.matched_by_state[static_cast<std::size_t>(model::TaskState::Runnable)], 0)
+      << "the quick clients wait, runnable, through the freeze";
+  std::filesystem::remove_all(shot.directory);
+}
+
+TEST(GuiScreenshot, PresentationModeIsHighContrastWithTheLaneColoursAndACaption) {
+  if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup installs it)";
+  const Capture shot = capture("blocking-freezes-everyone", 2.0, "loop", {"--present"});
+  ASSERT_GT(shot.image.width, 0) << "no screenshot";
+  std::size_t black = 0;
+  std::size_t bright_in_caption = 0;
+  const int caption_top = shot.image.height * 4 / 5;
+  for (int y = 0; y < shot.image.height; ++y) {
+    for (int x = 0; x < shot.image.width; ++x) {
+      const viz::PackedColor pixel = shot.image.at(x, y);
+      if ((pixel & 0xffffff) == 0) ++black;
+      if (y >= caption_top && viz::red_of(pixel) > 230 && viz::green_of(pixel) > 230 && viz::blue_of(pixel) > 230) {
+        ++bright_in_caption;
+      }
+    }
+  }
+  const auto total = static_cast<std::size_t>(shot.image.width) * static_cast<std::size_t>(shot.image.height);
+  EXPECT_GT(black * 4, total) << "the classroom theme is black behind: only " << black << " of " << total;
+  EXPECT_GT(bright_in_caption, 300u) << "the narration caption is white text at the bottom";
+  const ColourCheck check = check_lane_colours(shot);
+  ASSERT_GE(check.sampled, 5) << "too few spans on screen to judge";
+  EXPECT_GE(check.matched * 100, check.sampled * 90) << check.first_mismatch;
+  EXPECT_GT(check.matched_by_state[static_cast<std::size_t>(model::TaskState::Runnable)], 0)
+      << "the quick clients wait, runnable, through the freeze";
   std::filesystem::remove_all(shot.directory);
 }

@@ -13,6 +13,7 @@
 #include "viz/app/fonts.hpp"
 #include "viz/app/gui_window.hpp"
 #include "viz/app/screenshot.hpp"
+#include "viz/theme/app_theme.hpp"
 #include "viz/code/source_lookup.hpp"
 
 namespace loopscope::viz {
@@ -75,7 +76,7 @@ bool GuiApp::screenshot_due() const {
 void GuiApp::handle_shortcuts() {
   const ImGuiIO& io = ImGui::GetIO();
   // ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
-  if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) window_->toggle_fullscreen();
+  if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) want_presenting_ = true;
   if (io.WantTextInput) return;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false) && state_.director) {
     if (state_.director->paused()) state_.director->resume();
@@ -106,7 +107,8 @@ void GuiApp::draw_menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
-    if (ImGui::MenuItem("Fullscreen", "F11")) window_->toggle_fullscreen();
+    if (ImGui::MenuItem("Presentation mode", "F11")) want_presenting_ = true;
+    if (ImGui::MenuItem("Fullscreen", nullptr, window_->fullscreen())) window_->toggle_fullscreen();
     if (ImGui::MenuItem("Fit the whole run", nullptr, false, state_.session != nullptr)) {
       state_.navigation.fit_all(state_.now_ns());
     }
@@ -193,10 +195,22 @@ void GuiApp::draw_frame() {
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->Pos);
   ImGui::SetNextWindowSize(viewport->Size);
-  constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
-                                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
-  ImGui::Begin("Loopscope", nullptr, kFlags);
+  ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                           ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
+  if (!presenting_) flags |= ImGuiWindowFlags_MenuBar;
+  ImGui::Begin("Loopscope", nullptr, flags);
+  if (presenting_) draw_presentation();
+  else draw_desktop();
+  ImGui::End();
+}
+
+void GuiApp::draw_presentation() {
+  if (presentation_.handle_keys(state_)) want_presenting_ = false;
+  presentation_.draw(state_, timeline_,
+                     PresentationPanels{connections_panel_, loop_health_panel_, code_panel_, event_log_panel_});
+}
+
+void GuiApp::draw_desktop() {
   draw_menu_bar();
   handle_shortcuts();
   const float status_height = ImGui::GetFrameHeightWithSpacing();
@@ -207,13 +221,34 @@ void GuiApp::draw_frame() {
   ImGui::SameLine();
   ImGui::BeginChild("right_column", ImVec2(0, body_height), false);
   const float timeline_height = ImGui::GetContentRegionAvail().y * 0.62f;
-  ImGui::BeginChild("timeline", ImVec2(0, timeline_height), true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+  ImGui::BeginChild("timeline", ImVec2(0, timeline_height), true,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   timeline_.draw(state_);
   ImGui::EndChild();
   draw_bottom_tabs(0);
   ImGui::EndChild();
   draw_status_bar();
-  ImGui::End();
+}
+
+void GuiApp::apply_mode_change() {
+  if (want_presenting_ == presenting_) return;
+  presenting_ = want_presenting_;
+  // Type is rasterised again at the new size (FreeType), not scaled: it stays sharp.
+  const float font_size_px = presenting_ ? options_.font_size_px * 1.75f : options_.font_size_px;
+  if (const std::string problem = window_->rebuild_fonts(font_size_px); !problem.empty()) state_.status_message = problem;
+  if (presenting_) {
+    apply_presentation_theme();
+    desktop_lane_options_ = state_.lane_options;
+    state_.lane_options = PresentationView::lane_options_for(font_size_px, desktop_lane_options_);
+    presentation_.reset();
+  } else {
+    apply_desktop_theme();
+    const auto collapsed = state_.lane_options.collapsed_groups;
+    state_.lane_options = desktop_lane_options_;
+    state_.lane_options.collapsed_groups = collapsed;
+  }
+  // A screenshot keeps the size it was asked for; a projector gets the whole screen.
+  if (options_.screenshot_path.empty()) window_->set_fullscreen(presenting_);
 }
 
 void GuiApp::write_report() const {
@@ -258,8 +293,7 @@ int GuiApp::run() {
     return 3;
   }
   if (const std::string problem = load_fonts(options_.font_size_px); !problem.empty()) state_.status_message = problem;
-  ImGui::StyleColorsDark();
-  ImGui::GetStyle().FrameRounding = 3;
+  apply_desktop_theme();
   // A screenshot shows the app as it is, not a tooltip wherever the virtual pointer happens to be.
   if (!options_.screenshot_path.empty()) ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
 
@@ -279,6 +313,7 @@ int GuiApp::run() {
     return 1;
   }
   if (options_.select_task != 0) state_.selected_task = options_.select_task;
+  want_presenting_ = options_.present;
 
   const auto started = std::chrono::steady_clock::now();
   // Screenshot mode never runs for ever: the lesson's moment plus a generous margin.
@@ -296,6 +331,7 @@ int GuiApp::run() {
       window_->set_title(title);
       title_shown_ = title;
     }
+    apply_mode_change();
     window_->begin_frame();
     draw_frame();
     window_->end_frame();

@@ -8,6 +8,7 @@
 
 #include "viz/app/app_state.hpp"
 #include "viz/app/gui_options.hpp"
+#include "viz/app/presentation_view.hpp"
 #include "viz/app/session_launcher.hpp"
 #include "viz/panels/clients_panel.hpp"
 #include "viz/panels/code_panel.hpp"
@@ -36,6 +37,9 @@ class GuiApp {
   void draw_bottom_tabs(float height_px);
   void draw_status_bar();
   void handle_shortcuts();
+  void draw_desktop();
+  void draw_presentation();
+  void apply_mode_change();  // between frames: fonts, theme, fullscreen, lane sizes
   std::string window_title() const;
   bool screenshot_due() const;
   void write_report() const;
@@ -55,6 +59,10 @@ class GuiApp {
   EventLogPanel event_log_panel_;
   ClientsPanel clients_panel_;
   ServerPanel server_panel_;
+  PresentationView presentation_;
+  bool presenting_ = false;
+  bool want_presenting_ = false;
+  LaneOptions desktop_lane_options_;
   bool show_picker_ = true;
   int frames_since_due_ = -1;  // screenshot mode: frames drawn since the moment arrived
   double frame_time_ms_ = 0;

@@ -15,6 +15,7 @@ struct GuiOptions {
   int width_px = 1600;
   int height_px = 900;
   float font_size_px = 16;
+  bool present = false;            // start in presentation (classroom) mode
   // Screenshot mode: play until the lesson clock reaches `at_s` (or the lesson ends), draw,
   // save the window as PNG and exit. No prediction holds the lesson in this mode.
   std::string screenshot_path;

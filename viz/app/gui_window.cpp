@@ -7,6 +7,8 @@
 
 #include <stdexcept>
 
+#include "viz/app/fonts.hpp"
+
 namespace loopscope::viz {
 
 namespace {
@@ -53,10 +55,19 @@ bool GuiWindow::should_close() const { return glfwWindowShouldClose(window_) != 
 void GuiWindow::request_close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
 void GuiWindow::set_title(const std::string& title) { glfwSetWindowTitle(window_, title.c_str()); }
 
-void GuiWindow::toggle_fullscreen() {
+void GuiWindow::toggle_fullscreen() { set_fullscreen(!fullscreen_); }
+
+std::string GuiWindow::rebuild_fonts(float size_px) {
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  std::string problem = load_fonts(size_px);
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  return problem;
+}
+
+void GuiWindow::set_fullscreen(bool fullscreen) {
   GLFWmonitor* monitor = glfwGetPrimaryMonitor();
-  if (monitor == nullptr) return;
-  if (!fullscreen_) {
+  if (monitor == nullptr || fullscreen == fullscreen_) return;
+  if (fullscreen) {
     glfwGetWindowPos(window_, &windowed_x_, &windowed_y_);
     glfwGetWindowSize(window_, &windowed_width_, &windowed_height_);
     const GLFWvidmode* mode = glfwGetVideoMode(monitor);
@@ -64,7 +75,7 @@ void GuiWindow::toggle_fullscreen() {
   } else {
     glfwSetWindowMonitor(window_, nullptr, windowed_x_, windowed_y_, windowed_width_, windowed_height_, 0);
   }
-  fullscreen_ = !fullscreen_;
+  fullscreen_ = fullscreen;
 }
 
 void GuiWindow::poll_events(double timeout_s) { glfwWaitEventsTimeout(timeout_s); }

@@ -20,6 +20,10 @@ class GuiWindow {
   void request_close();
   void set_title(const std::string& title);
   void toggle_fullscreen();
+  void set_fullscreen(bool fullscreen);
+  bool fullscreen() const { return fullscreen_; }
+  // Reloads the fonts at a new size and uploads the atlas again. Between frames only.
+  std::string rebuild_fonts(float size_px);
   // Waits for input at most `timeout_s` (live views redraw at least this often).
   void poll_events(double timeout_s);
   void begin_frame();

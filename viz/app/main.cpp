@@ -75,6 +75,8 @@ void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
       ->capture_default_str();
   command.add_option("--speed", gui.speed, "lesson schedule speed: 0.5 runs the steps at half speed")
       ->check(CLI::PositiveNumber)->capture_default_str();
+  command.add_flag("--present", gui.present,
+                   "presentation mode for a projector: large type, high contrast, caption, keyboard control (F11)");
   command.add_option("--font-size", gui.font_size_px, "text size in pixels")->check(CLI::Range(8.0, 72.0))
       ->capture_default_str();
   command.add_option("--screenshot", gui.screenshot_path,

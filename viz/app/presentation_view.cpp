@@ -1,0 +1,193 @@
+#include "presentation_view.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace loopscope::viz {
+
+namespace {
+
+const ImVec4 kQuestion(1.0f, 0.85f, 0.2f, 1);
+const ImVec4 kRight(0.45f, 0.95f, 0.45f, 1);
+const ImVec4 kLive(1.0f, 0.35f, 0.35f, 1);
+constexpr double kSlowestSpeed = 0.1;
+constexpr double kFastestSpeed = 4.0;
+
+// ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
+bool pressed(int glfw_key) { return ImGui::IsKeyPressed(glfw_key, false); }
+
+char choice_letter(std::size_t index) { return static_cast<char>('a' + index); }
+
+}  // namespace
+
+LaneOptions PresentationView::lane_options_for(float font_size_px, const LaneOptions& desktop) {
+  LaneOptions options = desktop;
+  options.loop_height_px = font_size_px + 14;
+  options.header_height_px = font_size_px + 8;
+  options.task_height_px = font_size_px + 10;
+  options.buffers_height_px = font_size_px * 2.5f;
+  options.gap_px = 3;
+  return options;
+}
+
+void PresentationView::review_step(AppState& state, std::size_t fired_index) {
+  const auto& fired = state.director->fired();
+  reviewing_ = fired_index;
+  // Show the moment the step fired, with a little before it and what followed.
+  const auto at_ns = static_cast<std::uint64_t>(fired[fired_index].session_time_s * 1e9);
+  const std::uint64_t before_ns = 1'000'000'000;
+  const std::uint64_t next_ns = fired_index + 1 < fired.size()
+                                    ? static_cast<std::uint64_t>(fired[fired_index + 1].session_time_s * 1e9)
+                                    : state.now_ns();
+  state.navigation.show_range(at_ns > before_ns ? at_ns - before_ns : 0, std::max(next_ns, at_ns + 2 * before_ns));
+}
+
+void PresentationView::step_forward(AppState& state) {
+  if (!state.director) return;
+  if (reviewing_) {
+    if (*reviewing_ + 1 < state.director->fired().size()) {
+      review_step(state, *reviewing_ + 1);
+    } else {
+      reviewing_.reset();  // back to now
+      state.navigation.set_follow_live(true);
+    }
+    return;
+  }
+  state.director->step_now();
+}
+
+void PresentationView::step_backward(AppState& state) {
+  if (!state.director || state.director->fired().empty()) return;
+  const std::size_t newest = state.director->fired().size() - 1;
+  const std::size_t target = reviewing_ ? (*reviewing_ > 0 ? *reviewing_ - 1 : 0) : newest;
+  review_step(state, target);
+}
+
+bool PresentationView::handle_keys(AppState& state) {
+  if (ImGui::GetIO().WantTextInput) return false;
+  if (pressed(GLFW_KEY_ESCAPE) || pressed(GLFW_KEY_F11)) return true;
+  if (!state.director) return false;
+  scenarios::LessonDirector& director = *state.director;
+  if (pressed(GLFW_KEY_SPACE)) {
+    if (director.paused()) director.resume();
+    else director.pause();
+  }
+  if (pressed(GLFW_KEY_RIGHT)) step_forward(state);
+  if (pressed(GLFW_KEY_LEFT)) step_backward(state);
+  if (pressed(GLFW_KEY_P)) director.reveal_now();
+  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) {
+    director.set_speed(std::min(director.speed() * 2, kFastestSpeed));
+  }
+  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) {
+    director.set_speed(std::max(director.speed() / 2, kSlowestSpeed));
+  }
+  return false;
+}
+
+void PresentationView::draw_header(const AppState& state) {
+  if (state.director) {
+    ImGui::TextUnformatted(state.director->lesson().title.c_str());
+    ImGui::SameLine(0, 30);
+  }
+  if (state.session) {
+    ImGui::TextColored(kLive, "LIVE");
+    ImGui::SameLine();
+    ImGui::TextDisabled("on %s:%u", state.session->host().c_str(), static_cast<unsigned>(state.session->port()));
+  }
+  if (state.director) {
+    ImGui::SameLine(0, 30);
+    ImGui::Text("%.1f s  x%.2g", state.director->lesson_time_s(), state.director->speed());
+    if (state.director->paused()) {
+      ImGui::SameLine(0, 20);
+      ImGui::TextColored(kQuestion, "PAUSED");
+    }
+    if (reviewing_) {
+      ImGui::SameLine(0, 20);
+      ImGui::TextColored(kQuestion, "SHOWING STEP %zu AGAIN", *reviewing_ + 1);
+    }
+  }
+}
+
+void PresentationView::draw_caption(AppState& state) {
+  if (!state.director) {
+    ImGui::TextDisabled("Free play: connect with nc %s %u", state.session ? state.session->host().c_str() : "",
+                        state.session ? static_cast<unsigned>(state.session->port()) : 0u);
+    return;
+  }
+  scenarios::LessonDirector& director = *state.director;
+  const auto& lesson = director.lesson();
+  const auto& fired = director.fired();
+  ImGui::PushTextWrapPos(0);
+  // The question comes first: the class answers before the step that reveals it.
+  const std::vector<std::size_t> open = director.open_predictions();
+  if (!open.empty() && !reviewing_) {
+    for (const std::size_t index : open) {
+      const scenarios::Prediction& prediction = lesson.predictions[index];
+      ImGui::TextColored(kQuestion, "Predict: %s", prediction.question.c_str());
+      for (std::size_t choice = 0; choice < prediction.choices.size(); ++choice) {
+        ImGui::Text("   %c)  %s", choice_letter(choice), prediction.choices[choice].c_str());
+      }
+    }
+    ImGui::TextDisabled(director.holding_for_answers() ? "The lesson waits. P reveals the answer."
+                                                       : "P reveals the answer now.");
+  } else if (!fired.empty()) {
+    const std::size_t shown = reviewing_ ? *reviewing_ : fired.size() - 1;
+    const std::size_t step_index = fired[shown].index;
+    ImGui::TextUnformatted(lesson.steps[step_index].narration.c_str());
+    for (std::size_t index = 0; index < lesson.predictions.size(); ++index) {
+      const scenarios::Prediction& prediction = lesson.predictions[index];
+      if (prediction.before_step != step_index || !director.revealed(index)) continue;
+      ImGui::TextColored(kRight, "Answer: %c) %s", choice_letter(prediction.answer),
+                         prediction.choices[prediction.answer].c_str());
+      ImGui::TextUnformatted(prediction.explanation.c_str());
+    }
+  } else {
+    ImGui::TextUnformatted(lesson.summary.c_str());
+  }
+  ImGui::PopTextWrapPos();
+}
+
+void PresentationView::draw_panels(AppState& state, PresentationPanels panels, float height_px) {
+  const auto& names = state.director->lesson().panels;
+  const float each_height = height_px / static_cast<float>(names.size());
+  for (const std::string& name : names) {
+    ImGui::BeginChild(name.c_str(), ImVec2(0, each_height - ImGui::GetStyle().ItemSpacing.y), true);
+    if (name == "connections") panels.connections.draw(state);
+    else if (name == "loop") panels.loop.draw(state);
+    else if (name == "code") panels.code.draw(state);
+    else if (name == "events") panels.events.draw(state);
+    ImGui::EndChild();
+  }
+}
+
+void PresentationView::draw(AppState& state, TimelineWidget& timeline, PresentationPanels panels) {
+  if (reviewing_ && (!state.director || *reviewing_ >= state.director->fired().size())) reviewing_.reset();
+  draw_header(state);
+  const ImVec2 available = ImGui::GetContentRegionAvail();
+  const float caption_height = std::max(available.y * 0.26f, ImGui::GetTextLineHeightWithSpacing() * 4);
+  const float body_height = available.y - caption_height - ImGui::GetStyle().ItemSpacing.y;
+  const bool with_panels = state.director && !state.director->lesson().panels.empty();
+  const float timeline_width = with_panels ? available.x * 0.64f : available.x;
+  ImGui::BeginChild("present_timeline", ImVec2(timeline_width, body_height), true,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+  timeline.draw(state);
+  ImGui::EndChild();
+  if (with_panels) {
+    ImGui::SameLine();
+    ImGui::BeginChild("present_panels", ImVec2(0, body_height), false);
+    draw_panels(state, panels, body_height);
+    ImGui::EndChild();
+  }
+  ImGui::BeginChild("present_caption", ImVec2(0, 0), true);
+  const float keys_height = ImGui::GetTextLineHeightWithSpacing();
+  ImGui::BeginChild("caption_text", ImVec2(0, -keys_height), false);
+  draw_caption(state);
+  ImGui::EndChild();
+  ImGui::TextDisabled("Space pause   Left/Right step   +/- speed   P reveal   F11 leave");
+  ImGui::EndChild();
+}
+
+}  // namespace loopscope::viz

@@ -1,0 +1,49 @@
+#pragma once
+// Classroom mode: the lesson for a projector. The timeline fills the screen with only the
+// panels the lesson names beside it, the narration runs as a large caption, predictions are
+// put to the class as a question before their reveal, and the instructor drives it all from
+// the keyboard: Space pause, Right next step, Left show the previous step again, +/- speed,
+// P reveal, F11 or Escape leave.
+
+#include <cstddef>
+#include <optional>
+
+#include "viz/app/app_state.hpp"
+#include "viz/panels/code_panel.hpp"
+#include "viz/panels/connections_panel.hpp"
+#include "viz/panels/event_log_panel.hpp"
+#include "viz/panels/loop_health_panel.hpp"
+#include "viz/timeline/timeline_widget.hpp"
+
+namespace loopscope::viz {
+
+struct PresentationPanels {
+  ConnectionsPanel& connections;
+  LoopHealthPanel& loop;
+  CodePanel& code;
+  EventLogPanel& events;
+};
+
+class PresentationView {
+ public:
+  // Lanes tall enough for the large type; restored by the app when presentation ends.
+  static LaneOptions lane_options_for(float font_size_px, const LaneOptions& desktop);
+
+  void draw(AppState& state, TimelineWidget& timeline, PresentationPanels panels);
+  // The classroom keys; returns true when the presenter asked to leave presentation mode.
+  bool handle_keys(AppState& state);
+  void reset() { reviewing_.reset(); }
+
+ private:
+  void draw_header(const AppState& state);
+  void draw_caption(AppState& state);
+  void draw_panels(AppState& state, PresentationPanels panels, float height_px);
+  void review_step(AppState& state, std::size_t fired_index);
+  void step_forward(AppState& state);
+  void step_backward(AppState& state);
+
+  // Left/Right walk back through the steps already fired: which one is shown again, if any.
+  std::optional<std::size_t> reviewing_;
+};
+
+}  // namespace loopscope::viz
