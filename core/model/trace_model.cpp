@@ -13,7 +13,12 @@ TraceModel TraceModel::from_log(const trace::TraceLog& log) {
 }
 
 void TraceModel::append(const trace::TraceLog& log, std::size_t first_index) {
-  for (std::size_t index = first_index; index < log.events.size(); ++index) on_event(log.events[index], log);
+  append(log, first_index, log.events.size());
+}
+
+void TraceModel::append(const trace::TraceLog& log, std::size_t first_index, std::size_t end_index) {
+  const std::size_t end = std::min(end_index, log.events.size());
+  for (std::size_t index = first_index; index < end; ++index) on_event(log.events[index], log);
 }
 
 void TraceModel::append(const std::vector<trace::TraceEvent>& events, const trace::TraceLog& log) {

@@ -19,6 +19,8 @@ class TraceModel {
 
   // Takes in log.events[first_index, end): call with the previous size after each drain.
   void append(const trace::TraceLog& log, std::size_t first_index);
+  // Takes in log.events[first_index, end_index) only: a replay stops part-way through a log.
+  void append(const trace::TraceLog& log, std::size_t first_index, std::size_t end_index);
   // Takes in newly drained events (Recorder::last_batch()); `log` supplies labels.
   void append(const std::vector<trace::TraceEvent>& events, const trace::TraceLog& log);
 
