@@ -9,9 +9,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "core/model/model_queries.hpp"
+#include "core/model/replay_cursor.hpp"
 #include "core/model/trace_model.hpp"
 #include "core/trace/native_format.hpp"
 #include "tests/support/child_process.hpp"
@@ -72,6 +74,24 @@ struct Capture {
 };
 
 // Runs `loopscope gui` in screenshot mode under xvfb-run; empty image when it failed.
+// Runs the app under Xvfb with `arguments` after the binary; returns its exit code.
+std::optional<int> run_app_under_xvfb(const std::vector<std::string>& arguments) {
+  std::vector<std::string> command;
+#ifdef LOOPSCOPE_SANITIZED
+  // Mesa's software driver leaks a few bytes, then is unloaded at exit, so LeakSanitizer can
+  // only report "<unknown module>" and no suppression can name it. Leak checking stays on for
+  // every headless test; for the app under Xvfb it is off, everything else still aborts.
+  command = {"/usr/bin/env", "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"};
+#endif
+  const std::vector<std::string> xvfb = {xvfb_run_path(), "-a", "-s", "-screen 0 1280x800x24", LOOPSCOPE_BINARY};
+  command.insert(command.end(), xvfb.begin(), xvfb.end());
+  command.insert(command.end(), arguments.begin(), arguments.end());
+  loopscope::testing::ChildProcess app(command);
+  const auto exit_code = app.wait_exit(std::chrono::seconds(120));
+  EXPECT_EQ(exit_code, 0) << app.read_stderr();
+  return exit_code;
+}
+
 Capture capture(const std::string& lesson, double at_s, const std::string& tab,
                 const std::vector<std::string>& extra_arguments = {}) {
   Capture result;
@@ -81,22 +101,11 @@ Capture capture(const std::string& lesson, double at_s, const std::string& tab,
   const auto png = result.directory / "shot.png";
   const auto report = result.directory / "report.json";
   const auto trace = result.directory / "run.trace";
-  std::vector<std::string> command;
-#ifdef LOOPSCOPE_SANITIZED
-  // Mesa's software driver leaks a few bytes, then is unloaded at exit, so LeakSanitizer can
-  // only report "<unknown module>" and no suppression can name it. Leak checking stays on for
-  // every headless test; for the app under Xvfb it is off, everything else still aborts.
-  command = {"/usr/bin/env", "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"};
-#endif
-  const std::vector<std::string> app_command = {
-      xvfb_run_path(), "-a", "-s", "-screen 0 1280x800x24", LOOPSCOPE_BINARY, "gui", "--lesson", lesson,
-      "--at", std::to_string(at_s), "--size", "1280x800", "--port", "0", "--tab", tab,
+  std::vector<std::string> arguments = {
+      "gui", "--lesson", lesson, "--at", std::to_string(at_s), "--size", "1280x800", "--port", "0", "--tab", tab,
       "--screenshot", png.string(), "--report", report.string(), "--trace", trace.string()};
-  command.insert(command.end(), app_command.begin(), app_command.end());
-  command.insert(command.end(), extra_arguments.begin(), extra_arguments.end());
-  loopscope::testing::ChildProcess app(command);
-  const auto exit_code = app.wait_exit(std::chrono::seconds(120));
-  EXPECT_EQ(exit_code, 0) << app.read_stderr();
+  arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
+  const auto exit_code = run_app_under_xvfb(arguments);
   if (exit_code != 0) return result;
   result.image = load_png(png);
   std::ifstream report_file(report);
@@ -255,4 +264,51 @@ TEST(GuiScreenshot, PresentationModeIsHighContrastWithTheLaneColoursAndACaption)
   EXPECT_GT(check.matched_by_state[static_cast<std::size_t>(model::TaskState::Runnable)], 0)
       << "the quick clients wait, runnable, through the freeze";
   std::filesystem::remove_all(shot.directory);
+}
+
+// Guards `loopscope open`: a replay at time t draws the model as it stood at t (what the live
+// app showed then), and nothing after it.
+TEST(GuiScreenshot, ReplayDrawsTheModelAsItStoodAtTheReplayTime) {
+  if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup installs it)";
+  // A recording to replay: the lesson, live, saved by the app itself.
+  const Capture live = capture("drain-backpressure", 1.5, "connections");
+  ASSERT_GT(live.image.width, 0);
+  const auto trace_path = live.directory / "run.trace";
+  const auto png = live.directory / "replay.png";
+  const auto report = live.directory / "replay.json";
+  constexpr double kAtS = 0.7;
+  ASSERT_EQ(run_app_under_xvfb({"open", trace_path.string(), "--at", std::to_string(kAtS), "--size", "1280x800",
+                                "--screenshot", png.string(), "--report", report.string()}),
+            0);
+  Capture replay;
+  replay.image = load_png(png);
+  ASSERT_GT(replay.image.width, 0);
+  std::ifstream report_file(report);
+  replay.report = nlohmann::json::parse(report_file);
+  const loopscope::trace::TraceLog log = loopscope::trace::load_native_trace(trace_path);
+  model::ReplayCursor cursor(log);
+  cursor.seek(static_cast<std::uint64_t>(kAtS * 1e9));
+  replay.model = cursor.model();
+  const ColourCheck check = check_lane_colours(replay);
+  ASSERT_GE(check.sampled, 10);
+  EXPECT_GE(check.matched * 100, check.sampled * 90) << check.first_mismatch;
+  // Right of the replay time the task lanes are empty: the future is not drawn.
+  const viz::TimelineViewport viewport = viewport_of(replay.report);
+  const float future_x = viewport.x_of(cursor.time_ns()) + 20;
+  ASSERT_LT(future_x, viewport.left_px + viewport.width_px - 5) << "the view must show some time after the cursor";
+  int coloured = 0;
+  int looked = 0;
+  for (const auto& lane : replay.report["timeline"]["lanes"]) {
+    if (lane["kind"] != "task") continue;
+    const int y = static_cast<int>(lane["top_px"].get<float>() + lane["height_px"].get<float>() - 2);
+    for (int x = static_cast<int>(future_x); x < static_cast<int>(viewport.left_px + viewport.width_px) - 2; x += 7) {
+      ++looked;
+      for (int state = 0; state < model::kTaskStateCount; ++state) {
+        if (close_to(replay.image.at(x, y), viz::state_color(static_cast<model::TaskState>(state)))) ++coloured;
+      }
+    }
+  }
+  EXPECT_GT(looked, 20);
+  EXPECT_EQ(coloured, 0) << "nothing after the replay time may be drawn";
+  std::filesystem::remove_all(live.directory);
 }

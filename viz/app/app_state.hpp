@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "core/model/replay_cursor.hpp"
 #include "scenarios/lessons/lesson_director.hpp"
 #include "scenarios/session/live_session.hpp"
 #include "viz/timeline/lane_layout.hpp"
@@ -15,11 +16,18 @@
 
 namespace loopscope::viz {
 
-// A trace that is looked at rather than recorded: a saved file, or a synthetic one (benchmarks).
+// A trace that is looked at rather than recorded: a saved file replayed through a cursor, or a
+// fixed model (benchmarks) when there is no cursor.
 struct LoadedTrace {
   trace::TraceLog log;
-  model::TraceModel model;
-  std::string origin;  // the file it came from, for the title bar
+  model::TraceModel model;                      // used when there is no cursor
+  std::unique_ptr<model::ReplayCursor> cursor;  // over `log`: the model as it was at the replay time
+  std::string origin;                           // the file it came from, for the title bar
+  bool playing = false;
+  double speed = 1.0;
+
+  const model::TraceModel& current_model() const { return cursor ? cursor->model() : model; }
+  std::uint64_t now_ns() const { return cursor ? cursor->time_ns() : model.end_ns(); }
 };
 
 struct AppState {
@@ -34,12 +42,12 @@ struct AppState {
   bool has_session() const { return session != nullptr; }
   // What the timeline draws: the live session's model, else the loaded trace's, else none.
   const model::TraceModel* model() const {
-    return session ? &session->model() : loaded ? &loaded->model : nullptr;
+    return session ? &session->model() : loaded ? &loaded->current_model() : nullptr;
   }
   const trace::TraceLog* log() const { return session ? &session->log() : loaded ? &loaded->log : nullptr; }
   // Where open spans end: the session's clock now, never before the newest event.
   std::uint64_t now_ns() const {
-    if (!session) return loaded ? loaded->model.end_ns() : 0;
+    if (!session) return loaded ? loaded->now_ns() : 0;
     const auto clock_ns = static_cast<std::uint64_t>(session->elapsed_s() * 1e9);
     return clock_ns > session->model().end_ns() ? clock_ns : session->model().end_ns();
   }

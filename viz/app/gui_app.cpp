@@ -63,12 +63,15 @@ std::string GuiApp::window_title() const {
   std::string title = "Loopscope";
   if (state_.director) title += " - lesson: " + state_.director->lesson().title;
   else if (state_.session) title += " - free play";
+  else if (state_.loaded) title += " - recorded: " + state_.loaded->origin;
   if (state_.session) title += " - " + state_.session->host() + ":" + std::to_string(state_.session->port());
   return title;
 }
 
 bool GuiApp::screenshot_due() const {
-  if (options_.screenshot_path.empty() || !state_.session) return false;
+  if (options_.screenshot_path.empty()) return false;
+  if (state_.loaded) return true;  // a replay was moved to --at before the first frame
+  if (!state_.session) return false;
   if (state_.director) return state_.director->lesson_time_s() >= options_.at_s || state_.director->ended();
   return state_.session->elapsed_s() >= options_.at_s;
 }
@@ -78,6 +81,7 @@ void GuiApp::handle_shortcuts() {
   // ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
   if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) want_presenting_ = true;
   if (io.WantTextInput) return;
+  replay_controls_.handle_keys(state_);
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false) && state_.director) {
     if (state_.director->paused()) state_.director->resume();
     else state_.director->pause();
@@ -206,6 +210,8 @@ void GuiApp::draw_frame() {
 
 void GuiApp::draw_presentation() {
   if (presentation_.handle_keys(state_)) want_presenting_ = false;
+  replay_controls_.handle_keys(state_);
+  replay_controls_.draw(state_);
   presentation_.draw(state_, timeline_,
                      PresentationPanels{connections_panel_, loop_health_panel_, code_panel_, event_log_panel_});
 }
@@ -223,6 +229,7 @@ void GuiApp::draw_desktop() {
   const float timeline_height = ImGui::GetContentRegionAvail().y * 0.62f;
   ImGui::BeginChild("timeline", ImVec2(0, timeline_height), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+  replay_controls_.draw(state_);
   timeline_.draw(state_);
   ImGui::EndChild();
   draw_bottom_tabs(0);
@@ -298,7 +305,17 @@ int GuiApp::run() {
   if (!options_.screenshot_path.empty()) ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
 
   try {
-    if (!options_.lesson.empty()) {
+    if (!options_.open_path.empty()) {
+      if (!launcher_.open_trace(state_, options_.open_path)) {
+        err_ << "loopscope: " << state_.status_message << "\n";
+        return 2;
+      }
+      show_picker_ = false;
+      // Screenshot mode shows the replay at --at; otherwise it starts at the beginning, paused.
+      if (!options_.screenshot_path.empty()) {
+        state_.loaded->cursor->seek(static_cast<std::uint64_t>(options_.at_s * 1e9));
+      }
+    } else if (!options_.lesson.empty()) {
       launcher_.start_lesson(state_, resolve_lesson(options_.lesson));
       show_picker_ = false;
     } else {
@@ -308,7 +325,7 @@ int GuiApp::run() {
     err_ << "loopscope: " << error.what() << "\n";
     return 2;
   }
-  if (!state_.session) {
+  if (!state_.session && !state_.loaded) {
     err_ << "loopscope: " << state_.status_message << "\n";
     return 1;
   }
@@ -323,9 +340,11 @@ int GuiApp::run() {
     const auto frame_start = std::chrono::steady_clock::now();  // the work, not the wait for input
     if (state_.session) state_.session->poll();
     if (state_.director) state_.director->advance();
+    replay_controls_.advance(state_);
     if (frames_since_due_ < 0 && screenshot_due()) {
       frames_since_due_ = 0;
-      state_.navigation.fit_all(state_.now_ns());
+      // A replay shows its whole run (empty after the replay time); a live run, all so far.
+      state_.navigation.fit_all(state_.loaded && state_.loaded->cursor ? state_.loaded->cursor->end_ns() : state_.now_ns());
     }
     if (const std::string title = window_title(); title != title_shown_) {
       window_->set_title(title);

@@ -9,6 +9,7 @@
 #include "viz/app/app_state.hpp"
 #include "viz/app/gui_options.hpp"
 #include "viz/app/presentation_view.hpp"
+#include "viz/app/replay_controls.hpp"
 #include "viz/app/session_launcher.hpp"
 #include "viz/panels/clients_panel.hpp"
 #include "viz/panels/code_panel.hpp"
@@ -60,6 +61,7 @@ class GuiApp {
   ClientsPanel clients_panel_;
   ServerPanel server_panel_;
   PresentationView presentation_;
+  ReplayControls replay_controls_;
   bool presenting_ = false;
   bool want_presenting_ = false;
   LaneOptions desktop_lane_options_;

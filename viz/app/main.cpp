@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/handlers/handler_catalog.hpp"
+#include "scenarios/commands/export_command.hpp"
 #include "scenarios/commands/lesson_command.hpp"
 #include "scenarios/commands/serve_command.hpp"
 #include "viz/app/gui_options.hpp"
@@ -66,6 +67,18 @@ void add_lesson_command(CLI::App& app, loopscope::scenarios::LessonCommandOption
   });
 }
 
+void add_export_command(CLI::App& app, loopscope::scenarios::ExportOptions& options) {
+  CLI::App* command =
+      app.add_subcommand("export", "Convert a saved native trace to Chrome Trace Event JSON (opens in Perfetto)");
+  // No ->required() or ExistingFile: a missing or unreadable input gets exit 2 with the
+  // loader's own reason, as the other commands do.
+  command->add_option("input", options.input_path, "a native trace saved by the app, `serve` or `lesson`");
+  command->add_option("--chrome", options.chrome_path, "write Chrome Trace Event JSON here; open it at ui.perfetto.dev");
+  command->callback([&options] {
+    throw CLI::RuntimeError(loopscope::scenarios::run_export_command(options, std::cout, std::cerr));
+  });
+}
+
 void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
   command.add_option("--lesson", gui.lesson, "start this lesson (a built-in name or a .json file) instead of free play");
   command.add_option("--handler", gui.handler, "free play: the server's handler")->capture_default_str();
@@ -115,15 +128,23 @@ int main(int argc, char** argv) {
   loopscope::viz::GuiOptions gui;
   CLI::App* gui_command = app.add_subcommand("gui", "Open the app (the default): live timeline, lessons, panels");
   add_gui_options(*gui_command, gui);
+  std::string open_path;
+  CLI::App* open_command = app.add_subcommand("open", "Replay a saved trace in the app: play, slow motion, scrub, step");
+  open_command->add_option("file", open_path, "a native trace (.trace) saved by the app, serve or lesson")
+      ->required()->check(CLI::ExistingFile);
+  add_gui_options(*open_command, gui);
   loopscope::scenarios::ServeOptions serve;
   add_serve_command(app, serve);
   loopscope::scenarios::LessonCommandOptions lesson;
   add_lesson_command(app, lesson);
+  loopscope::scenarios::ExportOptions export_options;  // `export` is a keyword
+  add_export_command(app, export_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   }
-  // serve and lesson end by throwing their exit code; gui (or nothing) gets here.
+  if (open_command->parsed()) gui.open_path = open_path;
+  // serve, lesson and export end by throwing their exit code; gui, open (or nothing) get here.
   return loopscope::viz::run_gui(gui, std::cerr);
 }

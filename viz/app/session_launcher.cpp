@@ -1,6 +1,9 @@
 #include "session_launcher.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include "core/trace/native_format.hpp"
 
 #include "scenarios/lessons/builtin_lessons.hpp"
 #include "scenarios/lessons/lesson_parser.hpp"
@@ -46,6 +49,29 @@ void SessionLauncher::stop(AppState& state) {
   state.director.reset();  // it refers to the session
   if (state.session) state.session->finish();
   state.session.reset();
+  state.loaded.reset();
+}
+
+bool SessionLauncher::open_trace(AppState& state, const std::string& path) {
+  auto loaded = std::make_unique<LoadedTrace>();
+  try {
+    loaded->log = trace::load_native_trace(path);
+  } catch (const std::exception& error) {
+    state.status_message = "cannot open " + path + ": " + error.what();
+    return false;
+  }
+  stop(state);
+  // The cursor indexes the log in place, so it is made once the log has its final address.
+  loaded->cursor = std::make_unique<model::ReplayCursor>(loaded->log);
+  loaded->origin = path;
+  loaded->speed = std::min(settings_.speed, model::kMaxReplaySpeed);
+  state.loaded = std::move(loaded);
+  state.navigation = TimelineNavigation{};
+  // The whole run is known: show all of it; the part after the replay time stays empty.
+  state.navigation.fit_all(state.loaded->cursor->end_ns());
+  state.selected_task.reset();
+  state.status_message.clear();
+  return true;
 }
 
 scenarios::Lesson find_builtin_lesson(const std::string& name) {

@@ -28,6 +28,9 @@ class SessionLauncher {
   bool start_free_play(AppState& state, const std::string& handler = "echo");
   bool start_lesson(AppState& state, const scenarios::Lesson& lesson);
   void stop(AppState& state);
+  // Stops any live session and replays a saved native trace from its start. Returns false
+  // (and sets state.status_message to the reason the file was refused) when it cannot be read.
+  bool open_trace(AppState& state, const std::string& path);
 
   LaunchSettings& settings() { return settings_; }
 

@@ -67,6 +67,17 @@ void LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher) {
   }
 
   ImGui::Separator();
+  ImGui::TextUnformatted("A saved trace, replayed");
+  ImGui::SetNextItemWidth(-70);
+  ImGui::InputTextWithHint("##trace_path", "path/to/run.trace", &trace_path_);
+  ImGui::SameLine();
+  if (ImGui::Button("Replay") && !trace_path_.empty()) {
+    // A refused file says why (bad magic, checksum, version...) in the status bar.
+    if (launcher.open_trace(state, trace_path_)) error_.clear();
+    else error_ = state.status_message;
+  }
+
+  ImGui::Separator();
   ImGui::TextUnformatted("Free play");
   ImGui::SetNextItemWidth(-110);
   if (ImGui::BeginCombo("##free_play_handler", free_play_handler_.c_str())) {

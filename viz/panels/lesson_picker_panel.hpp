@@ -25,6 +25,7 @@ class LessonPickerPanel {
   };
   std::vector<Entry> entries_;
   std::string lesson_path_;
+  std::string trace_path_;
   std::string free_play_handler_ = "echo";
   std::string error_;
 };

@@ -1,0 +1,148 @@
+#include "replay_controls.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "viz/timeline/timeline_builder.hpp"
+
+namespace loopscope::viz {
+
+namespace {
+
+constexpr model::StepKind kKinds[] = {model::StepKind::Suspension, model::StepKind::DrainStall,
+                                      model::StepKind::Freeze, model::StepKind::ClientReply,
+                                      model::StepKind::AnyEvent};
+
+bool kind_combo(const char* label, model::StepKind& kind) {
+  bool changed = false;
+  const std::string current(model::step_kind_name(kind));
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("client reply____").x + ImGui::GetFrameHeight());
+  if (ImGui::BeginCombo(label, current.c_str())) {
+    for (const model::StepKind option : kKinds) {
+      const std::string name(model::step_kind_name(option));
+      if (ImGui::Selectable(name.c_str(), option == kind)) {
+        kind = option;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+// ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
+bool pressed(int glfw_key) { return ImGui::IsKeyPressed(glfw_key, false); }
+
+}  // namespace
+
+void ReplayControls::advance(AppState& state) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto wall_ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - last_frame_).count());
+  last_frame_ = now;
+  if (!state.loaded || !state.loaded->cursor || !state.loaded->playing) return;
+  // A frame that took very long (the window was dragged, the machine stalled) must not jump
+  // the replay ahead past what the class was watching.
+  const std::uint64_t capped_ns = std::min<std::uint64_t>(wall_ns, 100'000'000);
+  const model::AdvanceResult result = state.loaded->cursor->advance_by(capped_ns, state.loaded->speed);
+  if (!result.stopped) return;
+  state.loaded->playing = false;
+  if (result.reason == model::StopReason::EndOfTrace) {
+    last_stop_ = "end of the recording";
+  } else if (result.breakpoint_index) {
+    const model::Breakpoint& breakpoint = state.loaded->cursor->breakpoints()[*result.breakpoint_index];
+    last_stop_ = "paused at " + std::string(model::step_kind_name(breakpoint.kind)) + " #" +
+                 std::to_string(breakpoint.occurrence);
+  }
+}
+
+void ReplayControls::step(AppState& state, bool forward) {
+  model::ReplayCursor& cursor = *state.loaded->cursor;
+  state.loaded->playing = false;
+  const bool moved = forward ? cursor.step_forward(step_kind_) : cursor.step_backward(step_kind_);
+  last_stop_ = moved ? "" : std::string("no ") + (forward ? "later " : "earlier ") + std::string(model::step_kind_name(step_kind_));
+}
+
+void ReplayControls::change_speed(AppState& state, double factor) {
+  state.loaded->speed = model::clamp_replay_speed(state.loaded->speed * factor);
+}
+
+void ReplayControls::handle_keys(AppState& state) {
+  if (!state.loaded || !state.loaded->cursor || ImGui::GetIO().WantTextInput) return;
+  if (pressed(GLFW_KEY_SPACE)) {
+    if (state.loaded->cursor->at_end()) state.loaded->cursor->seek(0);
+    state.loaded->playing = !state.loaded->playing;
+    last_stop_.clear();
+  }
+  if (pressed(GLFW_KEY_RIGHT)) step(state, true);
+  if (pressed(GLFW_KEY_LEFT)) step(state, false);
+  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) change_speed(state, 2);
+  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) change_speed(state, 0.5);
+}
+
+void ReplayControls::draw(AppState& state) {
+  if (!state.loaded || !state.loaded->cursor) return;
+  LoadedTrace& loaded = *state.loaded;
+  model::ReplayCursor& cursor = *loaded.cursor;
+  ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1), "RECORDED");
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", loaded.origin.c_str());
+  ImGui::SameLine();
+  if (ImGui::Button(loaded.playing ? "Pause" : "Play")) {
+    if (!loaded.playing && cursor.at_end()) cursor.seek(0);
+    loaded.playing = !loaded.playing;
+    last_stop_.clear();
+  }
+  ImGui::SameLine();
+  // Speed on a log scale: 0.01x and 0.1x need as much room on the slider as 1x.
+  float speed_log = static_cast<float>(std::log10(loaded.speed));
+  ImGui::SetNextItemWidth(140);
+  char speed_text[32];
+  std::snprintf(speed_text, sizeof speed_text, "%.2gx", loaded.speed);
+  if (ImGui::SliderFloat("##speed", &speed_log, -2.0f, 0.0f, speed_text)) {
+    loaded.speed = model::clamp_replay_speed(std::pow(10.0, static_cast<double>(speed_log)));
+  }
+  ImGui::SameLine();
+  // The scrubber: drag to any moment; the model is rebuilt as it stood then.
+  float at_s = static_cast<float>(static_cast<double>(cursor.time_ns()) / 1e9);
+  const float end_s = static_cast<float>(static_cast<double>(cursor.end_ns()) / 1e9);
+  ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x * 0.35f));
+  if (ImGui::SliderFloat("##scrub", &at_s, 0.0f, end_s, "%.3f s")) {
+    loaded.playing = false;
+    cursor.seek(static_cast<std::uint64_t>(static_cast<double>(at_s) * 1e9));
+  }
+  ImGui::SameLine();
+  if (ImGui::ArrowButton("##step_back", ImGuiDir_Left)) step(state, false);
+  ImGui::SameLine();
+  kind_combo("##step_kind", step_kind_);
+  ImGui::SameLine();
+  if (ImGui::ArrowButton("##step_forward", ImGuiDir_Right)) step(state, true);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Next event of this kind (Right); previous (Left)");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Breakpoints")) ImGui::OpenPopup("replay_breakpoints");
+  if (ImGui::BeginPopup("replay_breakpoints")) {
+    ImGui::TextUnformatted("Pause playback at the Nth event of a kind");
+    kind_combo("##bp_kind", breakpoint_kind_);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(90);
+    ImGui::InputInt("##bp_occurrence", &breakpoint_occurrence_);
+    breakpoint_occurrence_ = std::max(1, breakpoint_occurrence_);
+    ImGui::SameLine();
+    if (ImGui::Button("Add")) cursor.add_breakpoint(breakpoint_kind_, breakpoint_occurrence_);
+    for (const model::Breakpoint& breakpoint : cursor.breakpoints()) {
+      const auto when = cursor.breakpoint_time(breakpoint);
+      ImGui::BulletText("%s #%d: %s", std::string(model::step_kind_name(breakpoint.kind)).c_str(), breakpoint.occurrence,
+                        when ? format_duration_ns(*when).c_str() : "never happens in this trace");
+    }
+    if (!cursor.breakpoints().empty() && ImGui::SmallButton("Clear all")) cursor.clear_breakpoints();
+    ImGui::EndPopup();
+  }
+  if (!last_stop_.empty()) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1, 0.85f, 0.3f, 1), "%s", last_stop_.c_str());
+  }
+}
+
+}  // namespace loopscope::viz

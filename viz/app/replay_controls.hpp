@@ -1,0 +1,36 @@
+#pragma once
+// The controls of a replayed trace: play/pause, speed (0.01x to 1x), a scrubber over the whole
+// run, and stepping to the next or previous event of a kind (suspension, drain stall, freeze,
+// client reply), plus "pause at the Nth ..." breakpoints. The cursor (core/model) does the
+// work; this is the bar above the timeline and the keys.
+
+#include <chrono>
+#include <string>
+
+#include "core/model/replay_cursor.hpp"
+#include "viz/app/app_state.hpp"
+
+namespace loopscope::viz {
+
+class ReplayControls {
+ public:
+  // Moves a playing replay on by the wall time since the last frame. Call once per frame.
+  void advance(AppState& state);
+  void draw(AppState& state);
+  // Space play/pause, Left/Right step by the chosen kind, +/- speed. Replays only.
+  void handle_keys(AppState& state);
+  model::StepKind step_kind() const { return step_kind_; }
+  const std::string& last_stop() const { return last_stop_; }
+
+ private:
+  void step(AppState& state, bool forward);
+  void change_speed(AppState& state, double factor);
+
+  model::StepKind step_kind_ = model::StepKind::Suspension;
+  model::StepKind breakpoint_kind_ = model::StepKind::DrainStall;
+  int breakpoint_occurrence_ = 1;
+  std::string last_stop_;  // why playback paused by itself, shown until the next play
+  std::chrono::steady_clock::time_point last_frame_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace loopscope::viz
