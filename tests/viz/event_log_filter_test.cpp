@@ -1,5 +1,6 @@
 // The event log's headless half: events in words, and the filter index that must stay right
-// (and incremental) while a live log grows, is taken, or is replaced by a new session's.
+// (and incremental) while a live log grows, is taken, or is replaced by a new session's, and
+// while a replay's visible part of a loaded log grows and shrinks with the replay time.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -11,6 +12,7 @@ namespace trace = loopscope::trace;
 using loopscope::viz::describe_event;
 using loopscope::viz::event_line;
 using loopscope::viz::event_subject;
+using loopscope::viz::events_up_to;
 using loopscope::viz::EventLogIndex;
 using loopscope::viz::EventLogQuery;
 using loopscope::viz::EventSubject;
@@ -277,6 +279,71 @@ TEST(EventLogIndex, LooksAgainWhenADrainMergesLateEventsIntoWhatItIndexed) {
   index.update(builder.log());
   EXPECT_EQ(index.matches(), (std::vector<std::uint32_t>{3, 4, 9, 10, 12}));
   EXPECT_EQ(index.matches(), matches_of(builder.log(), text_query("task 70")));
+}
+
+TEST(EventsUpTo, CountsTheEventsAtOrBeforeATimeSoEqualTimesAreAllShown) {
+  auto builder = two_connections();
+  const trace::TraceLog& log = builder.log();
+  EXPECT_EQ(events_up_to(log, 0), 0u);
+  EXPECT_EQ(events_up_to(log, 999), 0u);
+  EXPECT_EQ(events_up_to(log, 1'000), 2u) << "both events stamped 1000 ns";
+  EXPECT_EQ(events_up_to(log, 5'999), 7u);
+  EXPECT_EQ(events_up_to(log, 6'000), 9u);
+  EXPECT_EQ(events_up_to(log, 1'000'000), 11u);
+  EXPECT_EQ(events_up_to(trace::TraceLog{}, 1'000), 0u);
+}
+
+TEST(EventLogIndex, AReplayShowsOnlyTheEventsUpToItsTime) {
+  auto builder = two_connections();
+  const trace::TraceLog& log = builder.log();
+  EventLogIndex index;
+  index.set_query(text_query("readline"));
+  index.update_up_to(log, events_up_to(log, 4'000));
+  EXPECT_EQ(index.matches(), (std::vector<std::uint32_t>{2}));
+  EXPECT_TRUE(index.caught_up(events_up_to(log, 4'000)));
+  EXPECT_FALSE(index.caught_up(log));
+
+  index.update_up_to(log, events_up_to(log, 6'500));
+  EXPECT_EQ(index.matches(), (std::vector<std::uint32_t>{2, 6, 9}));
+  EXPECT_EQ(index.scanned_events(), 10u);
+}
+
+TEST(EventLogIndex, ScrubbingBackDropsTheMatchesNoLongerShownAndForwardAgainScansOnlyTheNewPart) {
+  // A replay scrubbed backwards shows fewer events of the same log; matches kept past the
+  // replay time would list events that have not happened yet (the bug this guards).
+  auto builder = two_connections();
+  const trace::TraceLog& log = builder.log();
+  EventLogIndex index;
+  index.set_query(text_query("task 70"));
+  index.update_up_to(log, log.events.size());
+  EXPECT_EQ(index.matches(), (std::vector<std::uint32_t>{3, 4, 9}));
+
+  index.update_up_to(log, events_up_to(log, 3'000));
+  EXPECT_EQ(index.matches(), (std::vector<std::uint32_t>{3, 4}));
+  EXPECT_EQ(index.scanned_events(), 5u);
+  index.update_up_to(log, events_up_to(log, 2'000));
+  EXPECT_TRUE(index.matches().empty());
+  EXPECT_EQ(index.scanned_events(), 3u);
+
+  // Forward again a step at a time: the events before the old end are the same ones, so the
+  // scan picks up from there rather than from the start.
+  index.update_up_to(log, log.events.size(), 2);
+  EXPECT_EQ(index.scanned_events(), 5u);
+  EXPECT_EQ(index.matches(), (std::vector<std::uint32_t>{3, 4}));
+  while (!index.caught_up(log)) index.update_up_to(log, log.events.size(), 2);
+  EXPECT_EQ(index.matches(), matches_of(log, text_query("task 70")));
+}
+
+TEST(EventLogIndex, StartsOverForAnotherLoadedTraceAtTheSameReplayTime) {
+  auto first = two_connections();
+  LogBuilder second;
+  second.add(500, trace::EventKind::TaskSpawned, 70, 0, 0, 1).add(900, trace::EventKind::LoopLag, 0, 7);
+  EventLogIndex index;
+  index.set_query(text_query("task 70"));
+  index.update_up_to(first.log(), events_up_to(first.log(), 3'000));
+  EXPECT_EQ(index.matches(), (std::vector<std::uint32_t>{3, 4}));
+  index.update_up_to(second.log(), events_up_to(second.log(), 3'000));
+  EXPECT_EQ(index.matches(), (std::vector<std::uint32_t>{0}));
 }
 
 TEST(LogCursor, ResumesWhereTheLogIsStillAsRead) {

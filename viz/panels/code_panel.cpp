@@ -46,7 +46,8 @@ struct TaskStatus {
   trace::SiteInfo site;      // empty when there is no line to point at
 };
 
-TaskStatus describe_task(const scenarios::LiveSession& session, std::uint64_t now_ns, const model::TaskRecord& task) {
+TaskStatus describe_task(const model::TraceModel& model, const trace::TraceLog& log, std::uint64_t now_ns,
+                         const model::TaskRecord& task) {
   TaskStatus status;
   const std::string name = "task " + std::to_string(task.id);
   if (task.spans.empty()) {
@@ -66,16 +67,16 @@ TaskStatus describe_task(const scenarios::LiveSession& session, std::uint64_t no
     status.sentence = name + " is running";
     // A running task that holds the loop is the freeze lesson's whole point: say where. The
     // model's open freeze carries the marked blocking call, or else where the task resumed.
-    const auto& freezes = session.model().loop().freezes;
+    const auto& freezes = model.loop().freezes;
     if (!freezes.empty() && freezes.back().end_ns == model::kOpenEnd && freezes.back().task == task.id) {
-      if (const trace::SiteInfo* site = session.log().site(freezes.back().site)) status.site = *site;
+      if (const trace::SiteInfo* site = log.site(freezes.back().site)) status.site = *site;
       const std::uint64_t held_ns = now_ns - std::min(now_ns, freezes.back().begin_ns);
       status.sentence += " and has held the loop for " + std::to_string(held_ns / 1'000'000) + " ms";
       if (!status.site.file.empty()) status.sentence += " (last seen at " + site_call_label(status.site) + ")";
     }
     return status;
   }
-  if (const trace::SiteInfo* site = session.log().site(last.site)) status.site = *site;
+  if (const trace::SiteInfo* site = log.site(last.site)) status.site = *site;
   const std::string label = site_call_label(status.site);
   status.sentence = label.empty() ? name + " is " + std::string(state_legend_text(last.state))
                                   : name + " is awaiting " + label;
@@ -91,28 +92,45 @@ const std::vector<std::string_view>& CodePanel::lines_of(const EmbeddedFile& fil
 }
 
 void CodePanel::draw(AppState& state) {
-  if (!state.session) {
+  const model::TraceModel* model = state.model();
+  const trace::TraceLog* log = state.log();
+  if (model == nullptr || log == nullptr) {
     no_session_hint("the code the server runs");
     return;
   }
-  const scenarios::LiveSession& session = *state.session;
-  const model::TaskRecord* task = state.selected_task ? session.model().task(*state.selected_task) : nullptr;
-  const std::string handler =
-      task != nullptr && !task->handler.empty() ? task->handler : session.server_config().handler;
+  const model::TaskRecord* task = state.selected_task ? model->task(*state.selected_task) : nullptr;
+  // A live server says which handler new connections get; a recorded trace only knows the
+  // handler of each task it saw, so a replay needs a task to show code for.
+  std::string handler;
+  if (task != nullptr && !task->handler.empty()) {
+    handler = task->handler;
+  } else if (state.session) {
+    handler = state.session->server_config().handler;
+  }
 
   TaskStatus status;
   if (task != nullptr) {
-    status = describe_task(session, state.now_ns(), *task);
+    status = describe_task(*model, *log, state.now_ns(), *task);
     if (status.dim) {
       ImGui::TextDisabled("%s", status.sentence.c_str());
     } else {
       ImGui::TextColored(to_imvec4(status.color), "%s", status.sentence.c_str());
     }
-  } else if (state.selected_task) {
+  } else if (state.selected_task && state.session) {
     ImGui::TextDisabled("task %u is not in the trace yet; showing the handler new connections get",
                         static_cast<unsigned>(*state.selected_task));
-  } else {
+  } else if (state.session) {
     ImGui::TextDisabled("No task selected: showing the handler new connections get. Click a lane to follow a task.");
+  } else if (state.selected_task) {
+    ImGui::TextDisabled("task %u has not started by this point of the trace: play on, or select another task.",
+                        static_cast<unsigned>(*state.selected_task));
+  } else {
+    ImGui::TextDisabled("No task selected: click a lane or a connection to see the code its handler runs.");
+  }
+  if (handler.empty()) {
+    // A replay with no task to follow, or a task recorded without its handler's name.
+    if (task != nullptr) ImGui::TextDisabled("The trace does not name this task's handler.");
+    return;
   }
   const std::string_view summary = handler_summary(handler);
   if (summary.empty()) {

@@ -1,7 +1,8 @@
 #pragma once
 // The code the selected task runs: its handler's C++ source on the left, the asyncio version
 // on the right, with the await it is suspended in highlighted in its state's colour. With no
-// task selected it shows the handler new connections get.
+// task selected it shows the handler new connections get (live), or asks for a task (a
+// replay: a recorded trace only knows each task's handler).
 
 #include <cstdint>
 #include <map>

@@ -72,15 +72,19 @@ bool closed_abnormally(const model::ConnectionRecord& connection) {
 
 }  // namespace
 
-void ConnectionsPanel::learn_socket_buffers(const scenarios::LiveSession& session) {
-  if (&session != session_seen_) {
-    session_seen_ = &session;
+void ConnectionsPanel::learn_socket_buffers(const trace::TraceLog& log, bool live) {
+  const std::size_t resume_index = limits_cursor_.resume_index(log);
+  // Reading an event of a live log twice (after a merge of late events, or take_log()) only
+  // sets the same size again, and sizes already learned stay true for its connections, so
+  // nothing is undone. Another log (a new session, another trace loaded, perhaps at the same
+  // address) numbers other connections.
+  if (&log != log_seen_ || (!live && resume_index < limits_cursor_.next_index())) {
+    log_seen_ = &log;
     socket_buffers_.clear();
     limits_cursor_.reset();
   }
-  const trace::TraceLog& log = session.log();
-  // Reading an event twice (after a merge of late events, or take_log()) only sets the same
-  // size again, and sizes already learned stay true for their connections, so nothing is undone.
+  // A loaded log is read whole, past the replay time too: a connection's sizes are recorded
+  // when it is accepted, so those of connections not shown yet are simply not looked up.
   for (std::size_t index = limits_cursor_.resume_index(log); index < log.events.size(); ++index) {
     const trace::TraceEvent& event = log.events[index];
     if (event.kind != trace::EventKind::BufferLimit ||
@@ -108,13 +112,15 @@ void ConnectionsPanel::choose_rows(const model::TraceModel& model) {
 }
 
 void ConnectionsPanel::draw(AppState& state) {
-  if (!state.session) {
+  const model::TraceModel* shown_model = state.model();
+  const trace::TraceLog* shown_log = state.log();
+  if (shown_model == nullptr || shown_log == nullptr) {
     no_session_hint("the connections and their buffers");
     return;
   }
-  const scenarios::LiveSession& session = *state.session;
-  const model::TraceModel& model = session.model();
-  learn_socket_buffers(session);
+  const model::TraceModel& model = *shown_model;
+  const trace::TraceLog& log = *shown_log;
+  learn_socket_buffers(log, state.session != nullptr);
   choose_rows(model);
 
   const std::size_t total = model.connections().size();
@@ -131,8 +137,12 @@ void ConnectionsPanel::draw(AppState& state) {
     choose_rows(model);
   }
   if (total == 0) {
-    ImGui::TextDisabled("No connections yet: start clients, or connect your own with  nc %s %u", session.host().c_str(),
-                        static_cast<unsigned>(session.port()));
+    if (state.session) {
+      ImGui::TextDisabled("No connections yet: start clients, or connect your own with  nc %s %u",
+                          state.session->host().c_str(), static_cast<unsigned>(state.session->port()));
+    } else {
+      ImGui::TextDisabled("No connections yet at this point of the trace.");
+    }
     return;
   }
 
@@ -163,14 +173,14 @@ void ConnectionsPanel::draw(AppState& state) {
   clipper.Begin(static_cast<int>(rows_.size()));
   while (clipper.Step()) {
     for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-      draw_row(state, *rows_[static_cast<std::size_t>(row)], now_ns);
+      draw_row(state, model, log, *rows_[static_cast<std::size_t>(row)], now_ns);
     }
   }
   ImGui::EndTable();
 }
 
-void ConnectionsPanel::draw_row(AppState& state, const model::ConnectionRecord& connection, std::uint64_t now_ns) const {
-  const scenarios::LiveSession& session = *state.session;
+void ConnectionsPanel::draw_row(AppState& state, const model::TraceModel& model, const trace::TraceLog& log,
+                                const model::ConnectionRecord& connection, std::uint64_t now_ns) const {
   ImGui::TableNextRow();
   ImGui::PushID(static_cast<int>(connection.id));
 
@@ -201,7 +211,7 @@ void ConnectionsPanel::draw_row(AppState& state, const model::ConnectionRecord& 
   }
 
   ImGui::TableSetColumnIndex(kTaskState);
-  const model::TaskRecord* task = session.model().task(connection.id);
+  const model::TaskRecord* task = model.task(connection.id);
   if (task != nullptr && !task->spans.empty()) {
     const model::StateSpan& current = task->spans.back();
     ImGui::AlignTextToFramePadding();
@@ -214,7 +224,7 @@ void ConnectionsPanel::draw_row(AppState& state, const model::ConnectionRecord& 
       ImGui::BeginTooltip();
       ImGui::Text("task %u (%s): %s", static_cast<unsigned>(task->id), task->handler.c_str(),
                   std::string(state_legend_text(current.state)).c_str());
-      if (const std::string site = session.log().site_text(current.site); !site.empty()) {
+      if (const std::string site = log.site_text(current.site); !site.empty()) {
         ImGui::Text("waiting in %s for %s", site.c_str(), format_duration_ns(now_ns - std::min(now_ns, current.begin_ns)).c_str());
       }
       if (task->exit_reason) ImGui::Text("exit: %s", std::string(trace::exit_reason_name(*task->exit_reason)).c_str());

@@ -2,7 +2,8 @@
 // Every connection the server accepted, one row each: who it is (peer port), whether it is
 // still open, what its handler task is doing right now, how much went each way, whether
 // drain() is holding it, and how full its four buffers are against their limits, so the
-// learner can see which connection is the slow one. Clicking a row selects its task.
+// learner can see which connection is the slow one. Clicking a row selects its task. On a
+// replay the rows are the connections as they stood at the replay time.
 
 #include <cstdint>
 #include <unordered_map>
@@ -24,17 +25,19 @@ class ConnectionsPanel {
     std::uint64_t receive_bytes = 0;
   };
 
-  void learn_socket_buffers(const scenarios::LiveSession& session);
+  void learn_socket_buffers(const trace::TraceLog& log, bool live);
   void choose_rows(const model::TraceModel& model);
-  void draw_row(AppState& state, const model::ConnectionRecord& connection, std::uint64_t now_ns) const;
+  void draw_row(AppState& state, const model::TraceModel& model, const trace::TraceLog& log,
+                const model::ConnectionRecord& connection, std::uint64_t now_ns) const;
 
   bool hide_closed_ = false;
   bool hide_closed_chosen_ = false;  // once the learner has ticked or unticked it, it is theirs
   std::vector<const model::ConnectionRecord*> rows_;  // this frame's rows; kept to reuse the memory
 
   // The model keeps the writer's high water and the line limit, not the socket buffer sizes,
-  // so they are read here from the BufferLimit events as the log grows.
-  const scenarios::LiveSession* session_seen_ = nullptr;
+  // so they are read here from the BufferLimit events as the log grows (a live log) or once
+  // (a loaded one, which never changes).
+  const trace::TraceLog* log_seen_ = nullptr;
   LogCursor limits_cursor_;
   std::unordered_map<std::uint32_t, SocketBuffers> socket_buffers_;
 };

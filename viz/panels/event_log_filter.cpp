@@ -337,15 +337,26 @@ void EventLogIndex::set_query(const EventLogQuery& query) {
   cursor_.reset();
 }
 
+std::size_t events_up_to(const trace::TraceLog& log, std::uint64_t time_ns) {
+  const auto before = [](std::uint64_t time, const trace::TraceEvent& event) { return time < event.time_ns; };
+  const auto end = std::upper_bound(log.events.begin(), log.events.end(), time_ns, before);
+  return static_cast<std::size_t>(end - log.events.begin());
+}
+
 void EventLogIndex::update(const trace::TraceLog& log, std::size_t max_events) {
-  const std::size_t begin = cursor_.resume_index(log);
+  update_up_to(log, log.events.size(), max_events);
+}
+
+void EventLogIndex::update_up_to(const trace::TraceLog& log, std::size_t end_index, std::size_t max_events) {
+  end_index = std::min(end_index, log.events.size());
+  // Late events merged into what was indexed, or another log: what was derived from the
+  // events from resume_index() on no longer holds. Events past end_index are no longer shown.
+  const std::size_t begin = std::min(cursor_.resume_index(log), end_index);
   if (begin < cursor_.next_index()) {
-    // Late events were merged into what was indexed, or the log is another one: what was
-    // derived from the events from `begin` on no longer holds.
     matches_.erase(std::lower_bound(matches_.begin(), matches_.end(), begin), matches_.end());
   }
   if (begin == 0) matcher_.forget_sites();
-  const std::size_t end = std::min(log.events.size(), begin + max_events);
+  const std::size_t end = std::min(end_index, begin + max_events);
   if (matcher_.accepts_everything()) {
     for (std::size_t index = begin; index < end; ++index) matches_.push_back(static_cast<std::uint32_t>(index));
   } else {

@@ -82,6 +82,10 @@ class EventMatcher {
   bool has_including_term_ = false;
 };
 
+// How many of the log's events happened at or before `time_ns`: a replay shows only those,
+// while the log holds the whole file. A binary search, the log being in time order.
+std::size_t events_up_to(const trace::TraceLog& log, std::uint64_t time_ns);
+
 // The indices of the events that pass a query, in log order, extended as the log grows.
 class EventLogIndex {
  public:
@@ -95,13 +99,18 @@ class EventLogIndex {
 
   // Looks at up to `max_events` events not looked at yet. Looks again at the newest ones when
   // a drain merged late events among them, and starts over when the log is no longer the one
-  // indexed (LiveSession::take_log(), a new session).
+  // indexed (LiveSession::take_log(), a new session, another loaded trace).
   void update(const trace::TraceLog& log, std::size_t max_events = kDefaultScanBudget);
+  // The same over log.events[0, end_index) only: a replay shows the events up to its replay
+  // time. When end_index moves back (scrubbing backwards) the matches past it are dropped;
+  // the events before it are the same ones, so they are not looked at again.
+  void update_up_to(const trace::TraceLog& log, std::size_t end_index, std::size_t max_events = kDefaultScanBudget);
 
   // Indices into log.events, ascending. 32 bits: four billion events is far past any session.
   const std::vector<std::uint32_t>& matches() const { return matches_; }
   std::size_t scanned_events() const { return cursor_.next_index(); }
-  bool caught_up(const trace::TraceLog& log) const { return cursor_.next_index() >= log.events.size(); }
+  bool caught_up(const trace::TraceLog& log) const { return caught_up(log.events.size()); }
+  bool caught_up(std::size_t end_index) const { return cursor_.next_index() >= end_index; }
 
  private:
   EventLogQuery query_;

@@ -27,27 +27,31 @@ constexpr const char* kFilterHelp =
 
 }  // namespace
 
-EventLogQuery EventLogPanel::query_for(const AppState& state) const {
+EventLogQuery EventLogPanel::query_for(const AppState& state, const model::TraceModel& model) const {
   EventLogQuery query;
   query.text = filter_text_.data();
   if (only_selected_task_ && state.selected_task) {
     query.task = state.selected_task;
-    if (const model::TaskRecord* task = state.session->model().task(*state.selected_task)) query.task_client = task->client;
+    if (const model::TaskRecord* task = model.task(*state.selected_task)) query.task_client = task->client;
   }
   return query;
 }
 
 void EventLogPanel::draw(AppState& state) {
-  if (!state.session) {
+  const trace::TraceLog* log = state.log();
+  const model::TraceModel* model = state.model();
+  if (log == nullptr || model == nullptr) {
     no_session_hint("every event the server records");
     return;
   }
-  const trace::TraceLog& log = state.session->log();
+  // A live log holds what has happened so far; a loaded one the whole file, of which a replay
+  // shows what had happened by its replay time.
+  const std::size_t shown_events = state.session ? log->events.size() : events_up_to(*log, state.now_ns());
   draw_controls(state);
-  index_.set_query(query_for(state));
-  index_.update(log);
-  draw_status(state, log);
-  draw_table(state, log);
+  index_.set_query(query_for(state, *model));
+  index_.update_up_to(*log, shown_events);
+  draw_status(state, shown_events);
+  draw_table(state, *log);
 }
 
 void EventLogPanel::draw_controls(const AppState& state) {
@@ -66,12 +70,16 @@ void EventLogPanel::draw_controls(const AppState& state) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep the newest events in view. Scrolling up stops following.");
 }
 
-void EventLogPanel::draw_status(const AppState& state, const trace::TraceLog& log) const {
-  ImGui::Text("%zu of %zu events", index_.matches().size(), log.events.size());
-  if (!index_.caught_up(log)) {
+void EventLogPanel::draw_status(const AppState& state, std::size_t shown_events) const {
+  ImGui::Text("%zu of %zu events", index_.matches().size(), shown_events);
+  if (!state.session && state.log() != nullptr && shown_events < state.log()->events.size()) {
     ImGui::SameLine();
-    const double share = log.events.empty() ? 1.0 : static_cast<double>(index_.scanned_events()) /
-                                                         static_cast<double>(log.events.size());
+    ImGui::TextDisabled("up to the replay time (the trace holds %zu)", state.log()->events.size());
+  }
+  if (!index_.caught_up(shown_events)) {
+    ImGui::SameLine();
+    const double share = shown_events == 0 ? 1.0 : static_cast<double>(index_.scanned_events()) /
+                                                      static_cast<double>(shown_events);
     ImGui::TextDisabled("(filtering: %.0f%% looked at)", share * 100.0);
   }
   if (only_selected_task_ && state.selected_task) {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/model/model_queries.hpp"
+#include "viz/panels/event_log_filter.hpp"
 #include "viz/panels/panel_widgets.hpp"
 #include "viz/timeline/timeline_builder.hpp"
 
@@ -22,6 +23,10 @@ constexpr std::size_t kMaxPlotPoints = 400;                   // more than a pan
 constexpr double kRateWindow_s = 1.0;
 constexpr double kRateSampleInterval_s = 0.5;
 constexpr std::size_t kRateHistoryPoints = 60;  // 30 s of events per second
+// The same on a replay, in the trace's own time.
+constexpr auto kRateWindowNs = static_cast<std::uint64_t>(kRateWindow_s * 1e9);
+constexpr auto kRateSampleIntervalNs = static_cast<std::uint64_t>(kRateSampleInterval_s * 1e9);
+constexpr std::uint64_t kShortestRateWindowNs = 100'000'000;  // as the live rate's 0.1 s: less says little
 
 constexpr const char* kLagHelp =
     "How late the loop's heartbeat timer fired (it is due every 10 ms). A timer can only fire when the loop "
@@ -65,38 +70,75 @@ void label_cell(const char* label, const char* help) {
 }  // namespace
 
 void LoopHealthPanel::draw(AppState& state) {
-  if (!state.session) {
+  const model::TraceModel* shown_model = state.model();
+  const trace::TraceLog* shown_log = state.log();
+  if (shown_model == nullptr || shown_log == nullptr) {
     no_session_hint("how the loop is keeping up");
     return;
   }
-  const scenarios::LiveSession& session = *state.session;
-  const model::TraceModel& model = session.model();
+  const model::TraceModel& model = *shown_model;
+  const trace::TraceLog& log = *shown_log;
   const std::uint64_t now_ns = state.now_ns();
-  track_event_rate(session);
+  const bool live = state.session != nullptr;
+  if (live) {
+    track_event_rate(*state.session);
+  } else {
+    read_event_rate(log, now_ns);
+  }
+  const FreezeNow freeze = freeze_now(state, model, log, now_ns);
 
-  if (session.freeze().frozen) draw_freeze_banner(session.freeze());
+  if (freeze.frozen) draw_freeze_banner(freeze);
 
   if (!ImGui::BeginTable("loop_health", 2, ImGuiTableFlags_SizingStretchProp)) return;
   ImGui::TableSetupColumn("sign", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("commands queued (?)").x);
   ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-  draw_lag(model, session.freeze(), now_ns);
-  draw_utilisation(session, now_ns);
+  draw_lag(model, freeze, now_ns);
+  draw_utilisation(model, freeze, now_ns, live);
   draw_event_rate();
-  draw_dropped(session);
-  draw_freezes(model, session.freeze());
-  draw_pending_commands(session);
+  draw_dropped(model, log, live);
+  draw_freezes(model, freeze);
+  if (live) draw_pending_commands(*state.session);
   ImGui::EndTable();
+}
+
+LoopHealthPanel::FreezeNow LoopHealthPanel::freeze_now(const AppState& state, const model::TraceModel& model,
+                                                       const trace::TraceLog& log, std::uint64_t now_ns) {
+  FreezeNow now;
+  if (state.session) {
+    const loop::FreezeState& freeze = state.session->freeze();
+    if (!freeze.frozen) return now;
+    now.frozen = true;
+    now.frozen_for_ns = freeze.frozen_for_ns;
+    now.task = freeze.task;
+    now.site = site_text(freeze.site);
+    if (const char* function = freeze.site.function_name(); function != nullptr) now.function = function;
+    return now;
+  }
+  // Only the newest freeze can be open: a FreezeEnd closes the latest one.
+  const std::vector<model::Freeze>& freezes = model.loop().freezes;
+  if (freezes.empty() || freezes.back().end_ns != model::kOpenEnd) return now;
+  const model::Freeze& open = freezes.back();
+  now.frozen = true;
+  now.frozen_for_ns = now_ns - std::min(now_ns, open.begin_ns);
+  now.task = open.task;
+  now.site = log.site_text(open.site);
+  if (now.site.empty()) now.site = "an unknown place";
+  if (const trace::SiteInfo* site = log.site(open.site)) now.function = site->function;
+  return now;
 }
 
 void LoopHealthPanel::track_event_rate(const scenarios::LiveSession& session) {
   const double now_s = session.elapsed_s();
-  // A new session's clock starts again at zero: its history is not this one's.
-  if (!count_samples_.empty() && now_s < count_samples_.back().wall_s) {
+  // Another session's history is not this one's (and its clock starts again at zero, which
+  // also tells a new session that took the old one's address).
+  if (&session != rate_session_ || (!count_samples_.empty() && now_s < count_samples_.back().wall_s)) {
+    rate_session_ = &session;
     count_samples_.clear();
     rate_history_.clear();
     events_per_s_ = 0;
     next_rate_sample_s_ = 0;
     log_size_seen_ = 0;
+    events_total_ = 0;
   }
   // A drain only adds events (late ones are merged in, not replacing any), so growth in size
   // is the count of new events; a smaller log was taken (take_log()) and holds only new ones.
@@ -118,9 +160,33 @@ void LoopHealthPanel::track_event_rate(const scenarios::LiveSession& session) {
   }
 }
 
-void LoopHealthPanel::draw_freeze_banner(const loop::FreezeState& freeze) const {
+void LoopHealthPanel::read_event_rate(const trace::TraceLog& log, std::uint64_t now_ns) {
+  // No wall-clock samples carry over to a session started after this replay.
+  rate_session_ = nullptr;
+  count_samples_.clear();
+  // Events in the window (at most a second) before `time_ns`, per second; negative: the trace
+  // has not run long enough there to say.
+  const auto rate_at = [&log](std::uint64_t time_ns) {
+    const std::uint64_t window_ns = std::min(kRateWindowNs, time_ns);
+    if (window_ns < kShortestRateWindowNs) return -1.0;
+    const std::size_t count = events_up_to(log, time_ns) - events_up_to(log, time_ns - window_ns);
+    return static_cast<double>(count) / (static_cast<double>(window_ns) / 1e9);
+  };
+  events_per_s_ = std::max(rate_at(now_ns), 0.0);
+  // The history, as the live panel would have sampled it up to the replay time: recomputed
+  // each frame, so it follows scrubbing both ways (a few dozen binary searches).
+  rate_history_.clear();
+  for (std::size_t point = kRateHistoryPoints; point-- > 0;) {
+    const std::uint64_t back_ns = static_cast<std::uint64_t>(point) * kRateSampleIntervalNs;
+    if (back_ns > now_ns) continue;
+    const double rate = rate_at(now_ns - back_ns);
+    if (rate >= 0.0) rate_history_.push_back(static_cast<float>(rate));
+  }
+}
+
+void LoopHealthPanel::draw_freeze_banner(const FreezeNow& freeze) const {
   char headline[256];
-  const std::string site = site_text(freeze.site);
+  const std::string& site = freeze.site;
   const auto frozen_ms = static_cast<unsigned long long>(freeze.frozen_for_ns / 1'000'000);
   if (freeze.task != 0) {
     std::snprintf(headline, sizeof headline, "loop frozen for %llu ms in %s (task %u)", frozen_ms, site.c_str(),
@@ -146,15 +212,15 @@ void LoopHealthPanel::draw_freeze_banner(const loop::FreezeState& freeze) const 
                      headline, nullptr, wrap_px);
   ImGui::Dummy(ImVec2(width_px, height_px));
 
-  if (const char* function = freeze.site.function_name(); function != nullptr && function[0] != '\0') {
+  if (!freeze.function.empty()) {
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextDisabled("in %s", function);
+    ImGui::TextDisabled("in %s", freeze.function.c_str());
     ImGui::PopTextWrapPos();
   }
   ImGui::TextWrapped("Every other connection waits until this handler gives the loop back.");
 }
 
-void LoopHealthPanel::draw_lag(const model::TraceModel& model, const loop::FreezeState& freeze, std::uint64_t now_ns) {
+void LoopHealthPanel::draw_lag(const model::TraceModel& model, const FreezeNow& freeze, std::uint64_t now_ns) {
   label_cell("loop lag", kLagHelp);
   const std::vector<model::CounterSample>& lag = model.loop().lag;
   const std::uint64_t since_ns = now_ns > kLagWindowNs ? now_ns - kLagWindowNs : 0;
@@ -197,7 +263,8 @@ void LoopHealthPanel::draw_lag(const model::TraceModel& model, const loop::Freez
   ImGui::PopStyleColor();
 }
 
-double LoopHealthPanel::busy_share(const model::TraceModel& model, std::uint64_t since_ns, std::uint64_t now_ns) {
+double LoopHealthPanel::busy_share(const model::TraceModel& model, std::uint64_t since_ns, std::uint64_t now_ns,
+                                   std::uint64_t reached_ns) {
   const std::vector<model::BusySpan>& spans = model.loop().busy;
   if (&spans != recent_busy_.spans || spans.size() < recent_busy_.spans_seen || now_ns < recent_busy_.last_now_ns) {
     recent_busy_ = RecentBusy{};
@@ -214,7 +281,7 @@ double LoopHealthPanel::busy_share(const model::TraceModel& model, std::uint64_t
     recent_busy_.recent.pop_front();
   }
   // As model::loop_utilisation: busy time over the part of the window the model has reached.
-  const std::uint64_t end_ns = std::min(now_ns, model.end_ns());
+  const std::uint64_t end_ns = std::min(now_ns, reached_ns);
   if (end_ns <= since_ns) return 0.0;
   const model::TimeRange window{since_ns, now_ns};
   std::uint64_t busy_ns = 0;
@@ -222,13 +289,15 @@ double LoopHealthPanel::busy_share(const model::TraceModel& model, std::uint64_t
   return static_cast<double>(busy_ns) / static_cast<double>(end_ns - since_ns);
 }
 
-void LoopHealthPanel::draw_utilisation(const scenarios::LiveSession& session, std::uint64_t now_ns) {
+void LoopHealthPanel::draw_utilisation(const model::TraceModel& model, const FreezeNow& freeze, std::uint64_t now_ns,
+                                       bool live) {
   label_cell("busy (last 1 s)", kBusyHelp);
   const std::uint64_t since_ns = now_ns > kUtilisationWindowNs ? now_ns - kUtilisationWindowNs : 0;
-  double busy = busy_share(session.model(), since_ns, now_ns);
-  const loop::FreezeState& freeze = session.freeze();
-  // A handler is recorded when it returns, so the one stuck now is not in the model yet.
-  if (freeze.frozen) {
+  // A replay's model holds every event up to the replay time, so it has reached it.
+  double busy = busy_share(model, since_ns, now_ns, live ? model.end_ns() : now_ns);
+  // Live, a handler is recorded when it returns, so the one stuck now is not in the model yet.
+  // A recorded trace has it already, stamped when it began, so a replay counts it once.
+  if (live && freeze.frozen) {
     busy += static_cast<double>(std::min<std::uint64_t>(freeze.frozen_for_ns, kUtilisationWindowNs)) /
             static_cast<double>(kUtilisationWindowNs);
   }
@@ -252,9 +321,9 @@ void LoopHealthPanel::draw_event_rate() const {
   }
 }
 
-void LoopHealthPanel::draw_dropped(const scenarios::LiveSession& session) const {
+void LoopHealthPanel::draw_dropped(const model::TraceModel& model, const trace::TraceLog& log, bool live) const {
   label_cell("dropped events", kDroppedHelp);
-  const std::uint64_t dropped = session.model().dropped_events();
+  const std::uint64_t dropped = model.dropped_events();
   if (dropped == 0) {
     ImGui::TextUnformatted("0");
     return;
@@ -262,7 +331,9 @@ void LoopHealthPanel::draw_dropped(const scenarios::LiveSession& session) const 
   ImGui::TextColored(to_imvec4(panel_colors::kAlarm), "%llu", static_cast<unsigned long long>(dropped));
   if (ImGui::IsItemHovered()) {
     ImGui::BeginTooltip();
-    for (const trace::SourceInfo& source : session.log().sources) {
+    // A loaded log's ring counts are the whole recording's, past the replay time too.
+    if (!live) ImGui::TextDisabled("over the whole recording:");
+    for (const trace::SourceInfo& source : log.sources) {
       if (source.dropped_events > 0) {
         ImGui::Text("%s ring: %llu", source.name.c_str(), static_cast<unsigned long long>(source.dropped_events));
       }
@@ -271,7 +342,7 @@ void LoopHealthPanel::draw_dropped(const scenarios::LiveSession& session) const 
   }
 }
 
-void LoopHealthPanel::draw_freezes(const model::TraceModel& model, const loop::FreezeState& freeze) const {
+void LoopHealthPanel::draw_freezes(const model::TraceModel& model, const FreezeNow& freeze) const {
   label_cell("freezes", kFreezesHelp);
   const std::size_t count = model.loop().freezes.size();
   if (count == 0) {
@@ -279,7 +350,8 @@ void LoopHealthPanel::draw_freezes(const model::TraceModel& model, const loop::F
     return;
   }
   // The model ends an open freeze at its newest event, which stops coming while clients wait
-  // on the frozen server; the watchdog's count keeps growing, so the longer of the two is true.
+  // on the frozen server; the freeze under way (the watchdog's count, or up to the replay
+  // time) keeps growing, so the longer of the two is true.
   std::uint64_t longest_ns = model::longest_freeze_ns(model, model::TimeRange{});
   if (freeze.frozen) longest_ns = std::max(longest_ns, freeze.frozen_for_ns);
   ImGui::TextColored(to_imvec4(panel_colors::kAlarm), "%zu, the longest %s", count, format_duration_ns(longest_ns).c_str());

@@ -2,11 +2,15 @@
 // Is the loop keeping up? A freeze, shouted while it lasts (the learner must not miss that
 // one handler is holding everyone), then the loop's vital signs: heartbeat lag over the last
 // seconds, how busy it was in the last second, how many events it produces, what the
-// recorder dropped, the freezes so far and the commands still waiting for the loop.
+// recorder dropped, the freezes so far and the commands still waiting for the loop. On a
+// replay the same signs are read from the trace as it stood at the replay time: the freeze
+// from the model's open freeze, the event rate from the events' own times; commands are a
+// live server's only.
 
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <vector>
 
 #include "viz/app/app_state.hpp"
@@ -23,17 +27,33 @@ class LoopHealthPanel {
     std::uint64_t events_total = 0;
   };
 
+  // The freeze under way, from whoever knows it: the watchdog, live (it sees a freeze before
+  // the model does), or the model's open freeze on a replay, which lasts up to the replay time.
+  struct FreezeNow {
+    bool frozen = false;
+    std::uint64_t frozen_for_ns = 0;
+    std::uint32_t task = 0;  // 0: not a task
+    std::string site;        // "blocking_sleep.cpp:42"
+    std::string function;    // empty when not known
+  };
+  static FreezeNow freeze_now(const AppState& state, const model::TraceModel& model, const trace::TraceLog& log,
+                              std::uint64_t now_ns);
+
   void track_event_rate(const scenarios::LiveSession& session);
-  void draw_freeze_banner(const loop::FreezeState& freeze) const;
-  void draw_lag(const model::TraceModel& model, const loop::FreezeState& freeze, std::uint64_t now_ns);
-  void draw_utilisation(const scenarios::LiveSession& session, std::uint64_t now_ns);
+  void read_event_rate(const trace::TraceLog& log, std::uint64_t now_ns);
+  void draw_freeze_banner(const FreezeNow& freeze) const;
+  void draw_lag(const model::TraceModel& model, const FreezeNow& freeze, std::uint64_t now_ns);
+  void draw_utilisation(const model::TraceModel& model, const FreezeNow& freeze, std::uint64_t now_ns, bool live);
   void draw_event_rate() const;
-  void draw_dropped(const scenarios::LiveSession& session) const;
-  void draw_freezes(const model::TraceModel& model, const loop::FreezeState& freeze) const;
+  void draw_dropped(const model::TraceModel& model, const trace::TraceLog& log, bool live) const;
+  void draw_freezes(const model::TraceModel& model, const FreezeNow& freeze) const;
   void draw_pending_commands(const scenarios::LiveSession& session) const;
 
-  // Events per second, from how fast the log grows over wall time. The total survives
+  // Live: events per second from how fast the log grows over wall time. The total survives
   // take_log() (which empties the log), so the rate does not dip to zero when a trace is saved.
+  // A replay reads both the rate and its history from the event times instead (the whole
+  // file is loaded at once, so its growth means nothing).
+  const scenarios::LiveSession* rate_session_ = nullptr;  // whose wall clock the samples are on
   std::size_t log_size_seen_ = 0;
   std::uint64_t events_total_ = 0;
   std::deque<CountSample> count_samples_;  // the last second or so
@@ -45,14 +65,18 @@ class LoopHealthPanel {
 
   // The loop's busy spans of about the last second, kept as the model grows: the same sum
   // model::loop_utilisation() makes, without walking every span of the session (millions
-  // after a few minutes) each frame.
+  // after a few minutes) each frame. A replay's model is replaced, or rebuilt smaller, when the
+  // replay moves back: a new model, fewer spans or the clock going back starts it again.
   struct RecentBusy {
-    const std::vector<model::BusySpan>* spans = nullptr;  // the model's, to notice a new session
+    const std::vector<model::BusySpan>* spans = nullptr;  // the model's, to notice another model
     std::size_t spans_seen = 0;
-    std::uint64_t last_now_ns = 0;  // the clock going back is a new session too
+    std::uint64_t last_now_ns = 0;  // the clock going back is a new session, or a replay moved back
     std::deque<model::BusySpan> recent;  // in arrival order; may still hold a few that ended
   };
-  double busy_share(const model::TraceModel& model, std::uint64_t since_ns, std::uint64_t now_ns);
+  // Busy time over [since_ns, now_ns], divided by the part of it the model has reached
+  // (reached_ns: the newest event live, the replay time on a replay).
+  double busy_share(const model::TraceModel& model, std::uint64_t since_ns, std::uint64_t now_ns,
+                    std::uint64_t reached_ns);
 
   RecentBusy recent_busy_;
 };
