@@ -19,13 +19,14 @@ std::uint64_t interval_ticks(std::chrono::microseconds interval) {
 }
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, TaskId id, const StreamLimits& limits,
-                       std::uint32_t peer_ipv4, std::uint16_t peer_port)
+Connection::Connection(ConnectionSocket socket, TaskId id, const StreamLimits& limits, std::uint32_t peer_ipv4,
+                       std::uint16_t peer_port, ConnectionObserver* observer)
     : socket_(std::move(socket)),
-      id_(id),
       reader_(*this, limits.line_limit_bytes),
       writer_(*this, limits.high_water_bytes, limits.low_water_bytes),
+      observer_(observer),
       kernel_sample_interval_ticks_(interval_ticks(limits.kernel_sample_interval)),
+      id_(id),
       peer_ipv4_(peer_ipv4),
       peer_port_(peer_port) {}
 
@@ -48,7 +49,7 @@ void Connection::close_now(trace::CloseReason reason, bool reset) {
   socket_.close(ignored);
   trace::record(trace::EventKind::ConnectionClosed, id_, peer_ipv4_, trace::detail_of(reason), {}, peer_port_);
   wake_waiters();
-  if (closed_callback_) closed_callback_(id_);
+  if (observer_) observer_->connection_closed(id_);
 }
 
 asio::awaitable<void> Connection::wait_for_wake() {

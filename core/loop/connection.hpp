@@ -4,13 +4,12 @@
 // finishes last frees it. Lives on the loop thread only.
 
 #include <asio/cancellation_signal.hpp>
-#include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <source_location>
 
+#include "core/loop/connection_socket.hpp"
 #include "core/loop/stream_limits.hpp"
 #include "core/loop/stream_reader.hpp"
 #include "core/loop/stream_writer.hpp"
@@ -19,17 +18,27 @@
 
 namespace loopscope::loop {
 
+// Told when a connection's socket is gone (from close_now, on the loop). An interface rather
+// than a std::function: one pointer per connection instead of 32 bytes.
+class ConnectionObserver {
+ public:
+  virtual void connection_closed(TaskId id) = 0;
+
+ protected:
+  ~ConnectionObserver() = default;
+};
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::ip::tcp::socket socket, TaskId id, const StreamLimits& limits, std::uint32_t peer_ipv4,
-             std::uint16_t peer_port);
+  Connection(ConnectionSocket socket, TaskId id, const StreamLimits& limits, std::uint32_t peer_ipv4,
+             std::uint16_t peer_port, ConnectionObserver* observer = nullptr);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   TaskId id() const { return id_; }
   StreamReader& reader() { return reader_; }
   StreamWriter& writer() { return writer_; }
-  asio::ip::tcp::socket& socket() { return socket_; }
+  ConnectionSocket& socket() { return socket_; }
   asio::cancellation_signal& task_cancel_signal() { return task_cancel_signal_; }
 
   bool is_closed() const { return closed_; }
@@ -51,22 +60,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   std::error_code lost_reason() const { return lost_reason_; }
 
-  // The server learns here that the socket is gone (called from close_now on the loop).
-  void set_closed_callback(std::function<void(TaskId)> callback) { closed_callback_ = std::move(callback); }
-
  private:
-  asio::ip::tcp::socket socket_;
-  TaskId id_;
+  // Ordered largest first, so that no padding is spent: there is one of these per connection.
+  ConnectionSocket socket_;
   StreamReader reader_;
   StreamWriter writer_;
   asio::cancellation_signal task_cancel_signal_;
   std::unique_ptr<asio::steady_timer> wake_timer_;  // made on first wait: idle connections stay small
+  ConnectionObserver* observer_;                    // may be null
   std::uint64_t kernel_sample_interval_ticks_;
   std::uint64_t last_kernel_sample_ticks_ = 0;
   std::error_code lost_reason_;
+  TaskId id_;
   std::uint32_t peer_ipv4_;  // for the closed event; 0 for IPv6
   std::uint16_t peer_port_;
-  std::function<void(TaskId)> closed_callback_;
   bool closed_ = false;
   bool lost_ = false;
   bool handler_done_ = false;

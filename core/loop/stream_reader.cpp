@@ -1,6 +1,7 @@
 #include "stream_reader.hpp"
 
 #include <array>
+#include <system_error>
 
 #include "core/loop/awaitable_support.hpp"
 #include "core/loop/connection.hpp"
@@ -43,12 +44,16 @@ std::string StreamReader::take_front(std::size_t bytes) {
   return front;
 }
 
-asio::awaitable<std::tuple<std::error_code>> StreamReader::wait_readable() {
+detail::ReadinessWait<ConnectionSocket> StreamReader::wait_readable(WaitOutcome& outcome) {
   if (connection_.is_closed()) throw ConnectionLostError("connection is closed");
-  return connection_.socket().async_wait(asio::ip::tcp::socket::wait_read, use_nothrow_awaitable);
+  return wait_until_ready(connection_.socket(), ConnectionSocket::wait_read, outcome);
 }
 
-void StreamReader::take_available(const std::error_code& wait_error, trace::AwaitKind kind, std::source_location site) {
+void StreamReader::take_available(const WaitOutcome& readable, trace::AwaitKind kind, std::source_location site) {
+  if (readable.cancelled_before_start) {
+    throw std::system_error(make_error_code(asio::error::operation_aborted), "co_await");
+  }
+  const std::error_code& wait_error = readable.error;
   if (wait_error == asio::error::operation_aborted) {
     if (connection_.is_closed()) throw ConnectionLostError("connection was closed while reading");
     trace::record(trace::EventKind::AwaitCancelled, current_task(), 0, trace::detail_of(kind), site);
@@ -101,12 +106,12 @@ asio::awaitable<std::string> StreamReader::readline(std::source_location site) {
     if (buffered_bytes() > line_limit_bytes_) break;
     if (eof_) co_return take_front(buffered_bytes());
     scanned_bytes = buffered_bytes();
-    std::tuple<std::error_code> readable;
+    WaitOutcome readable;
     {
       AwaitScope suspended(trace::AwaitKind::Readline, site);
-      readable = co_await wait_readable();
+      co_await wait_readable(readable);
     }
-    take_available(std::get<0>(readable), trace::AwaitKind::Readline, site);
+    take_available(readable, trace::AwaitKind::Readline, site);
   }
   // Too long: the connection cannot recover its framing, so the whole buffer goes.
   const std::size_t buffered = buffered_bytes();
@@ -123,12 +128,12 @@ asio::awaitable<std::string> StreamReader::read(std::size_t max_bytes, std::sour
   const bool until_eof = max_bytes == std::numeric_limits<std::size_t>::max();
   while (buffered_bytes() == 0 || until_eof) {
     if (eof_) break;
-    std::tuple<std::error_code> readable;
+    WaitOutcome readable;
     {
       AwaitScope suspended(trace::AwaitKind::Read, site);
-      readable = co_await wait_readable();
+      co_await wait_readable(readable);
     }
-    take_available(std::get<0>(readable), trace::AwaitKind::Read, site);
+    take_available(readable, trace::AwaitKind::Read, site);
   }
   co_return take_front(std::min(max_bytes, buffered_bytes()));
 }
@@ -141,12 +146,12 @@ asio::awaitable<std::string> StreamReader::readexactly(std::size_t n, std::sourc
                     trace::detail_of(trace::StreamErrorKind::IncompleteRead), site);
       throw IncompleteReadError(std::move(partial), n);
     }
-    std::tuple<std::error_code> readable;
+    WaitOutcome readable;
     {
       AwaitScope suspended(trace::AwaitKind::ReadExactly, site);
-      readable = co_await wait_readable();
+      co_await wait_readable(readable);
     }
-    take_available(std::get<0>(readable), trace::AwaitKind::ReadExactly, site);
+    take_available(readable, trace::AwaitKind::ReadExactly, site);
   }
   co_return take_front(n);
 }

@@ -9,8 +9,9 @@
 #include <source_location>
 #include <string>
 #include <system_error>
-#include <tuple>
 
+#include "core/loop/awaitable_support.hpp"
+#include "core/loop/connection_socket.hpp"
 #include "core/loop/task_trace.hpp"
 
 namespace loopscope::loop {
@@ -42,12 +43,13 @@ class StreamReader {
   std::size_t line_limit_bytes() const { return line_limit_bytes_; }
 
  private:
-  // Each reading call awaits the socket itself, inside its own AwaitScope, rather than through
-  // a helper coroutine: a connection parked in readline() then holds one frame fewer, and idle
-  // connections are what memory per connection is measured on.
-  asio::awaitable<std::tuple<std::error_code>> wait_readable();
+  // Each reading call awaits the socket itself, inside its own AwaitScope, and the wait has no
+  // coroutine frame of its own (wait_until_ready): a connection parked in readline() holds
+  // just the handler's frame and readline's, and idle connections are what memory per
+  // connection is measured on.
+  detail::ReadinessWait<ConnectionSocket> wait_readable(WaitOutcome& outcome);
   // After the wait: turns its error into the right exception, or reads what the kernel has.
-  void take_available(const std::error_code& wait_error, trace::AwaitKind kind, std::source_location site);
+  void take_available(const WaitOutcome& readable, trace::AwaitKind kind, std::source_location site);
   std::string take_front(std::size_t bytes);
   void record_level() const;
   // Read ahead no further than this: like asyncio, which stops reading at twice its limit,

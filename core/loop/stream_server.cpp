@@ -1,6 +1,5 @@
 #include "stream_server.hpp"
 
-#include <asio/bind_cancellation_slot.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/ip/address.hpp>
@@ -29,7 +28,7 @@ void record_limit(TaskId id, trace::BufferKind buffer, trace::LimitKind limit, s
                 static_cast<std::uint16_t>(limit));
 }
 
-void configure_socket(asio::ip::tcp::socket& socket, const StreamLimits& limits) {
+void configure_socket(ConnectionSocket& socket, const StreamLimits& limits) {
   std::error_code ignored;
   socket.non_blocking(true, ignored);
   // asyncio sets TCP_NODELAY on stream transports; replies should not wait for Nagle.
@@ -83,7 +82,7 @@ asio::awaitable<void> StreamServer::accept_loop() {
   }
 }
 
-void StreamServer::admit(asio::ip::tcp::socket socket) {
+void StreamServer::admit(ConnectionSocket socket) {
   std::error_code peer_error;
   const auto peer = socket.remote_endpoint(peer_error);
   if (connections_.size() >= options_.max_connections) {
@@ -95,10 +94,11 @@ void StreamServer::admit(asio::ip::tcp::socket socket) {
   const StreamLimits& limits = options_.limits;
   configure_socket(socket, limits);
   const TaskId id = allocate_task_id();
-  auto connection = std::make_shared<Connection>(std::move(socket), id, limits, ipv4_of(peer), peer.port());
   // Every caller of close_now holds its own shared_ptr to the connection, so erasing the map's
-  // reference here cannot destroy it mid-call; the shutdown loops iterate over copies.
-  connection->set_closed_callback([this](TaskId closed_id) { forget_if_finished(closed_id); });
+  // reference when it reports the close (connection_closed) cannot destroy it mid-call; the
+  // shutdown loops iterate over copies.
+  auto connection = std::make_shared<Connection>(std::move(socket), id, limits, ipv4_of(peer), peer.port(),
+                                                 static_cast<ConnectionObserver*>(this));
   connections_.emplace(id, connection);
   open_connections_.store(connections_.size(), std::memory_order_relaxed);
 
@@ -116,16 +116,13 @@ void StreamServer::admit(asio::ip::tcp::socket socket) {
   record_limit(id, trace::BufferKind::KernelReceive, trace::LimitKind::SocketBuffer, static_cast<std::size_t>(receive_size.value()));
 
   running_tasks_.fetch_add(1, std::memory_order_relaxed);
-  auto& slot_source = connection->task_cancel_signal();
-  asio::co_spawn(loop_.executor(), run_task(connection, handler_),
-                 asio::bind_cancellation_slot(slot_source.slot(), [this, id](std::exception_ptr) {
-                   running_tasks_.fetch_sub(1, std::memory_order_relaxed);
-                   forget_if_finished(id);
-                 }));
+  // Runs the task until its first suspension (the handler parks in its first await), as
+  // co_spawn would here; the task's end does what co_spawn's completion handler would.
+  launch_task(run_task(connection, handler_), loop_.executor(), connection->task_cancel_signal().slot());
 }
 
-asio::awaitable<void> StreamServer::run_task(std::shared_ptr<Connection> connection,
-                                             std::shared_ptr<const HandlerEntry> entry) {
+TaskEntryPoint StreamServer::run_task(std::shared_ptr<Connection> connection,
+                                      std::shared_ptr<const HandlerEntry> entry) {
   const TaskId id = connection->id();
   enter_task(id);
   // Asio 1.22 would otherwise throw from every await once the task is cancelled, so a handler
@@ -141,7 +138,8 @@ asio::awaitable<void> StreamServer::run_task(std::shared_ptr<Connection> connect
     // Asio throws operation_aborted from an await started after the task was cancelled.
     reason = error.code() == asio::error::operation_aborted ? trace::ExitReason::Cancelled
                                                              : trace::ExitReason::Error;
-  } catch (const std::exception&) {
+  } catch (...) {
+    // Not only std::exception: nothing may escape, or the accounting below would be skipped.
     reason = trace::ExitReason::Error;
   }
   enter_task(id);
@@ -162,6 +160,8 @@ asio::awaitable<void> StreamServer::run_task(std::shared_ptr<Connection> connect
       // open (and counted) until the peer or the server's shutdown closes it.
       break;
   }
+  running_tasks_.fetch_sub(1, std::memory_order_relaxed);
+  forget_if_finished(id);
 }
 
 void StreamServer::forget_if_finished(TaskId id) {

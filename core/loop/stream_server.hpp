@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/loop/awaitable_support.hpp"
 #include "core/loop/connection.hpp"
 #include "core/loop/loop_thread.hpp"
 #include "core/loop/stream_limits.hpp"
@@ -31,7 +32,7 @@ struct ServerOptions {
   StreamLimits limits;
 };
 
-class StreamServer {
+class StreamServer final : private ConnectionObserver {
  public:
   StreamServer(LoopThread& loop, ServerOptions options, ConnectionHandler handler, std::string handler_name);
   StreamServer(const StreamServer&) = delete;
@@ -66,9 +67,13 @@ class StreamServer {
   };
 
   asio::awaitable<void> accept_loop();
-  void admit(asio::ip::tcp::socket socket);
-  asio::awaitable<void> run_task(std::shared_ptr<Connection> connection, std::shared_ptr<const HandlerEntry> entry);
+  void admit(ConnectionSocket socket);
+  // The connection's task: its handler and the bookkeeping around it, in one coroutine that is
+  // also the entry point of its coroutine stack (launch_task), so a parked connection holds no
+  // wrapper frame beyond it.
+  TaskEntryPoint run_task(std::shared_ptr<Connection> connection, std::shared_ptr<const HandlerEntry> entry);
   void forget_if_finished(TaskId id);
+  void connection_closed(TaskId id) override { forget_if_finished(id); }
   std::vector<std::shared_ptr<Connection>> snapshot_connections() const;
   void begin_shutdown();
   void abort_remaining();
@@ -76,7 +81,7 @@ class StreamServer {
   LoopThread& loop_;
   ServerOptions options_;
   std::shared_ptr<const HandlerEntry> handler_;
-  asio::ip::tcp::acceptor acceptor_;
+  ConnectionAcceptor acceptor_;
   asio::ip::tcp::endpoint endpoint_;
   std::unordered_map<TaskId, std::shared_ptr<Connection>> connections_;
   std::atomic<std::size_t> open_connections_{0};

@@ -102,7 +102,7 @@ void StreamWriter::arm_flush() {
   if (flush_armed_ || connection_.is_closed() || connection_.is_lost()) return;
   flush_armed_ = true;
   connection_.socket().async_wait(
-      asio::ip::tcp::socket::wait_write,
+      ConnectionSocket::wait_write,
       [connection = connection_.shared_from_this()](const std::error_code& error) {
         connection->writer().on_writable(error);
       });

@@ -1,8 +1,9 @@
 #pragma once
 // Task identity and the suspend/resume hooks that every instrumented await goes through.
-// A task is one coroutine started with co_spawn (a connection's handler, or a task a handler
-// starts). The loop thread remembers which task it resumed last; since every suspension of a
-// handler goes through AwaitScope, that is the task whose code is running.
+// A task is one coroutine stack started on the loop: a connection's handler (launch_task, in
+// StreamServer) or a task a handler starts (co_spawn). The loop thread remembers which task it
+// resumed last; since every suspension of a handler goes through AwaitScope, that is the task
+// whose code is running.
 
 #include <atomic>
 #include <cstdint>
