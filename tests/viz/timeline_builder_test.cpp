@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 #include "core/model/trace_model.hpp"
 #include "viz/timeline/lane_layout.hpp"
@@ -80,6 +81,60 @@ const viz::DrawRect* rect_covering(const viz::DrawList& list, float x, float y) 
     if (rect.x0 <= x && x < rect.x1 && rect.y0 <= y && y < rect.y1) found = &rect;  // last drawn wins
   }
   return found;
+}
+
+// A task (no scripted client, no sites: no Runnable parts, no labels) that alternates between
+// running and waits of every kind, mostly for a few hundred ns, now and then for milliseconds.
+void add_random_task_story(LogBuilder& builder, std::uint32_t task, std::size_t waits, std::uint64_t& time_ns,
+                           std::mt19937& random) {
+  std::uniform_int_distribution<std::uint64_t> short_ns(1, 400);
+  std::uniform_int_distribution<int> percent(0, 99);
+  const std::uint8_t kinds[] = {kReadline, kDrain, static_cast<std::uint8_t>(trace::AwaitKind::Sleep),
+                                static_cast<std::uint8_t>(trace::AwaitKind::Offload)};
+  auto length_ns = [&] { return percent(random) < 2 ? 2'000'000 : short_ns(random); };
+  for (std::size_t wait = 0; wait < waits; ++wait) {
+    const std::uint8_t kind = kinds[static_cast<std::size_t>(percent(random)) % 4];
+    builder.add(time_ns, trace::EventKind::TaskSuspended, task, 0, kind);
+    time_ns += length_ns();
+    builder.add(time_ns, trace::EventKind::TaskResumed, task, 0, kind);
+    time_ns += length_ns();
+  }
+}
+
+// What folding a task lane means, done the slow way: every span handed to a SpanFolder.
+std::vector<viz::DrawRect> fold_every_span(const model::TaskRecord& task, const viz::TimelineViewport& viewport,
+                                           float top_px, float bottom_px, std::uint64_t now_ns) {
+  std::array<viz::PackedColor, viz::SpanFolder::kMaxCategories> palette{};
+  for (int state = 0; state < model::kTaskStateCount; ++state) {
+    palette[static_cast<std::size_t>(state)] = viz::state_color(static_cast<model::TaskState>(state));
+  }
+  std::vector<viz::DrawRect> out;
+  viz::SpanFolder folder(viewport, top_px, bottom_px, palette, out);
+  for (const model::StateSpan& span : task.spans) {
+    folder.add(span.begin_ns, span.end_ns == model::kOpenEnd ? now_ns : span.end_ns,
+               static_cast<std::uint8_t>(span.state));
+  }
+  folder.finish();
+  return out;
+}
+
+std::vector<viz::DrawRect> rects_of_lane(const viz::DrawList& list, const viz::Lane& lane) {
+  std::vector<viz::DrawRect> found;
+  for (const viz::DrawRect& rect : list.rects) {
+    if (rect.y0 == lane.top_px && rect.y1 == lane.bottom_px()) found.push_back(rect);
+  }
+  return found;
+}
+
+void expect_same_rects(const std::vector<viz::DrawRect>& built, const std::vector<viz::DrawRect>& expected,
+                       const std::string& context) {
+  ASSERT_EQ(built.size(), expected.size()) << context;
+  for (std::size_t index = 0; index < built.size(); ++index) {
+    EXPECT_EQ(built[index].x0, expected[index].x0) << context << ", rect " << index;
+    EXPECT_EQ(built[index].x1, expected[index].x1) << context << ", rect " << index;
+    EXPECT_EQ(built[index].color, expected[index].color) << context << ", rect " << index;
+    EXPECT_EQ(built[index].folded_spans, expected[index].folded_spans) << context << ", rect " << index;
+  }
 }
 
 }  // namespace
@@ -267,4 +322,100 @@ TEST(TimelineBuilder, AFreezeIsABandAcrossEveryLaneNamingItsSite) {
     return text.text.find("loop frozen for 800 us in wait at line 14") != std::string::npos;
   });
   EXPECT_TRUE(named);
+}
+
+// The builder folds runs of narrow spans from a per-task index instead of visiting them; the
+// result must be what handing every span to the folder gives, at every zoom, and must follow
+// the model as it grows (the index is kept across frames) and the view as it moves.
+TEST(TimelineBuilder, FoldingFromTheIndexDrawsWhatVisitingEverySpanDraws) {
+  LogBuilder builder;
+  builder.add(0, trace::EventKind::ConnectionAccepted, 1, 0x7f000001, 0, 6000)
+      .add(0, trace::EventKind::TaskSpawned, 1, 0, 0, 1);
+  std::mt19937 random(11);
+  std::uint64_t time_ns = 0;
+  add_random_task_story(builder, 1, 20'000, time_ns, random);
+  const std::size_t first_part = builder.log().events.size();
+  const std::uint64_t first_part_end_ns = time_ns;
+  add_random_task_story(builder, 1, 20'000, time_ns, random);
+
+  trace::TraceLog first_log = builder.log();
+  first_log.events.resize(first_part);
+  model::TraceModel model;
+  model.append(first_log, 0);
+  viz::TimelineBuilder timeline(test_labeler());
+  viz::DrawList list;
+  auto check = [&](const viz::TimelineViewport& viewport, std::uint64_t now_ns, const std::string& context) {
+    const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+    auto frame = frame_for(viewport, builder.log());
+    frame.now_ns = now_ns;
+    timeline.build(model, lanes, frame, list);
+    const viz::Lane& lane = lanes[2];
+    ASSERT_EQ(lane.kind, viz::LaneKind::Task);
+    expect_same_rects(rects_of_lane(list, lane),
+                      fold_every_span(*model.task(1), viewport, lane.top_px, lane.bottom_px(), now_ns), context);
+  };
+  const std::uint64_t live_now_ns = first_part_end_ns + 3'000'000;  // the last wait is still open
+  check(viz::TimelineViewport{0, live_now_ns, 100, 1000}, live_now_ns, "live, whole run");
+  check(viz::TimelineViewport{live_now_ns / 3, live_now_ns / 3 + 5'000'000, 100, 1000}, live_now_ns, "live, zoomed");
+
+  model.append(builder.log(), first_part);  // the rest arrives: the open span closes, 40k more
+  const std::uint64_t now_ns = time_ns + 1'000;
+  check(viz::TimelineViewport{0, now_ns, 100, 1000}, now_ns, "after new spans arrived, whole run");
+  check(viz::TimelineViewport{first_part_end_ns - 500'000, first_part_end_ns + 500'000, 0, 1200}, now_ns,
+        "where the closed span was open");
+  for (std::uint64_t begin_ns = 0; begin_ns < time_ns; begin_ns += time_ns / 7) {
+    check(viz::TimelineViewport{begin_ns, begin_ns + time_ns / 50, 100, 1000}, now_ns, "panned");
+    check(viz::TimelineViewport{begin_ns + 777, begin_ns + 200'777, 100, 1000}, now_ns, "zoomed in");
+  }
+  check(viz::TimelineViewport{0, now_ns, 100, 333}, now_ns, "narrow canvas");
+}
+
+// Folding used to take one span per pixel column, adding that span's whole length to its
+// state: long spans were both likelier to be picked and counted for more, so a fold of many
+// 100 ns drain waits (most of the time) between a few 800 ns read waits showed as reading.
+TEST(TimelineBuilder, AFoldTakesTheColourOfTheStateThatTookMostOfItsTime) {
+  LogBuilder builder;
+  builder.add(0, trace::EventKind::ConnectionAccepted, 1, 0x7f000001, 0, 6000)
+      .add(0, trace::EventKind::TaskSpawned, 1, 0, 0, 1);
+  std::uint64_t time_ns = 0;
+  for (int cycle = 0; cycle < 1'000; ++cycle) {  // drain 10 x 100 ns, read 800 ns, running 11 x 1 ns
+    for (int wait = 0; wait < 10; ++wait) {
+      builder.add(time_ns += 1, trace::EventKind::TaskSuspended, 1, 0, kDrain);
+      builder.add(time_ns += 100, trace::EventKind::TaskResumed, 1, 0, kDrain);
+    }
+    builder.add(time_ns += 1, trace::EventKind::TaskSuspended, 1, 0, kReadline);
+    builder.add(time_ns += 800, trace::EventKind::TaskResumed, 1, 0, kReadline);
+  }
+  const auto model = model::TraceModel::from_log(builder.log());
+  const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+  viz::TimelineBuilder timeline(test_labeler());
+  viz::DrawList list;
+  auto frame = frame_for(viz::TimelineViewport{0, time_ns, 0, 100}, builder.log());
+  frame.now_ns = time_ns;
+  timeline.build(model, lanes, frame, list);
+  const auto rects = rects_of_lane(list, lanes[2]);
+  ASSERT_EQ(rects.size(), 1u) << "every span is narrower than a pixel";
+  EXPECT_EQ(rects[0].folded_spans, 22'000u);
+  EXPECT_EQ(rects[0].color, viz::state_color(model::TaskState::AwaitingDrain))
+      << "draining took 1000 of every 1811 ns, reading 800";
+}
+
+// With lanes lower than a line of text (a hundred tasks squeezed on screen), site labels were
+// cut to slivers and spilled over the lanes below.
+TEST(TimelineBuilder, SiteLabelsNeedALaneTallEnoughToReadThem) {
+  const trace::TraceLog log = drain_story();
+  const auto model = model::TraceModel::from_log(log);
+  const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+  viz::TimelineBuilder builder(test_labeler());
+  viz::DrawList list;
+  auto frame = frame_for(one_px_per_us(), log);
+  auto labelled = [&] {
+    builder.build(model, lanes, frame, list);
+    return std::any_of(list.texts.begin(), list.texts.end(),
+                       [](const viz::DrawText& text) { return text.text == "wait at line 14"; });
+  };
+  frame.min_label_lane_height_px = lanes[2].height_px;
+  EXPECT_TRUE(labelled());
+  frame.min_label_lane_height_px = lanes[2].height_px + 1;
+  EXPECT_FALSE(labelled());
 }

@@ -35,6 +35,20 @@ void SpanFolder::add(std::uint64_t begin_ns, std::uint64_t end_ns, std::uint8_t 
   pending_.time_ns[category] += end_ns - begin_ns;
 }
 
+void SpanFolder::add_run(std::uint64_t begin_ns, std::uint64_t end_ns, std::uint32_t count,
+                         std::span<const std::uint64_t> time_by_category) {
+  if (count == 0 || end_ns <= viewport_.begin_ns || begin_ns >= viewport_.end_ns) return;
+  const float x0 = std::max(mapping_.x_of(begin_ns), viewport_.left_px);
+  const float x1 = std::min(mapping_.x_of(end_ns), right_px_);
+  // The same rule as add(): a visible gap ends the pending fold.
+  if (pending_.count > 0 && x0 - pending_.x1 > min_width_px_) flush();
+  if (pending_.count == 0) pending_.x0 = x0;
+  pending_.x1 = std::max(pending_.x1, x1);
+  pending_.count += count;
+  const std::size_t categories = std::min(time_by_category.size(), kMaxCategories);
+  for (std::size_t category = 0; category < categories; ++category) pending_.time_ns[category] += time_by_category[category];
+}
+
 void SpanFolder::flush() {
   if (pending_.count == 0) return;
   const auto dominant = std::max_element(pending_.time_ns.begin(), pending_.time_ns.end()) - pending_.time_ns.begin();

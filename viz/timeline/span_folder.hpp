@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "viz/timeline/draw_list.hpp"
@@ -22,6 +23,11 @@ class SpanFolder {
              float min_width_px = 1.0f);
   // Intervals must come in time order; parts outside the viewport are clipped.
   void add(std::uint64_t begin_ns, std::uint64_t end_ns, std::uint8_t category);
+  // Folds a run of `count` consecutive intervals from begin_ns to end_ns, each narrower than
+  // a pixel, that the caller summarised instead of visiting; `time_by_category` is their time
+  // per category, so the block's colour is exact rather than sampled.
+  void add_run(std::uint64_t begin_ns, std::uint64_t end_ns, std::uint32_t count,
+               std::span<const std::uint64_t> time_by_category);
   void finish();  // emits the last pending fold
   // Counts intervals the caller skipped inside the pending fold (it jumped to the next pixel
   // instead of visiting each): they add to the block's count, not to its colour.

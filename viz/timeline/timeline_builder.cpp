@@ -5,6 +5,7 @@
 
 #include "core/model/model_queries.hpp"
 #include "viz/timeline/span_folder.hpp"
+#include "viz/timeline/span_summary.hpp"
 
 namespace loopscope::viz {
 
@@ -100,6 +101,7 @@ const std::string& TimelineBuilder::site_label(trace::SiteId site) {
 void TimelineBuilder::build(const model::TraceModel& model, const std::vector<Lane>& lanes, const TimelineFrame& frame,
                             DrawList& out) {
   out.clear();
+  summaries_.forget_model_if_not(&model);
   if (frame.log != labels_log_) {
     labels_log_ = frame.log;
     site_labels_.clear();
@@ -160,27 +162,45 @@ void TimelineBuilder::add_task_lane(const model::TraceModel& model, const Lane& 
   static const auto palette = task_palette();
   const model::ClientRecord* client = model::client_of(model, *task);
   const auto& spans = task->spans;
+  const TaskSpanSummary& summary = summaries_.summary_of(*task);
   SpanFolder folder(frame.viewport, top, bottom, palette, out.rects);
   const float right_px = frame.viewport.left_px + frame.viewport.width_px;
   const PixelMapping mapping = frame.viewport.mapping();
-  std::size_t index = first_overlapping(spans, frame.viewport.begin_ns);
-  while (index < spans.size() && spans[index].begin_ns < frame.viewport.end_ns) {
-    const model::StateSpan& span = spans[index];
-    const std::uint64_t end_ns = span_end(span.end_ns, frame.now_ns);
-    ++out.spans_visited;
+  const std::uint64_t now_ns = frame.now_ns;
+  // The spans in view are [index, view_end): spans are contiguous, so their ends are ordered.
+  const auto ends_before_view = [&](const model::StateSpan& span) {
+    return span_end(span.end_ns, now_ns) <= frame.viewport.begin_ns;
+  };
+  const auto begins_in_view = [&](const model::StateSpan& span) { return span.begin_ns < frame.viewport.end_ns; };
+  const auto first_in_view = std::partition_point(spans.begin(), spans.end(), ends_before_view);
+  std::size_t index = static_cast<std::size_t>(first_in_view - spans.begin());
+  const std::size_t view_end =
+      static_cast<std::size_t>(std::partition_point(first_in_view, spans.end(), begins_in_view) - spans.begin());
+  // A span shorter than this is narrower than a pixel wherever it lies (the margin absorbs
+  // x_of's float rounding), so runs of them fold without a look at each.
+  const auto narrow_below_ns = static_cast<std::uint64_t>(mapping.ns_per_px * 0.999);
+  while (index < view_end) {
+    const std::size_t wide = summary.next_at_least(spans, index, view_end, narrow_below_ns, now_ns, out.spans_visited);
+    if (wide > index) {
+      // [index, wide): one folded block, its colour from the exact time per state.
+      StateTimes times{};
+      const model::StateSpan& last = spans[wide - 1];
+      const bool last_open = last.end_ns == model::kOpenEnd;
+      summary.add_state_times(spans, index, last_open ? wide - 1 : wide, times, out.spans_visited);
+      if (last_open && now_ns > last.begin_ns) times[static_cast<std::size_t>(last.state)] += now_ns - last.begin_ns;
+      folder.add_run(spans[index].begin_ns, span_end(last.end_ns, now_ns), static_cast<std::uint32_t>(wide - index), times);
+    }
+    if (wide == view_end) break;
+    index = wide + 1;
+    const model::StateSpan& span = spans[wide];
+    const std::uint64_t end_ns = span_end(span.end_ns, now_ns);
     const float x0 = std::max(mapping.x_of(span.begin_ns), frame.viewport.left_px);
     const float x1 = std::min(mapping.x_of(end_ns), right_px);
     if (x1 - x0 < 1.0f) {
-      // Sub-pixel: fold it, and jump past the spans that end inside the same pixel column
-      // (their colour is sampled, their count is exact). Spans are contiguous, so this keeps
-      // the work per lane proportional to its width, not to the trace.
+      // Long, but clipped by the view's edge to less than a pixel.
       folder.add(span.begin_ns, end_ns, static_cast<std::uint8_t>(span.state));
-      const std::size_t next_index = first_ending_at_or_after(spans, index, folder.next_column_ns(end_ns));
-      folder.add_skipped(static_cast<std::uint32_t>(next_index - index - 1));
-      index = next_index;
       continue;
     }
-    ++index;
     // A read wait whose bytes had already been sent: the rest of it is Runnable.
     const std::optional<std::uint64_t> runnable_ns = model::runnable_since_ns(client, span);
     if (runnable_ns) {
@@ -191,7 +211,7 @@ void TimelineBuilder::add_task_lane(const model::TraceModel& model, const Lane& 
     }
     if (span.state == model::TaskState::Running || span.state == model::TaskState::Exited || span.site == 0) continue;
     const float marker_x1 = runnable_ns ? std::min(frame.viewport.x_of(*runnable_ns), right_px) : x1;
-    if (marker_x1 - x0 < frame.min_marker_width_px) continue;
+    if (marker_x1 - x0 < frame.min_marker_width_px || lane.height_px < frame.min_label_lane_height_px) continue;
     const std::string& label = site_label(span.site);
     if (label.empty()) continue;
     // A suspension marker: a tick where the task stopped, and the site it waits in.

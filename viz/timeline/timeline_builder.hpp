@@ -13,6 +13,7 @@
 #include "core/model/trace_model.hpp"
 #include "viz/timeline/draw_list.hpp"
 #include "viz/timeline/lane_layout.hpp"
+#include "viz/timeline/span_summary.hpp"
 #include "viz/timeline/timeline_viewport.hpp"
 
 namespace loopscope::viz {
@@ -29,6 +30,7 @@ struct TimelineFrame {
   std::uint64_t now_ns = 0;       // where open spans end (live: the clock now; replay: the trace end)
   const trace::TraceLog* log = nullptr;  // for site labels; none without it
   float min_marker_width_px = 90; // a wait narrower than this gets no site label
+  float min_label_lane_height_px = 0;  // a lane lower than this gets no site labels (unreadable)
 };
 
 class TimelineBuilder {
@@ -52,6 +54,7 @@ class TimelineBuilder {
   SiteLabeler labeler_;
   const trace::TraceLog* labels_log_ = nullptr;
   std::unordered_map<trace::SiteId, std::string> site_labels_;
+  SpanSummaryCache summaries_;  // kept across frames: appending spans only extends it
 };
 
 // "512 ms", "3.2 s", "48 us": a duration a learner reads at a glance.

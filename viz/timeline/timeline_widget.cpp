@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "core/model/model_queries.hpp"
@@ -13,6 +14,8 @@ namespace {
 
 constexpr float kLabelColumnPx = 190;
 constexpr float kRulerHeightPx = 20;
+// Lanes lower than this share of a text line get no text: it would be cut to a sliver.
+constexpr float kMinReadableLineShare = 0.6f;
 
 ImVec2 vec(float x, float y) { return ImVec2(x, y); }
 
@@ -149,6 +152,8 @@ void TimelineWidget::draw_lane_labels(AppState& state, float label_x, float labe
                           vec(geometry_.viewport.left_px + geometry_.viewport.width_px, y + lane.height_px),
                           pack_rgba(45, 50, 62));
     }
+    // A label cut to a sliver cannot be read; its glyphs would still cost fill.
+    if (lane.height_px < kMinReadableLineShare * ImGui::GetTextLineHeight()) continue;
     const ImVec4 clip(label_x, y, lane.kind == LaneKind::GroupHeader ? label_x + 2000 : label_x + label_width_px - 2,
                       y + lane.height_px);
     draw->AddText(nullptr, 0, vec(label_x + 4, y + (lane.height_px - ImGui::GetTextLineHeight()) / 2), text,
@@ -301,17 +306,23 @@ void TimelineWidget::draw(AppState& state) {
     frame.visible_bottom_px = origin.y + size.y;
     frame.now_ns = now_ns;
     frame.log = state.log();
+    frame.min_label_lane_height_px = kMinReadableLineShare * ImGui::GetTextLineHeight();
     builder_.build(*state.model(), geometry_.lanes, frame, draw_list_);
   } else {
     draw_list_.clear();
   }
   draw->PushClipRect(vec(time_left_px, canvas_top_px), vec(origin.x + size.x, origin.y + size.y), true);
-  for (const DrawRect& rect : draw_list_.rects) {
-    draw->AddRectFilled(vec(rect.x0, rect.y0), vec(rect.x1, rect.y1), rect.color);
-    if (rect.folded_spans > 0 && rect.x1 - rect.x0 >= 3) {
-      draw->AddRect(vec(rect.x0, rect.y0), vec(rect.x1, rect.y1), colors::kFoldOutline);
-    }
+  // The lanes' rectangles reach the screen as one textured quad, painted on the CPU only when
+  // they change (see rect_raster.hpp for why); bands, lines and texts are drawn over it.
+  const int raster_left_px = static_cast<int>(std::floor(time_left_px));
+  const int raster_top_px = static_cast<int>(std::floor(canvas_top_px));
+  const int raster_right_px = static_cast<int>(std::ceil(origin.x + size.x));
+  const int raster_bottom_px = static_cast<int>(std::ceil(std::min(origin.y + size.y, lanes_bottom_px)));
+  if (lane_raster_.paint(draw_list_.rects, raster_left_px, raster_top_px, raster_right_px - raster_left_px,
+                         raster_bottom_px - raster_top_px)) {
+    lane_texture_.upload(lane_raster_);
   }
+  lane_texture_.draw(draw, lane_raster_);
   for (const DrawRect& band : draw_list_.bands) draw->AddRectFilled(vec(band.x0, band.y0), vec(band.x1, band.y1), band.color);
   for (const DrawLine& line : draw_list_.lines) {
     draw->AddLine(vec(line.x0, line.y0), vec(line.x1, line.y1), line.color, line.thickness_px);

@@ -9,6 +9,8 @@
 #include "viz/app/app_state.hpp"
 #include "viz/timeline/draw_list.hpp"
 #include "viz/timeline/lane_layout.hpp"
+#include "viz/timeline/lane_texture.hpp"
+#include "viz/timeline/rect_raster.hpp"
 #include "viz/timeline/timeline_builder.hpp"
 
 namespace loopscope::viz {
@@ -38,6 +40,8 @@ class TimelineWidget {
 
   TimelineBuilder builder_;
   DrawList draw_list_;
+  RectRaster lane_raster_;  // the draw list's rects as pixels, repainted only when they change
+  LaneTexture lane_texture_;
   TimelineGeometry geometry_;
   float scroll_y_px_ = 0;
   bool show_legend_ = true;
