@@ -3,6 +3,8 @@
 // while a replay's visible part of a loaded log grows and shrinks with the replay time.
 #include <gtest/gtest.h>
 
+#include "tests/support/trace_log_builder.hpp"
+
 #include <vector>
 
 #include "viz/panels/event_log_filter.hpp"
@@ -26,24 +28,15 @@ constexpr auto kWriter = static_cast<std::uint8_t>(trace::BufferKind::Writer);
 constexpr trace::SiteId kEchoReadline = 1;
 constexpr trace::SiteId kEchoDrain = 2;
 
-// Builds a log by hand: labels and sites as a recorder would have interned them.
-class LogBuilder {
+// Labels and sites as a recorder would have interned them.
+class LogBuilder : public loopscope::testing::TraceLogBuilder {
  public:
-  LogBuilder() {
-    log_.labels = {"", "echo", "slow_reader", "slow"};
-    log_.sites = {trace::SiteInfo{"/src/core/handlers/Echo.cpp", "echo", 14, 5},
-                  trace::SiteInfo{"/src/core/handlers/Echo.cpp", "echo", 17, 5}};
-    log_.sources = {trace::SourceInfo{"loop", 0}, trace::SourceInfo{"main", 0}};
+  LogBuilder()
+      : TraceLogBuilder({"", "echo", "slow_reader", "slow"},
+                        {trace::SiteInfo{"/src/core/handlers/Echo.cpp", "echo", 14, 5},
+                         trace::SiteInfo{"/src/core/handlers/Echo.cpp", "echo", 17, 5}}) {
+    log().sources = {trace::SourceInfo{"loop", 0}, trace::SourceInfo{"main", 0}};
   }
-  LogBuilder& add(std::uint64_t time_ns, trace::EventKind kind, std::uint32_t subject, std::uint64_t value = 0,
-                  std::uint8_t detail = 0, std::uint16_t aux = 0, trace::SiteId site = 0) {
-    log_.events.push_back(trace::TraceEvent{time_ns, value, subject, site, kind, detail, aux, 0, 0});
-    return *this;
-  }
-  trace::TraceLog& log() { return log_; }
-
- private:
-  trace::TraceLog log_;
 };
 
 // Two connections (7 and 70, so "task 7" must not match 70 by substring) and client 7

@@ -1,6 +1,8 @@
 // The model-to-draw-list step, headless: culling, folding, colours and labels.
 #include <gtest/gtest.h>
 
+#include "tests/support/trace_log_builder.hpp"
+
 #include <algorithm>
 #include <random>
 
@@ -18,18 +20,9 @@ namespace {
 constexpr auto kReadline = static_cast<std::uint8_t>(trace::AwaitKind::Readline);
 constexpr auto kDrain = static_cast<std::uint8_t>(trace::AwaitKind::Drain);
 
-class LogBuilder {
+class LogBuilder : public loopscope::testing::TraceLogBuilder {
  public:
-  LogBuilder() { log_.labels = {"", "echo"}; }
-  LogBuilder& add(std::uint64_t time_ns, trace::EventKind kind, std::uint32_t subject, std::uint64_t value = 0,
-                  std::uint8_t detail = 0, std::uint16_t aux = 0, trace::SiteId site = 0) {
-    log_.events.push_back(trace::TraceEvent{time_ns, value, subject, site, kind, detail, aux, 0, 0});
-    return *this;
-  }
-  trace::TraceLog& log() { return log_; }
-
- private:
-  trace::TraceLog log_;
+  LogBuilder() : TraceLogBuilder({"", "echo"}) {}
 };
 
 std::array<viz::PackedColor, viz::SpanFolder::kMaxCategories> two_colours() {

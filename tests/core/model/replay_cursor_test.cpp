@@ -2,6 +2,8 @@
 // way the cursor got there; steps and breakpoints land on the events they name.
 #include <gtest/gtest.h>
 
+#include "tests/support/trace_log_builder.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -171,18 +173,9 @@ class ReplayOfALesson : public testing::Test {
 
 // ---- A hand-made trace with known times for stepping and breakpoints.
 
-class LogBuilder {
+class LogBuilder : public loopscope::testing::TraceLogBuilder {
  public:
-  LogBuilder() { log_.labels = {"", "echo", "fast", "group-a"}; }
-  LogBuilder& add(std::uint64_t time_ns, trace::EventKind kind, std::uint32_t subject, std::uint64_t value = 0,
-                  std::uint8_t detail = 0, std::uint16_t aux = 0) {
-    log_.events.push_back(trace::TraceEvent{time_ns, value, subject, 0, kind, detail, aux, 0, 0});
-    return *this;
-  }
-  const trace::TraceLog& log() const { return log_; }
-
- private:
-  trace::TraceLog log_;
+  LogBuilder() : TraceLogBuilder({"", "echo", "fast", "group-a"}) {}
 };
 
 constexpr auto kReadline = static_cast<std::uint8_t>(trace::AwaitKind::Readline);

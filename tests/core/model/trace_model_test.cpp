@@ -1,6 +1,8 @@
 // The trace model: spans, counters, client links and the queries checks are built from.
 #include <gtest/gtest.h>
 
+#include "tests/support/trace_log_builder.hpp"
+
 #include "core/model/model_queries.hpp"
 #include "core/model/trace_model.hpp"
 
@@ -11,19 +13,10 @@ namespace trace = loopscope::trace;
 
 namespace {
 
-// Builds a trace by hand: each call appends one event at the given time.
-class LogBuilder {
+// The labels these tests refer to by id.
+class LogBuilder : public loopscope::testing::TraceLogBuilder {
  public:
-  LogBuilder() { log_.labels = {"", "echo", "fast", "group-a"}; }
-  LogBuilder& add(std::uint64_t time_ns, trace::EventKind kind, std::uint32_t subject, std::uint64_t value = 0,
-                  std::uint8_t detail = 0, std::uint16_t aux = 0, trace::SiteId site = 0) {
-    log_.events.push_back(trace::TraceEvent{time_ns, value, subject, site, kind, detail, aux, 0, 0});
-    return *this;
-  }
-  const trace::TraceLog& log() const { return log_; }
-
- private:
-  trace::TraceLog log_;
+  LogBuilder() : TraceLogBuilder({"", "echo", "fast", "group-a"}) {}
 };
 
 constexpr auto kReadline = static_cast<std::uint8_t>(trace::AwaitKind::Readline);
