@@ -2,6 +2,8 @@
 // 127.0.0.1; every wait is bounded.
 #include <gtest/gtest.h>
 
+#include "tests/support/kernel_buffer_sizes.hpp"
+
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <chrono>
@@ -47,18 +49,6 @@ std::string echo_of(LoopbackClient& client, const std::string& line) {
   return client.read_line().value_or("<nothing>");
 }
 
-// What the kernel reports for SO_SNDBUF / SO_RCVBUF once asked for `bytes` (Linux doubles it).
-std::pair<std::uint64_t, std::uint64_t> kernel_buffer_sizes_for(int bytes) {
-  asio::io_context context;
-  asio::ip::tcp::socket probe(context, asio::ip::tcp::v4());
-  probe.set_option(asio::socket_base::send_buffer_size(bytes));
-  probe.set_option(asio::socket_base::receive_buffer_size(bytes));
-  asio::socket_base::send_buffer_size send;
-  asio::socket_base::receive_buffer_size receive;
-  probe.get_option(send);
-  probe.get_option(receive);
-  return {static_cast<std::uint64_t>(send.value()), static_cast<std::uint64_t>(receive.value())};
-}
 
 }  // namespace
 
@@ -141,7 +131,7 @@ TEST(LiveSession, PendingCommandsRiseWhileTheLoopIsBlockedAndDrainAfter) {
 // Guards set_socket_buffers: the sizes reach connections accepted after the call.
 TEST(LiveSession, SocketBuffersApplyToNewConnections) {
   constexpr int kAskedBytes = 4096;
-  const auto expected = kernel_buffer_sizes_for(kAskedBytes);
+  const auto expected = loopscope::testing::kernel_buffer_sizes_for(kAskedBytes);
   LiveSession session(echo_session());
   session.set_socket_buffers(kAskedBytes, kAskedBytes);
   EXPECT_EQ(session.server_config().send_buffer_bytes, kAskedBytes);
@@ -150,18 +140,13 @@ TEST(LiveSession, SocketBuffersApplyToNewConnections) {
 
   LoopbackClient client(session.port());
   EXPECT_EQ(echo_of(client, "x\n"), "x\n");
-  std::uint64_t send_bytes = 0;
-  std::uint64_t receive_bytes = 0;
+  std::pair<std::uint64_t, std::uint64_t> recorded{0, 0};
   ASSERT_TRUE(poll_until(session, [&] {
-    for (const auto& event : testing_::events_of(session.log(), trace::EventKind::BufferLimit)) {
-      if (static_cast<trace::LimitKind>(event.aux) != trace::LimitKind::SocketBuffer) continue;
-      if (event.detail_as<trace::BufferKind>() == trace::BufferKind::KernelSend) send_bytes = event.value;
-      if (event.detail_as<trace::BufferKind>() == trace::BufferKind::KernelReceive) receive_bytes = event.value;
-    }
-    return send_bytes != 0 && receive_bytes != 0;
+    recorded = testing_::recorded_socket_buffers(session.log());
+    return recorded.first != 0 && recorded.second != 0;
   }));
-  EXPECT_EQ(send_bytes, expected.first);
-  EXPECT_EQ(receive_bytes, expected.second);
+  EXPECT_EQ(recorded.first, expected.first);
+  EXPECT_EQ(recorded.second, expected.second);
 }
 
 // Guards the live freeze view: while the loop is stuck, freeze() says so and its duration grows.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/trace/trace_log.hpp"
@@ -53,6 +54,19 @@ inline std::vector<std::uint32_t> accepted_connections(const trace::TraceLog& lo
 inline std::optional<trace::ExitReason> exit_reason_of(const trace::TraceLog& log, std::uint32_t task) {
   for (const auto& event : events_of(log, trace::EventKind::TaskExited, task)) return event.detail_as<trace::ExitReason>();
   return std::nullopt;
+}
+
+// The SocketBuffer limits recorded when a connection was accepted (any connection when no id is
+// given; the last one recorded wins): {send, receive}, 0 where none was recorded.
+inline std::pair<std::uint64_t, std::uint64_t> recorded_socket_buffers(
+    const trace::TraceLog& log, std::optional<std::uint32_t> connection = std::nullopt) {
+  std::pair<std::uint64_t, std::uint64_t> sizes{0, 0};
+  for (const auto& event : events_of(log, trace::EventKind::BufferLimit, connection)) {
+    if (static_cast<trace::LimitKind>(event.aux) != trace::LimitKind::SocketBuffer) continue;
+    if (event.detail_as<trace::BufferKind>() == trace::BufferKind::KernelSend) sizes.first = event.value;
+    if (event.detail_as<trace::BufferKind>() == trace::BufferKind::KernelReceive) sizes.second = event.value;
+  }
+  return sizes;
 }
 
 }  // namespace loopscope::testing

@@ -1,6 +1,8 @@
 // StreamServer: the connection cap, shutdown, leaked connections, binding, live socket buffers.
 #include <gtest/gtest.h>
 
+#include "tests/support/kernel_buffer_sizes.hpp"
+
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -146,37 +148,11 @@ TEST(StreamServer, RecordsTheTaskLifecycleOfOneConnection) {
   EXPECT_GT(testing_::count_of(log, trace::EventKind::HandlerInvoked), 0u);
 }
 
-namespace {
-// What the kernel reports for SO_SNDBUF / SO_RCVBUF once asked for `bytes` (Linux doubles it).
-std::pair<int, int> kernel_buffer_sizes_for(int bytes) {
-  asio::io_context context;
-  asio::ip::tcp::socket probe(context, asio::ip::tcp::v4());
-  probe.set_option(asio::socket_base::send_buffer_size(bytes));
-  probe.set_option(asio::socket_base::receive_buffer_size(bytes));
-  asio::socket_base::send_buffer_size send;
-  asio::socket_base::receive_buffer_size receive;
-  probe.get_option(send);
-  probe.get_option(receive);
-  return {send.value(), receive.value()};
-}
-
-// The SocketBuffer limits recorded when connection `id` was accepted: {send, receive}.
-std::pair<std::uint64_t, std::uint64_t> recorded_socket_buffers(const trace::TraceLog& log, std::uint32_t id) {
-  std::pair<std::uint64_t, std::uint64_t> sizes{0, 0};
-  for (const auto& event : testing_::events_of(log, trace::EventKind::BufferLimit, id)) {
-    if (static_cast<trace::LimitKind>(event.aux) != trace::LimitKind::SocketBuffer) continue;
-    if (event.detail_as<trace::BufferKind>() == trace::BufferKind::KernelSend) sizes.first = event.value;
-    if (event.detail_as<trace::BufferKind>() == trace::BufferKind::KernelReceive) sizes.second = event.value;
-  }
-  return sizes;
-}
-}  // namespace
-
 // Guards the live socket-buffer control: it reaches connections accepted after it (and only
 // those), and unsetting it gives new connections the kernel's choice again.
 TEST(StreamServer, SocketBufferChangeAppliesToConnectionsAcceptedAfterIt) {
   constexpr int kAskedBytes = 4096;
-  const auto [expected_send, expected_receive] = kernel_buffer_sizes_for(kAskedBytes);
+  const auto [expected_send, expected_receive] = loopscope::testing::kernel_buffer_sizes_for(kAskedBytes);
   ServerHarness harness;
   const auto port = harness.start("echo");
   const auto connect_and_echo = [&](std::size_t expected_accepted) {
@@ -201,11 +177,11 @@ TEST(StreamServer, SocketBufferChangeAppliesToConnectionsAcceptedAfterIt) {
   const auto& log = harness.drain();
   const auto ids = testing_::accepted_connections(log);
   ASSERT_EQ(ids.size(), 3u);
-  const auto default_sizes = recorded_socket_buffers(log, ids[0]);
-  const auto changed_sizes = recorded_socket_buffers(log, ids[1]);
-  EXPECT_EQ(changed_sizes.first, static_cast<std::uint64_t>(expected_send));
-  EXPECT_EQ(changed_sizes.second, static_cast<std::uint64_t>(expected_receive));
-  EXPECT_EQ(recorded_socket_buffers(log, ids[2]), default_sizes) << "unset means the kernel's choice again";
+  const auto default_sizes = testing_::recorded_socket_buffers(log, ids[0]);
+  const auto changed_sizes = testing_::recorded_socket_buffers(log, ids[1]);
+  EXPECT_EQ(changed_sizes.first, expected_send);
+  EXPECT_EQ(changed_sizes.second, expected_receive);
+  EXPECT_EQ(testing_::recorded_socket_buffers(log, ids[2]), default_sizes) << "unset means the kernel's choice again";
   // The connection accepted before the change still works with what it had.
   before->send_all("y\n");
   EXPECT_EQ(before->read_line(), "y\n");
