@@ -1,6 +1,5 @@
 #include "gui_app.hpp"
 
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <chrono>
@@ -12,6 +11,7 @@
 #include "scenarios/lessons/lesson_parser.hpp"
 #include "viz/app/fonts.hpp"
 #include "viz/app/gui_window.hpp"
+#include "viz/app/key_input.hpp"
 #include "viz/app/screenshot.hpp"
 #include "viz/theme/app_theme.hpp"
 #include "viz/code/source_lookup.hpp"
@@ -78,11 +78,10 @@ bool GuiApp::screenshot_due() const {
 
 void GuiApp::handle_shortcuts() {
   const ImGuiIO& io = ImGui::GetIO();
-  // ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
-  if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) want_presenting_ = true;
+  if (key_pressed(GLFW_KEY_F11)) want_presenting_ = true;
   if (io.WantTextInput) return;
   replay_controls_.handle_keys(state_);
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false) && state_.director) {
+  if (key_pressed(GLFW_KEY_SPACE) && state_.director) {
     if (state_.director->paused()) state_.director->resume();
     else state_.director->pause();
   }

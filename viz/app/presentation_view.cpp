@@ -1,6 +1,7 @@
 #include "presentation_view.hpp"
 
-#include <GLFW/glfw3.h>
+#include "viz/app/key_input.hpp"
+
 #include <imgui.h>
 
 #include <algorithm>
@@ -16,8 +17,6 @@ const ImVec4 kLive(1.0f, 0.35f, 0.35f, 1);
 constexpr double kSlowestSpeed = 0.1;
 constexpr double kFastestSpeed = 4.0;
 
-// ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
-bool pressed(int glfw_key) { return ImGui::IsKeyPressed(glfw_key, false); }
 
 char choice_letter(std::size_t index) { return static_cast<char>('a' + index); }
 
@@ -68,20 +67,20 @@ void PresentationView::step_backward(AppState& state) {
 
 bool PresentationView::handle_keys(AppState& state) {
   if (ImGui::GetIO().WantTextInput) return false;
-  if (pressed(GLFW_KEY_ESCAPE) || pressed(GLFW_KEY_F11)) return true;
+  if (key_pressed(GLFW_KEY_ESCAPE) || key_pressed(GLFW_KEY_F11)) return true;
   if (!state.director) return false;
   scenarios::LessonDirector& director = *state.director;
-  if (pressed(GLFW_KEY_SPACE)) {
+  if (key_pressed(GLFW_KEY_SPACE)) {
     if (director.paused()) director.resume();
     else director.pause();
   }
-  if (pressed(GLFW_KEY_RIGHT)) step_forward(state);
-  if (pressed(GLFW_KEY_LEFT)) step_backward(state);
-  if (pressed(GLFW_KEY_P)) director.reveal_now();
-  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) {
+  if (key_pressed(GLFW_KEY_RIGHT)) step_forward(state);
+  if (key_pressed(GLFW_KEY_LEFT)) step_backward(state);
+  if (key_pressed(GLFW_KEY_P)) director.reveal_now();
+  if (key_pressed(GLFW_KEY_EQUAL) || key_pressed(GLFW_KEY_KP_ADD)) {
     director.set_speed(std::min(director.speed() * 2, kFastestSpeed));
   }
-  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) {
+  if (key_pressed(GLFW_KEY_MINUS) || key_pressed(GLFW_KEY_KP_SUBTRACT)) {
     director.set_speed(std::max(director.speed() / 2, kSlowestSpeed));
   }
   return false;

@@ -1,6 +1,7 @@
 #include "replay_controls.hpp"
 
-#include <GLFW/glfw3.h>
+#include "viz/app/key_input.hpp"
+
 #include <imgui.h>
 
 #include <algorithm>
@@ -33,8 +34,6 @@ bool kind_combo(const char* label, model::StepKind& kind) {
   return changed;
 }
 
-// ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
-bool pressed(int glfw_key) { return ImGui::IsKeyPressed(glfw_key, false); }
 
 }  // namespace
 
@@ -71,15 +70,15 @@ void ReplayControls::change_speed(AppState& state, double factor) {
 
 void ReplayControls::handle_keys(AppState& state) {
   if (!state.loaded || !state.loaded->cursor || ImGui::GetIO().WantTextInput) return;
-  if (pressed(GLFW_KEY_SPACE)) {
+  if (key_pressed(GLFW_KEY_SPACE)) {
     if (state.loaded->cursor->at_end()) state.loaded->cursor->seek(0);
     state.loaded->playing = !state.loaded->playing;
     last_stop_.clear();
   }
-  if (pressed(GLFW_KEY_RIGHT)) step(state, true);
-  if (pressed(GLFW_KEY_LEFT)) step(state, false);
-  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) change_speed(state, 2);
-  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) change_speed(state, 0.5);
+  if (key_pressed(GLFW_KEY_RIGHT)) step(state, true);
+  if (key_pressed(GLFW_KEY_LEFT)) step(state, false);
+  if (key_pressed(GLFW_KEY_EQUAL) || key_pressed(GLFW_KEY_KP_ADD)) change_speed(state, 2);
+  if (key_pressed(GLFW_KEY_MINUS) || key_pressed(GLFW_KEY_KP_SUBTRACT)) change_speed(state, 0.5);
 }
 
 void ReplayControls::draw(AppState& state) {

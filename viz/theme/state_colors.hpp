@@ -42,7 +42,6 @@ inline constexpr PackedColor kArrow = pack_rgba(255, 255, 255, 200);
 inline constexpr PackedColor kMarkerText = pack_rgba(10, 10, 10);
 inline constexpr PackedColor kLightText = pack_rgba(230, 230, 230);
 inline constexpr PackedColor kMark = pack_rgba(200, 160, 255, 220);
-inline constexpr PackedColor kFoldOutline = pack_rgba(0, 0, 0, 120);
 }  // namespace colors
 
 }  // namespace loopscope::viz

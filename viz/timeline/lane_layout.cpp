@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kUnscriptedGroup = "your connections";
 
 bool buffers_worth_showing(const model::TraceModel& model, std::uint32_t task_id, const LaneOptions& options) {
-  if (options.always_show_buffers.count(task_id)) return true;
+  if (options.selected_task == task_id) return true;
   const model::ConnectionRecord* connection = model.connection(task_id);
   if (connection == nullptr) return false;
   return connection->peak(trace::BufferKind::Writer) >= options.buffers_shown_from_bytes ||

@@ -4,6 +4,7 @@
 // Pure layout (heights and offsets in pixels from the top of the canvas), no ImGui.
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,7 +35,7 @@ struct LaneOptions {
   // connections stay one row high and the lanes that matter stand out.
   std::uint64_t buffers_shown_from_bytes = 1024;
   std::set<std::string> collapsed_groups;
-  std::set<std::uint32_t> always_show_buffers;  // e.g. the selected task
+  std::optional<std::uint32_t> selected_task;  // its buffer lane is shown even when quiet
 };
 
 // "slow (slow_reader)" for a scripted client's task, "your connections" for anything else

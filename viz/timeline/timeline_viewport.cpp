@@ -5,12 +5,6 @@
 
 namespace loopscope::viz {
 
-std::uint64_t TimelineViewport::time_at(float x_px) const {
-  const double offset_ns = (static_cast<double>(x_px) - left_px) / px_per_ns();
-  const double time_ns = static_cast<double>(begin_ns) + offset_ns;
-  return time_ns <= 0 ? 0 : static_cast<std::uint64_t>(time_ns);
-}
-
 void TimelineNavigation::update(std::uint64_t trace_end_ns, float left_px, float width_px) {
   trace_end_ns_ = trace_end_ns;
   viewport_.left_px = left_px;

@@ -30,16 +30,15 @@ struct TimelineViewport {
   float width_px = 1000;
 
   double px_per_ns() const { return width_px / static_cast<double>(end_ns > begin_ns ? end_ns - begin_ns : 1); }
-  // Unclamped: times outside the range map outside [left_px, left_px + width_px].
-  float x_of(std::uint64_t time_ns) const {
-    return left_px + static_cast<float>((static_cast<double>(time_ns) - static_cast<double>(begin_ns)) * px_per_ns());
-  }
-  std::uint64_t time_at(float x_px) const;
-  std::uint64_t duration_ns() const { return end_ns - begin_ns; }
   PixelMapping mapping() const {
     const double scale = px_per_ns();
     return PixelMapping{static_cast<double>(begin_ns), scale, 1.0 / scale, left_px};
   }
+  // Unclamped: times outside the range map outside [left_px, left_px + width_px]. For one-off
+  // use; loops over many spans take mapping() once.
+  float x_of(std::uint64_t time_ns) const { return mapping().x_of(time_ns); }
+  std::uint64_t time_at(float x_px) const { return mapping().time_at(x_px); }
+  std::uint64_t duration_ns() const { return end_ns - begin_ns; }
 };
 
 class TimelineNavigation {

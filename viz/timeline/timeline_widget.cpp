@@ -273,9 +273,7 @@ void TimelineWidget::draw(AppState& state) {
 
   const std::uint64_t now_ns = state.now_ns();
   state.navigation.update(now_ns, time_left_px, time_width_px);
-  if (state.selected_task) {
-    state.lane_options.always_show_buffers = {*state.selected_task};
-  }
+  state.lane_options.selected_task = state.selected_task;  // a cleared selection must clear it too
   geometry_.lanes = state.model() ? build_lanes(*state.model(), state.lane_options) : std::vector<Lane>{};
   geometry_.canvas_x = time_left_px;
   geometry_.canvas_y = canvas_top_px;
