@@ -274,3 +274,44 @@ TEST(LessonDirector, SetSpeedKeepsTheTimeSoFarAndScalesWhatFollows) {
   EXPECT_LT(gained_s / wall_s, 4.5);
   EXPECT_THROW(director.set_speed(0), std::invalid_argument);
 }
+
+// Guards live lesson breakpoints: a blocking call freezes the real loop, the lesson pauses at
+// the freeze (once), holds its next step while paused, says when it paused, and the trace
+// records each step that fired so a replay can narrate it.
+TEST(LessonDirector, PausesAtABreakpointOnceItsEventHappensLive) {
+  constexpr const char* kFreezeLesson = R"({
+    "format": "loopscope-lesson/1",
+    "id": "breakpoint-test",
+    "title": "Breakpoint test",
+    "summary": "Pause at the freeze.",
+    "server": { "handler": "echo" },
+    "clients": { "idle": { "behaviour": "fast", "count": 1, "lines": 1 } },
+    "steps": [
+      { "at_s": 0, "say": "block", "actions": [ { "do": "inject_blocking", "ms": 200 } ] },
+      { "at_s": 0.1, "say": "after" }
+    ],
+    "predictions": [],
+    "breakpoints": [ { "on": "freeze", "note": "see the band" } ],
+    "checks": [],
+    "end": { "after_s": 0.2, "timeout_s": 20 }
+  })";
+  LiveSession session(echo_session());
+  LessonDirector director(lesson_of(kFreezeLesson), session);
+  ASSERT_TRUE(tick_until(session, director, [&] { return director.paused(); }));
+  ASSERT_TRUE(director.breakpoint_hit().has_value());
+  EXPECT_EQ(director.breakpoint_hit()->breakpoint_index, 0u);
+  ASSERT_FALSE(session.model().loop().freezes.empty());
+  EXPECT_EQ(director.breakpoint_hit()->time_ns, session.model().loop().freezes[0].begin_ns);
+  const std::size_t fired_at_pause = director.fired().size();
+  tick_for(session, director, 300ms);  // past step 1's 0.1 s
+  EXPECT_EQ(director.fired().size(), fired_at_pause) << "no step fires while paused at the breakpoint";
+
+  director.resume();
+  EXPECT_FALSE(director.breakpoint_hit().has_value());
+  ASSERT_TRUE(tick_until(session, director, [&] { return director.ended(); }));
+  EXPECT_FALSE(director.breakpoint_hit().has_value()) << "a breakpoint pauses once";
+  EXPECT_FALSE(director.timed_out());
+  ASSERT_TRUE(tick_until(session, director, [&] { return session.model().lesson_steps().size() == 2; }));
+  EXPECT_EQ(session.model().lesson_steps()[0].lesson_id, "breakpoint-test");
+  EXPECT_EQ(session.model().lesson_steps()[1].step_index, 1u);
+}

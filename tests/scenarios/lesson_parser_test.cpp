@@ -174,3 +174,32 @@ TEST(LessonParser, ReadsThePanelsPresentationModeShows) {
   unknown["panels"] = {"loop", "weather"};
   expect_refused(unknown, "$.panels", "expected panel names among");
 }
+
+// Guards lesson breakpoints ("pause at the first drain stall"): read in order with their
+// defaults, and a kind or count that makes no sense is refused at its path.
+TEST(LessonParser, ReadsBreakpointsOnNamedEvents) {
+  auto with_breakpoints = valid_lesson();
+  with_breakpoints["breakpoints"] = nlohmann::json::parse(
+      R"([ { "on": "drain_stall" }, { "on": "freeze", "occurrence": 2, "note": "Look at the loop lane." } ])");
+  const auto lesson = parse_lesson(with_breakpoints.dump(), "tiny.json");
+  ASSERT_EQ(lesson.breakpoints.size(), 2u);
+  EXPECT_EQ(lesson.breakpoints[0].on, loopscope::model::StepKind::DrainStall);
+  EXPECT_EQ(lesson.breakpoints[0].occurrence, 1) << "the first, unless told otherwise";
+  EXPECT_EQ(lesson.breakpoints[1].on, loopscope::model::StepKind::Freeze);
+  EXPECT_EQ(lesson.breakpoints[1].occurrence, 2);
+  EXPECT_EQ(lesson.breakpoints[1].note, "Look at the loop lane.");
+  EXPECT_TRUE(parse_lesson(valid_lesson().dump(), "tiny.json").breakpoints.empty()) << "breakpoints are optional";
+
+  auto unknown_kind = valid_lesson();
+  unknown_kind["breakpoints"] = nlohmann::json::parse(R"([ { "on": "drain stall" } ])");
+  expect_refused(unknown_kind, "$.breakpoints[0].on", "expected \"suspension\", \"drain_stall\"");
+  auto any_event = valid_lesson();
+  any_event["breakpoints"] = nlohmann::json::parse(R"([ { "on": "any_event" } ])");
+  expect_refused(any_event, "$.breakpoints[0].on", "expected");
+  auto zeroth = valid_lesson();
+  zeroth["breakpoints"] = nlohmann::json::parse(R"([ { "on": "freeze", "occurrence": 0 } ])");
+  expect_refused(zeroth, "$.breakpoints[0].occurrence", "");
+  auto extra_key = valid_lesson();
+  extra_key["breakpoints"] = nlohmann::json::parse(R"([ { "on": "freeze", "when": 1 } ])");
+  expect_refused(extra_key, "$.breakpoints[0].when", "");
+}

@@ -317,6 +317,29 @@ TEST(TimelineBuilder, AFreezeIsABandAcrossEveryLaneNamingItsSite) {
   EXPECT_TRUE(named);
 }
 
+TEST(TimelineBuilder, ALessonStepIsALineAcrossTheLanesWithItsNumber) {
+  trace::TraceLog log = drain_story();
+  log.labels.push_back("a-lesson");
+  const auto lesson_label = static_cast<std::uint64_t>(log.labels.size() - 1);
+  log.events.insert(log.events.begin() + 5, trace::TraceEvent{250'000, lesson_label, 1, 0, trace::EventKind::LessonStep, 0, 0, 0, 0});
+  const auto model = model::TraceModel::from_log(log);
+  ASSERT_EQ(model.lesson_steps().size(), 1u);
+  EXPECT_EQ(model.lesson_steps()[0].lesson_id, "a-lesson");
+  EXPECT_EQ(model.lesson_steps()[0].step_index, 1u);
+  const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+  viz::TimelineBuilder builder(test_labeler());
+  viz::DrawList list;
+  builder.build(model, lanes, frame_for(one_px_per_us(), log), list);
+  const bool line = std::any_of(list.lines.begin(), list.lines.end(), [](const viz::DrawLine& drawn) {
+    return drawn.x0 == 350 && drawn.x1 == 350 && drawn.color == viz::colors::kLessonStep;
+  });
+  EXPECT_TRUE(line) << "a line at 250 us";
+  const bool numbered = std::any_of(list.texts.begin(), list.texts.end(), [](const viz::DrawText& text) {
+    return text.text == "step 2" && text.x == 353;
+  });
+  EXPECT_TRUE(numbered) << "steps are numbered from 1 on screen";
+}
+
 // The builder folds runs of narrow spans from a per-task index instead of visiting them; the
 // result must be what handing every span to the folder gives, at every zoom, and must follow
 // the model as it grows (the index is kept across frames) and the view as it moves.

@@ -42,6 +42,7 @@ inline constexpr PackedColor kArrow = pack_rgba(255, 255, 255, 200);
 inline constexpr PackedColor kMarkerText = pack_rgba(10, 10, 10);
 inline constexpr PackedColor kLightText = pack_rgba(230, 230, 230);
 inline constexpr PackedColor kMark = pack_rgba(200, 160, 255, 220);
+inline constexpr PackedColor kLessonStep = pack_rgba(255, 255, 255, 150);  // lesson step lines in a replay
 }  // namespace colors
 
 }  // namespace loopscope::viz

@@ -14,6 +14,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/model/model_queries.hpp"
 #include "core/model/replay_cursor.hpp"
 #include "core/model/trace_model.hpp"
 #include "scenarios/lessons/builtin_lessons.hpp"
@@ -442,6 +443,51 @@ TEST(ReplayCursor, TheEarliestBreakpointWinsAndMissingOccurrencesNeverFire) {
   EXPECT_EQ(result.breakpoint_index, std::nullopt);
   EXPECT_EQ(result.time_ns, 3000u);
   EXPECT_THROW(cursor.add_breakpoint(StepKind::DrainStall, 0), std::invalid_argument);
+}
+
+// Guards the lesson hold: playback stops at the limit it is given (just before a reveal), never
+// moves back to a limit behind it, and a breakpoint before the limit still wins.
+TEST(ReplayCursor, PlaybackStopsAtTheLimitUnlessABreakpointComesFirst) {
+  const auto log = known_story();
+  ReplayCursor cursor(log);
+  auto result = cursor.advance_by(10'000, 1.0, 700);
+  EXPECT_TRUE(result.stopped);
+  EXPECT_EQ(result.reason, StopReason::Limit);
+  EXPECT_EQ(cursor.time_ns(), 700u);
+  result = cursor.advance_by(10'000, 1.0, 500);
+  EXPECT_EQ(result.reason, StopReason::Limit);
+  EXPECT_EQ(cursor.time_ns(), 700u) << "a limit behind the replay time holds it in place";
+  result = cursor.advance_by(100, 1.0, 2'500);
+  EXPECT_FALSE(result.stopped) << "a limit not reached does not stop playback";
+  EXPECT_EQ(cursor.time_ns(), 800u);
+  const std::size_t reply = cursor.add_breakpoint(StepKind::ClientReply, 1);  // at 1100
+  result = cursor.advance_by(10'000, 1.0, 2'500);
+  EXPECT_EQ(result.reason, StopReason::Breakpoint);
+  EXPECT_EQ(result.breakpoint_index, reply);
+  EXPECT_EQ(cursor.time_ns(), 1100u);
+}
+
+// Guards live lesson breakpoints, which count events in the model as it grows: the model must
+// give the same times the cursor finds in the log.
+TEST(ReplayCursor, TheModelGivesTheSameEventTimesOfEachKindAsTheLog) {
+  const auto log = known_story();
+  const TraceModel whole = TraceModel::from_log(log);
+  EXPECT_EQ(model::step_event_times(whole, StepKind::Suspension), (std::vector<std::uint64_t>{100, 400, 1500}));
+  EXPECT_EQ(model::step_event_times(whole, StepKind::DrainStall), (std::vector<std::uint64_t>{400, 1500}));
+  EXPECT_EQ(model::step_event_times(whole, StepKind::Freeze), (std::vector<std::uint64_t>{2000}));
+  EXPECT_EQ(model::step_event_times(whole, StepKind::ClientReply), (std::vector<std::uint64_t>{1100, 2700}));
+  EXPECT_TRUE(model::step_event_times(whole, StepKind::AnyEvent).empty());
+}
+
+// Guards the names lesson files use for step kinds.
+TEST(ReplayCursor, StepKindIdsRoundTripAndUnknownOnesAreRefused) {
+  for (const StepKind kind : {StepKind::Suspension, StepKind::DrainStall, StepKind::Freeze, StepKind::ClientReply,
+                              StepKind::AnyEvent}) {
+    EXPECT_EQ(model::step_kind_from_id(model::step_kind_id(kind)), kind);
+  }
+  EXPECT_EQ(model::step_kind_from_id("drain stall"), std::nullopt);
+  EXPECT_EQ(model::step_kind_of(trace::EventKind::DrainStallBegin), StepKind::DrainStall);
+  EXPECT_EQ(model::step_kind_of(trace::EventKind::DrainStallEnd), std::nullopt);
 }
 
 // Guards the speed range: replays slow a run down (to 0.01x) and never run faster than 1x.
