@@ -110,7 +110,15 @@ Capture capture(const std::string& lesson, double at_s, const std::string& tab,
   result.image = load_png(png);
   std::ifstream report_file(report);
   result.report = nlohmann::json::parse(report_file);
-  result.model = model::TraceModel::from_log(loopscope::trace::load_native_trace(trace));
+  const loopscope::trace::TraceLog log = loopscope::trace::load_native_trace(trace);
+  if (result.report.value("recorded", false)) {
+    // A replay saves the whole recorded run; the screen shows it as it stood at the replay time.
+    model::ReplayCursor cursor(log);
+    cursor.seek(result.report["replay_time_ns"].get<std::uint64_t>());
+    result.model = cursor.model();
+  } else {
+    result.model = model::TraceModel::from_log(log);
+  }
   return result;
 }
 
@@ -311,4 +319,28 @@ TEST(GuiScreenshot, ReplayDrawsTheModelAsItStoodAtTheReplayTime) {
   EXPECT_GT(looked, 20);
   EXPECT_EQ(coloured, 0) << "nothing after the replay time may be drawn";
   std::filesystem::remove_all(live.directory);
+}
+
+// Guards the classroom fallback: `--lesson NAME --recorded --present` plays the lesson over
+// the run it ships with, no sockets. The screen shows that run at --at exactly, with the lane
+// colours its model predicts, and says it is a recorded run.
+TEST(GuiScreenshot, RecordedLessonInPresentationModeShowsTheShippedRunAndSaysSo) {
+  if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup installs it)";
+  const Capture shot = capture("drain-backpressure", 1.5, "connections", {"--present", "--recorded"});
+  ASSERT_GT(shot.image.width, 0) << "no screenshot";
+  EXPECT_TRUE(shot.report["recorded"].get<bool>());
+  EXPECT_EQ(shot.report["replay_time_ns"].get<std::uint64_t>(), 1'500'000'000u) << "the shot shows exactly --at";
+  EXPECT_EQ(shot.report["port"].get<int>(), 0) << "no server was started";
+  ASSERT_FALSE(shot.model.lesson_steps().empty()) << "the shipped run records its lesson steps";
+  const ColourCheck check = check_lane_colours(shot);
+  ASSERT_GE(check.sampled, 5) << "too few spans on screen to judge";
+  EXPECT_GE(check.matched * 100, check.sampled * 90) << check.first_mismatch;
+  // The header's "RECORDED RUN" is drawn in its own light blue, in the top part of the screen.
+  const viz::PackedColor recorded_blue = viz::pack_rgba(140, 204, 255);
+  int blue = 0;
+  for (int y = 0; y < shot.image.height / 6; ++y) {
+    for (int x = 0; x < shot.image.width; ++x) blue += close_to(shot.image.at(x, y), recorded_blue) ? 1 : 0;
+  }
+  EXPECT_GT(blue, 100) << "the header must say it shows a recorded run";
+  std::filesystem::remove_all(shot.directory);
 }
