@@ -150,7 +150,7 @@ void LessonPanel::draw(AppState& state) {
   if (director.recorded()) {
     ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1), "RECORDED RUN");
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", state.loaded ? state.loaded->origin.c_str() : "");
+    ImGui::TextDisabled("%s", state.loaded ? state.loaded->origin_short.c_str() : "");
   } else if (state.session) {
     ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.35f, 1), "LIVE");
     ImGui::SameLine();
