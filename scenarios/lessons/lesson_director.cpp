@@ -67,6 +67,7 @@ struct LessonDirector::State {
   // Pauses at the first lesson breakpoint whose event has now happened. Each one pauses once:
   // after resume() the run goes on past it.
   bool pause_at_breakpoint() {
+    if (!options.pause_at_breakpoints) return false;
     const model::TraceModel& model = session.model();
     for (std::size_t index = 0; index < lesson.breakpoints.size(); ++index) {
       if (breakpoint_done[index]) continue;

@@ -22,6 +22,9 @@ struct LessonDirectorOptions {
   // Hold a step that reveals predictions until each has an answer (or reveal_now() is called):
   // the GUI asks before it tells. The headless runner does not hold.
   bool hold_for_answers = false;
+  // Pause at the lesson's breakpoints (the GUI). The headless runner and screenshot mode do
+  // not: nobody is there to press play again.
+  bool pause_at_breakpoints = false;
 };
 
 class LessonDirector final : public LessonPlayback {

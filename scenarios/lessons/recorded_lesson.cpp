@@ -61,6 +61,7 @@ std::optional<std::uint64_t> RecordedLesson::hold_time_ns() const {
 
 std::optional<BreakpointHit> RecordedLesson::next_breakpoint() const {
   std::optional<BreakpointHit> next;
+  if (!options_.pause_at_breakpoints) return next;
   for (std::size_t index = 0; index < lesson_.breakpoints.size(); ++index) {
     const LessonBreakpoint& breakpoint = lesson_.breakpoints[index];
     const auto at_ns = cursor_.breakpoint_time(model::Breakpoint{breakpoint.on, breakpoint.occurrence});

@@ -34,6 +34,7 @@ std::string recorded_lesson_id(const trace::TraceLog& log);
 struct RecordedLessonOptions {
   bool hold_for_answers = false;  // as LessonDirectorOptions: stop before a reveal until answered
   double speed = 1.0;             // clamped to the replay range [0.01, 1]
+  bool pause_at_breakpoints = true;  // the lesson's breakpoints stop playback there
 };
 
 class RecordedLesson final : public LessonPlayback {

@@ -41,6 +41,13 @@ TEST_P(BuiltinLessonTrace_, IsARunOfThisLessonWithEveryStepAndItsChecksHold) {
   }
   EXPECT_EQ(played->step_times_ns().size(), lesson.steps.size()) << "the recording missed steps" << kFix;
 
+  // A breakpoint the recorded run never reaches would leave a class waiting for nothing.
+  for (const scenarios::LessonBreakpoint& breakpoint : lesson.breakpoints) {
+    EXPECT_TRUE(cursor.breakpoint_time(loopscope::model::Breakpoint{breakpoint.on, breakpoint.occurrence}).has_value())
+        << builtin.name << ": the breakpoint on " << loopscope::model::step_kind_id(breakpoint.on) << " #"
+        << breakpoint.occurrence << " never happens in the recorded run";
+  }
+
   cursor.seek(cursor.end_ns());
   for (const scenarios::CheckResult& check : played->evaluate_checks()) {
     EXPECT_TRUE(check.passed) << builtin.name << ": " << check.name << ": measured " << check.measured << ", expected "

@@ -296,7 +296,9 @@ TEST(LessonDirector, PausesAtABreakpointOnceItsEventHappensLive) {
     "end": { "after_s": 0.2, "timeout_s": 20 }
   })";
   LiveSession session(echo_session());
-  LessonDirector director(lesson_of(kFreezeLesson), session);
+  LessonDirectorOptions options;
+  options.pause_at_breakpoints = true;
+  LessonDirector director(lesson_of(kFreezeLesson), session, options);
   ASSERT_TRUE(tick_until(session, director, [&] { return director.paused(); }));
   ASSERT_TRUE(director.breakpoint_hit().has_value());
   EXPECT_EQ(director.breakpoint_hit()->breakpoint_index, 0u);

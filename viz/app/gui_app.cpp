@@ -35,6 +35,7 @@ LaunchSettings launch_settings(const GuiOptions& options) {
   settings.speed = options.speed;
   // A screenshot has nobody to answer predictions; the interactive app asks first.
   settings.hold_for_answers = options.screenshot_path.empty();
+  settings.pause_at_breakpoints = options.screenshot_path.empty();
   return settings;
 }
 
@@ -76,6 +77,18 @@ bool GuiApp::screenshot_due() const {
   if (!state_.session) return false;
   if (state_.director) return state_.director->lesson_time_s() >= options_.at_s || state_.director->ended();
   return state_.session->elapsed_s() >= options_.at_s;
+}
+
+void GuiApp::show_new_breakpoint() {
+  const auto hit = state_.director ? state_.director->breakpoint_hit() : std::nullopt;
+  const std::optional<std::uint64_t> hit_ns = hit ? std::optional(hit->time_ns) : std::nullopt;
+  if (hit_ns && hit_ns != breakpoint_shown_ns_ && !state_.director->recorded()) {
+    // Live, the run goes on while the lesson is paused: hold the view on the moment it paused
+    // for (a replay is already there).
+    constexpr std::uint64_t kAround_ns = 500'000'000;
+    state_.navigation.show_range(*hit_ns > kAround_ns ? *hit_ns - kAround_ns : 0, *hit_ns + kAround_ns);
+  }
+  breakpoint_shown_ns_ = hit_ns;
 }
 
 void GuiApp::handle_shortcuts() {
@@ -367,6 +380,7 @@ int GuiApp::run() {
     const auto frame_start = std::chrono::steady_clock::now();  // the work, not the wait for input
     if (state_.session) state_.session->poll();
     if (state_.director) state_.director->advance();
+    show_new_breakpoint();
     replay_controls_.advance(state_);
     if (frames_since_due_ < 0 && screenshot_due()) {
       frames_since_due_ = 0;

@@ -4,6 +4,7 @@
 // mode, saves the frame and a report of where the timeline drew what.
 
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "viz/app/app_state.hpp"
@@ -38,6 +39,7 @@ class GuiApp {
   void draw_bottom_tabs(float height_px);
   void draw_status_bar();
   void handle_shortcuts();
+  void show_new_breakpoint();
   void draw_desktop();
   void draw_presentation();
   void apply_mode_change();  // between frames: fonts, theme, fullscreen, lane sizes
@@ -69,6 +71,7 @@ class GuiApp {
   int frames_since_due_ = -1;  // screenshot mode: frames drawn since the moment arrived
   double frame_time_ms_ = 0;
   std::string title_shown_;
+  std::optional<std::uint64_t> breakpoint_shown_ns_;  // the lesson breakpoint the view last went to
 };
 
 }  // namespace loopscope::viz

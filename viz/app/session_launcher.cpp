@@ -70,6 +70,7 @@ bool SessionLauncher::start_lesson(AppState& state, const scenarios::Lesson& les
   scenarios::LessonDirectorOptions options;
   options.speed = settings_.speed;
   options.hold_for_answers = settings_.hold_for_answers;
+  options.pause_at_breakpoints = settings_.pause_at_breakpoints;
   state.director = std::make_unique<scenarios::LessonDirector>(lesson, *state.session, options);
   return true;
 }
@@ -104,6 +105,7 @@ bool SessionLauncher::show_recorded(AppState& state, std::unique_ptr<LoadedTrace
     try {
       scenarios::RecordedLessonOptions options;
       options.hold_for_answers = settings_.hold_for_answers;
+      options.pause_at_breakpoints = settings_.pause_at_breakpoints;
       options.speed = settings_.speed;
       recorded = std::make_unique<scenarios::RecordedLesson>(*lesson, *loaded->cursor, options);
     } catch (const scenarios::RecordedLessonMismatch& error) {

@@ -17,7 +17,8 @@ struct LaunchSettings {
   std::string host = "127.0.0.1";
   std::uint16_t preferred_port = 8888;
   int next_ports_to_try = 20;
-  bool hold_for_answers = true;  // ask each prediction before its reveal
+  bool hold_for_answers = true;      // ask each prediction before its reveal
+  bool pause_at_breakpoints = true;  // pause where the lesson says ("the first drain stall")
   double speed = 1.0;
 };
 
