@@ -43,6 +43,9 @@ class RecordedLesson final : public LessonPlayback {
   // the trace has no steps of this lesson, or steps the lesson does not have. A run that ended
   // before its last steps is accepted: those steps are never reached.
   RecordedLesson(const Lesson& lesson, model::ReplayCursor& cursor, RecordedLessonOptions options = {});
+  // Not copied or moved: predictions_ points into lesson_.
+  RecordedLesson(const RecordedLesson&) = delete;
+  RecordedLesson& operator=(const RecordedLesson&) = delete;
 
   // Moves the replay on by the wall time since the last call, times the speed. It stops just
   // before a step whose predictions are unanswered (holding) and exactly at a lesson breakpoint.
