@@ -52,8 +52,16 @@ void CompareView::draw_toolbar(AppState& state) {
   ImGui::SameLine();
   ImGui::Checkbox("Legend", &show_legend_);
   ImGui::SameLine();
-  ImGui::TextDisabled("showing %s of both  |  t = 0 is each run's start  |  wheel: zoom  drag: pan  click: select",
+  // Two timelines need every row they can get, so the help is a marker and the legend shares
+  // this row.
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Showing %s of both runs; t = 0 is each run's own start.\n"
+                      "Wheel: zoom both  |  drag: pan both  |  Shift+wheel: scroll a half's lanes\n"
+                      "Click a lane: select its task; the panels below show that run.",
                       format_duration_ns(state.navigation.viewport().duration_ns()).c_str());
+  }
+  if (show_legend_) TimelineWidget::draw_legend(true);
 }
 
 void CompareView::draw_header(RunComparison& comparison, std::size_t index) {
@@ -137,7 +145,6 @@ void CompareView::draw(AppState& state) {
   comparison.refresh_summaries();
   bar_.draw(comparison);
   draw_toolbar(state);
-  if (show_legend_) TimelineWidget::draw_legend();
   const float gap_px = ImGui::GetStyle().ItemSpacing.y;
   const float available_px = ImGui::GetContentRegionAvail().y - gap_px;
   // A run with more lanes gets more of the height, so neither hides lanes the other does not

@@ -84,9 +84,9 @@ void TimelineWidget::draw_toolbar(AppState& state) {
   }
 }
 
-void TimelineWidget::draw_legend() {
+void TimelineWidget::draw_legend(bool on_this_line) {
   const float swatch_px = ImGui::GetTextLineHeight();
-  bool first = true;
+  bool first = !on_this_line;
   // Items flow onto the next line when the row is full, so no colour is ever cut off.
   const float line_right_px = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   auto next_item = [&](float width_px) {

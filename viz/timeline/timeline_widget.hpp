@@ -31,8 +31,9 @@ class TimelineWidget {
   // The ruler, lane labels and lanes alone, filling the space left, moved by `navigation`: one
   // half of a comparison, whose halves share one navigation so they zoom and pan together.
   void draw_canvas(AppState& state, TimelineNavigation& navigation);
-  // What each colour means; items flow onto the next line when the row is full.
-  static void draw_legend();
+  // What each colour means; items flow onto the next line when the row is full. With
+  // `on_this_line`, the first item goes beside the last widget drawn if it fits.
+  static void draw_legend(bool on_this_line = false);
   const TimelineGeometry& geometry() const { return geometry_; }
   const DrawList& last_draw_list() const { return draw_list_; }
 
