@@ -140,4 +140,33 @@ std::vector<StateSpan> spans_with_runnable(const TraceModel& model, const TaskRe
   return split;
 }
 
+std::vector<std::uint64_t> step_event_times(const TraceModel& model, StepKind kind) {
+  std::vector<std::uint64_t> times;
+  switch (kind) {
+    case StepKind::DrainStall:
+      for (const auto& [id, connection] : model.connections()) {
+        for (const DrainStall& stall : connection.drain_stalls) times.push_back(stall.begin_ns);
+      }
+      break;
+    case StepKind::Freeze:
+      for (const Freeze& freeze : model.loop().freezes) times.push_back(freeze.begin_ns);
+      break;
+    case StepKind::ClientReply:
+      for (const auto& [id, client] : model.clients()) {
+        for (const LatencySample& reply : client.replies) times.push_back(reply.time_ns);
+      }
+      break;
+    case StepKind::Suspension:
+      for (const auto& [id, task] : model.tasks()) {
+        for (const StateSpan& span : task.spans) {
+          if (span.state != TaskState::Running && span.state != TaskState::Exited) times.push_back(span.begin_ns);
+        }
+      }
+      break;
+    case StepKind::AnyEvent: break;
+  }
+  std::sort(times.begin(), times.end());
+  return times;
+}
+
 }  // namespace loopscope::model

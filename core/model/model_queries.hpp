@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/model/replay_cursor.hpp"
 #include "core/model/trace_model.hpp"
 
 namespace loopscope::model {
@@ -43,5 +44,10 @@ std::vector<StateSpan> spans_with_runnable(const TraceModel& model, const TaskRe
 // and where in one read wait the Runnable part begins (nullopt: none).
 const ClientRecord* client_of(const TraceModel& model, const TaskRecord& task);
 std::optional<std::uint64_t> runnable_since_ns(const ClientRecord* client, const StateSpan& span);
+
+// When each event of a step kind happened, ascending, as far as the model knows (a live model
+// grows): drain stalls and freezes by their start, client replies by their completion,
+// suspensions by the start of each wait. AnyEvent gives nothing: the model keeps no raw events.
+std::vector<std::uint64_t> step_event_times(const TraceModel& model, StepKind kind);
 
 }  // namespace loopscope::model

@@ -13,6 +13,14 @@ namespace {
 
 using trace::EventKind;
 
+// Index of the first event later than time_ns: the model at time_ns holds the events before it.
+std::size_t events_up_to(const trace::TraceLog& log, std::uint64_t time_ns) {
+  const auto after = std::ranges::upper_bound(log.events, time_ns, {}, &trace::TraceEvent::time_ns);
+  return static_cast<std::size_t>(after - log.events.begin());
+}
+
+}  // namespace
+
 std::optional<StepKind> step_kind_of(EventKind kind) {
   switch (kind) {
     case EventKind::TaskSuspended: return StepKind::Suspension;
@@ -23,13 +31,24 @@ std::optional<StepKind> step_kind_of(EventKind kind) {
   }
 }
 
-// Index of the first event later than time_ns: the model at time_ns holds the events before it.
-std::size_t events_up_to(const trace::TraceLog& log, std::uint64_t time_ns) {
-  const auto after = std::ranges::upper_bound(log.events, time_ns, {}, &trace::TraceEvent::time_ns);
-  return static_cast<std::size_t>(after - log.events.begin());
+std::string_view step_kind_id(StepKind kind) {
+  switch (kind) {
+    case StepKind::Suspension: return "suspension";
+    case StepKind::DrainStall: return "drain_stall";
+    case StepKind::Freeze: return "freeze";
+    case StepKind::ClientReply: return "client_reply";
+    case StepKind::AnyEvent: return "any_event";
+  }
+  return "unknown";
 }
 
-}  // namespace
+std::optional<StepKind> step_kind_from_id(std::string_view id) {
+  for (const StepKind kind : {StepKind::Suspension, StepKind::DrainStall, StepKind::Freeze, StepKind::ClientReply,
+                              StepKind::AnyEvent}) {
+    if (step_kind_id(kind) == id) return kind;
+  }
+  return std::nullopt;
+}
 
 std::string_view step_kind_name(StepKind kind) {
   switch (kind) {
@@ -107,12 +126,18 @@ void ReplayCursor::take_checkpoint() {
   checkpoint_interval_ *= 2;
 }
 
-AdvanceResult ReplayCursor::advance_by(std::uint64_t wall_ns, double speed) {
+AdvanceResult ReplayCursor::advance_by(std::uint64_t wall_ns, double speed, std::uint64_t limit_ns) {
   const double trace_step_ns = std::round(static_cast<double>(wall_ns) * clamp_replay_speed(speed));
   const std::uint64_t remaining_ns = end_ns() - time_ns_;
-  const std::uint64_t target_ns = trace_step_ns >= static_cast<double>(remaining_ns)
-                                      ? end_ns()
-                                      : time_ns_ + static_cast<std::uint64_t>(trace_step_ns);
+  std::uint64_t target_ns = trace_step_ns >= static_cast<double>(remaining_ns)
+                                ? end_ns()
+                                : time_ns_ + static_cast<std::uint64_t>(trace_step_ns);
+  bool limited = false;
+  if (limit_ns < target_ns) {
+    // Never backwards: a limit behind the replay time holds it where it is.
+    target_ns = std::max(limit_ns, time_ns_);
+    limited = true;
+  }
   // The earliest breakpoint crossed wins; of two at the same moment, the one added first.
   std::optional<std::size_t> hit;
   std::uint64_t hit_ns = 0;
@@ -132,7 +157,10 @@ AdvanceResult ReplayCursor::advance_by(std::uint64_t wall_ns, double speed) {
     result.breakpoint_index = hit;
   } else {
     seek(target_ns);
-    if (at_end()) {
+    if (limited) {
+      result.stopped = true;
+      result.reason = StopReason::Limit;
+    } else if (at_end()) {
       result.stopped = true;
       result.reason = StopReason::EndOfTrace;
     }

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,12 @@ enum class StepKind { Suspension, DrainStall, Freeze, ClientReply, AnyEvent };
 inline constexpr std::size_t kStepKindCount = 5;
 
 std::string_view step_kind_name(StepKind kind);  // "suspension", "drain stall", ...
+// The names lesson files use: "suspension", "drain_stall", "freeze", "client_reply", "any_event".
+std::string_view step_kind_id(StepKind kind);
+std::optional<StepKind> step_kind_from_id(std::string_view id);
+// The kind a single event counts as (a drain_stall_begin is a DrainStall); nullopt for events
+// that only AnyEvent covers.
+std::optional<StepKind> step_kind_of(trace::EventKind kind);
 
 // "Pause at the Nth event of this kind" (occurrence 1 is the first).
 struct Breakpoint {
@@ -37,7 +44,7 @@ struct Breakpoint {
   int occurrence = 1;
 };
 
-enum class StopReason { None, Breakpoint, EndOfTrace };
+enum class StopReason { None, Breakpoint, EndOfTrace, Limit };
 
 struct AdvanceResult {
   bool stopped = false;  // playback should pause: a breakpoint was reached or the trace ended
@@ -79,8 +86,11 @@ class ReplayCursor {
   const trace::TraceLog& log() const { return *log_; }
 
   // Playback: moves forward by wall_ns * speed (speed clamped to [kMinReplaySpeed,
-  // kMaxReplaySpeed]), stopping exactly at the first breakpoint crossed or at the end.
-  AdvanceResult advance_by(std::uint64_t wall_ns, double speed);
+  // kMaxReplaySpeed]), stopping exactly at the first breakpoint crossed, at the end, or at
+  // limit_ns (StopReason::Limit): a lesson holds the replay just before a step it must not
+  // reveal yet. A breakpoint at or before the limit wins.
+  AdvanceResult advance_by(std::uint64_t wall_ns, double speed,
+                           std::uint64_t limit_ns = std::numeric_limits<std::uint64_t>::max());
 
   // The first event of the kind strictly after / strictly before the replay time.
   std::optional<std::uint64_t> next_event_time(StepKind kind) const { return next_event_time(kind, time_ns_); }

@@ -198,6 +198,10 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
     }
     case EventKind::EventsDropped: dropped_events_ += event.value; break;
     case EventKind::Mark: marks_.push_back(MarkRecord{time_ns, std::string(log.label(static_cast<std::uint32_t>(event.value)))}); break;
+    case EventKind::LessonStep:
+      lesson_steps_.push_back(
+          LessonStepRecord{time_ns, event.subject_id, std::string(log.label(static_cast<std::uint32_t>(event.value)))});
+      break;
     case EventKind::AwaitCancelled: ++cancelled_awaits_; break;
     case EventKind::None:
     case EventKind::ConnectionRefused:

@@ -29,6 +29,7 @@ class TraceModel {
   const std::map<std::uint32_t, ClientRecord>& clients() const { return clients_; }
   const LoopRecord& loop() const { return loop_; }
   const std::vector<MarkRecord>& marks() const { return marks_; }
+  const std::vector<LessonStepRecord>& lesson_steps() const { return lesson_steps_; }
   std::uint64_t end_ns() const { return end_ns_; }
   std::uint64_t dropped_events() const { return dropped_events_; }
   std::uint64_t cancelled_awaits() const { return cancelled_awaits_; }
@@ -51,6 +52,7 @@ class TraceModel {
   std::map<std::uint16_t, std::uint32_t> client_by_port_;
   LoopRecord loop_;
   std::vector<MarkRecord> marks_;
+  std::vector<LessonStepRecord> lesson_steps_;
   std::uint64_t end_ns_ = 0;
   std::uint64_t dropped_events_ = 0;
   std::uint64_t cancelled_awaits_ = 0;

@@ -123,4 +123,11 @@ struct MarkRecord {
   std::string text;
 };
 
+// A lesson step as the run recorded it: which step fired when, and for which lesson.
+struct LessonStepRecord {
+  std::uint64_t time_ns = 0;
+  std::uint32_t step_index = 0;  // 0-based, into the lesson's steps
+  std::string lesson_id;
+};
+
 }  // namespace loopscope::model

@@ -344,6 +344,13 @@ class ChromeExporter {
         writer_.instant(label.empty() ? "mark" : label, 0, time_ns, 'g', JsonArgs{});
         break;
       }
+      case EventKind::LessonStep: {
+        const std::string_view lesson =
+            event.value <= UINT32_MAX ? log_.label(static_cast<std::uint32_t>(event.value)) : "";
+        writer_.instant("lesson step " + std::to_string(event.subject_id + 1), 0, time_ns, 'g',
+                        JsonArgs{}.text("lesson", lesson).number("step_index", event.subject_id));
+        break;
+      }
       case EventKind::ClientStarted:
         client_names_[subject] = "client " + std::to_string(subject) + " (" + std::string(log_.label(event.aux)) +
                                  ", group " + std::string(log_.label(static_cast<std::uint32_t>(event.value))) + ")";

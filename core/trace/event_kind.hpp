@@ -47,6 +47,9 @@ enum class EventKind : std::uint8_t {
   // Recording itself.
   EventsDropped = 40,    // value = events a ring could not take, aux = source index
   Mark = 41,             // value = label id: a note placed by a driver (lesson step, user mark)
+  // A lesson step fired (subject = step index, 0-based; value = label id of the lesson's id), so a
+  // replay of the run can narrate it: the step's text comes from the lesson, its time from here.
+  LessonStep = 42,
 };
 
 enum class AwaitKind : std::uint8_t {

@@ -33,6 +33,7 @@ std::string_view event_kind_name(EventKind kind) {
     case EventKind::ClientFinished: return "client_finished";
     case EventKind::EventsDropped: return "events_dropped";
     case EventKind::Mark: return "mark";
+    case EventKind::LessonStep: return "lesson_step";
   }
   return "unknown";
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/replay_cursor.hpp"
 #include "scenarios/clients/client_spec.hpp"
 #include "scenarios/server/server_config.hpp"
 
@@ -67,6 +68,14 @@ struct LessonCheck {
   std::optional<double> at_most;
 };
 
+// "Pause at the first drain stall": the lesson pauses when the Nth event of a kind happens, live
+// or in a replay, so the class looks at that moment before the run goes on.
+struct LessonBreakpoint {
+  model::StepKind on = model::StepKind::DrainStall;
+  int occurrence = 1;  // 1 = the first
+  std::string note;    // optional: what to look at, shown while paused there
+};
+
 struct LessonEnd {
   std::optional<double> after_s;     // end this long after the start...
   std::string when_group_done;       // ...or once this group has finished
@@ -82,6 +91,7 @@ struct Lesson {
   std::vector<LessonStep> steps;
   std::vector<Prediction> predictions;
   std::vector<LessonCheck> checks;
+  std::vector<LessonBreakpoint> breakpoints;
   LessonEnd end;
   // The panels presentation mode shows beside the timeline: "connections", "loop", "code",
   // "events". Optional; the desktop app always has them all.

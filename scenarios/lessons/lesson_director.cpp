@@ -4,6 +4,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/model/model_queries.hpp"
+#include "scenarios/lessons/prediction_book.hpp"
+
 namespace loopscope::scenarios {
 
 namespace {
@@ -15,7 +18,8 @@ struct LessonDirector::State {
       : lesson(lesson_in),
         session(session_in),
         options(options_in),
-        answers(lesson_in.predictions.size()),
+        predictions(lesson.predictions),
+        breakpoint_done(lesson_in.breakpoints.size(), false),
         running_since(Clock::now()) {
     if (!(options.speed > 0)) throw std::invalid_argument("lesson speed must be above 0");
   }
@@ -57,9 +61,24 @@ struct LessonDirector::State {
 
   // A step is held while a prediction it reveals has no answer, unless reveal_now() let it go.
   bool must_hold(std::size_t step_index) const {
-    if (!options.hold_for_answers || released_step == step_index) return false;
-    for (std::size_t index = 0; index < lesson.predictions.size(); ++index) {
-      if (lesson.predictions[index].before_step == step_index && !answers[index]) return true;
+    return options.hold_for_answers && predictions.must_hold(step_index);
+  }
+
+  // Pauses at the first lesson breakpoint whose event has now happened. Each one pauses once:
+  // after resume() the run goes on past it.
+  bool pause_at_breakpoint() {
+    const model::TraceModel& model = session.model();
+    for (std::size_t index = 0; index < lesson.breakpoints.size(); ++index) {
+      if (breakpoint_done[index]) continue;
+      const LessonBreakpoint& breakpoint = lesson.breakpoints[index];
+      const std::vector<std::uint64_t> times = model::step_event_times(model, breakpoint.on);
+      const auto wanted = static_cast<std::size_t>(breakpoint.occurrence);
+      if (times.size() < wanted) continue;
+      breakpoint_done[index] = true;
+      hit = BreakpointHit{index, times[wanted - 1]};
+      paused = true;
+      sync_clock();
+      return true;
     }
     return false;
   }
@@ -101,6 +120,9 @@ struct LessonDirector::State {
 
   void fire_next() {
     const std::size_t index = next_step;
+    // Recorded before the step's actions, so a replay that stops just short of this moment
+    // shows nothing the step caused.
+    session.record_lesson_step(lesson.id, index);
     for (const LessonAction& action : lesson.steps[index].actions) act(action);
     fired.push_back(FiredStep{index, clock_s(), session.elapsed_s()});
     ++next_step;
@@ -112,11 +134,12 @@ struct LessonDirector::State {
   const Lesson lesson;
   LiveSession& session;
   LessonDirectorOptions options;  // speed changes with set_speed()
-  std::vector<std::optional<std::size_t>> answers;  // one per prediction
+  PredictionBook predictions;     // over lesson.predictions (declared after it)
+  std::vector<bool> breakpoint_done;  // one per lesson breakpoint: it has paused the lesson
+  std::optional<BreakpointHit> hit;
   std::set<std::string> started_groups;             // GroupDone only counts groups we started
   std::vector<FiredStep> fired;
   std::size_t next_step = 0;
-  std::optional<std::size_t> released_step;  // reveal_now() let this step go unanswered
   double banked_s = 0;
   std::optional<Clock::time_point> running_since;  // set while the lesson clock runs
   bool paused = false;
@@ -139,7 +162,7 @@ void LessonDirector::advance() {
     state.sync_clock();
     return;
   }
-  if (state.paused) return;
+  if (state.paused || state.pause_at_breakpoint()) return;
   state.release_hold_if_answered();
   while (state.next_step < state.lesson.steps.size() &&
          state.trigger_fired(state.lesson.steps[state.next_step].trigger)) {
@@ -160,6 +183,7 @@ void LessonDirector::pause() {
 
 void LessonDirector::resume() {
   state_->paused = false;
+  state_->hit.reset();
   state_->sync_clock();
 }
 
@@ -188,7 +212,7 @@ void LessonDirector::step_now() {
 
 void LessonDirector::reveal_now() {
   State& state = *state_;
-  state.released_step = state.next_step;
+  state.predictions.release(state.next_step);
   state.release_hold_if_answered();
 }
 
@@ -211,30 +235,23 @@ std::size_t LessonDirector::next_step() const { return state_->next_step; }
 const std::vector<FiredStep>& LessonDirector::fired() const { return state_->fired; }
 
 std::vector<std::size_t> LessonDirector::open_predictions() const {
-  std::vector<std::size_t> open;
-  const auto& predictions = state_->lesson.predictions;
-  if (state_->next_step >= state_->lesson.steps.size()) return open;
-  for (std::size_t index = 0; index < predictions.size(); ++index) {
-    if (predictions[index].before_step == state_->next_step) open.push_back(index);
-  }
-  return open;
+  return state_->predictions.open_before(state_->next_step, state_->lesson.steps.size());
 }
 
 bool LessonDirector::revealed(std::size_t prediction_index) const {
-  return state_->lesson.predictions.at(prediction_index).before_step < state_->next_step;
+  return state_->predictions.revealed(prediction_index, state_->next_step);
 }
 
 void LessonDirector::answer(std::size_t prediction_index, std::size_t choice_index) {
-  State& state = *state_;
-  const Prediction& prediction = state.lesson.predictions.at(prediction_index);
-  if (choice_index >= prediction.choices.size()) throw std::out_of_range("no such choice for this prediction");
-  state.answers[prediction_index] = choice_index;
-  state.release_hold_if_answered();
+  state_->predictions.answer(prediction_index, choice_index);
+  state_->release_hold_if_answered();
 }
 
 std::optional<std::size_t> LessonDirector::answer_of(std::size_t prediction_index) const {
-  return state_->answers.at(prediction_index);
+  return state_->predictions.answer_of(prediction_index);
 }
+
+std::optional<BreakpointHit> LessonDirector::breakpoint_hit() const { return state_->hit; }
 
 std::vector<CheckResult> LessonDirector::evaluate_checks() const {
   std::vector<CheckResult> results;

@@ -203,6 +203,21 @@ Prediction read_prediction(const nlohmann::json& value, const std::string& path,
   return prediction;
 }
 
+LessonBreakpoint read_breakpoint(const nlohmann::json& value, const std::string& path, const std::string& file) {
+  const JsonObjectReader object(value, path, file);
+  LessonBreakpoint breakpoint;
+  const std::string on = object.text("on");
+  const auto kind = model::step_kind_from_id(on);
+  if (!kind || *kind == model::StepKind::AnyEvent) {
+    object.fail("on", "expected \"suspension\", \"drain_stall\", \"freeze\" or \"client_reply\"; found \"" + on + "\"");
+  }
+  breakpoint.on = *kind;
+  breakpoint.occurrence = static_cast<int>(object.integer_or("occurrence", 1, 1, 1'000'000));
+  breakpoint.note = object.text_or("note", "");
+  object.reject_unknown_keys();
+  return breakpoint;
+}
+
 }  // namespace
 
 const std::vector<std::string>& check_measures() {
@@ -254,6 +269,11 @@ Lesson parse_lesson(std::string_view json_text, const std::string& file_name) {
   }
   for (const auto& [value, path] : root.array("checks")) {
     lesson.checks.push_back(read_check(*value, path, file_name, lesson));
+  }
+  if (root.has("breakpoints")) {
+    for (const auto& [value, path] : root.array("breakpoints")) {
+      lesson.breakpoints.push_back(read_breakpoint(*value, path, file_name));
+    }
   }
   const JsonObjectReader end = root.object("end");
   if (end.has("after_s")) lesson.end.after_s = end.number("after_s", 0, kMaxSeconds);

@@ -186,6 +186,11 @@ void LiveSession::mark(std::string_view text) {
   trace::record(trace::EventKind::Mark, 0, parts_->recorder.intern_label(text));
 }
 
+void LiveSession::record_lesson_step(std::string_view lesson_id, std::size_t step_index) {
+  trace::record(trace::EventKind::LessonStep, static_cast<std::uint32_t>(step_index),
+                parts_->recorder.intern_label(lesson_id));
+}
+
 std::size_t LiveSession::pending_commands() const {
   return parts_->pending_commands.load(std::memory_order_relaxed);
 }

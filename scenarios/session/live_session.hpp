@@ -64,6 +64,8 @@ class LiveSession {
   void set_socket_buffers(std::optional<int> send_buffer_bytes, std::optional<int> receive_buffer_bytes);
   void inject_blocking(std::chrono::milliseconds duration);  // a blocking call on the loop
   void mark(std::string_view text);                          // a labelled mark in the trace
+  // Records that a lesson step fired, so a replay of this run can narrate it (EventKind::LessonStep).
+  void record_lesson_step(std::string_view lesson_id, std::size_t step_index);
   std::size_t pending_commands() const;  // posted and not yet run by the loop
 
   // Scripted clients (their own thread and io_context).

@@ -55,6 +55,31 @@ TEST(CompareSources, AMissingFileIsRefusedByName) {
   const std::string refusal = refusal_of("/nonexistent/loopscope/run-b.trace");
   EXPECT_NE(refusal.find("/nonexistent/loopscope/run-b.trace"), std::string::npos) << refusal;
   EXPECT_NE(refusal.find("no such trace file"), std::string::npos) << refusal;
+  EXPECT_NE(refusal.find("drain-backpressure"), std::string::npos) << "the lesson names it could have been: " << refusal;
+}
+
+TEST(CompareSources, ABuiltInLessonsNameIsItsShippedRecording) {
+  const viz::ComparedTrace drain = viz::load_compared_trace("drain-backpressure");
+  EXPECT_EQ(drain.name, "drain-backpressure");
+  EXPECT_EQ(drain.origin, "built-in lesson drain-backpressure");
+  EXPECT_GT(drain.log.events.size(), 100u);
+  const viz::ComparedTrace no_drain = viz::load_compared_trace("write-without-drain");
+  EXPECT_NE(no_drain.log.events.size(), drain.log.events.size()) << "each name is its own lesson's run";
+}
+
+// A file wins over a lesson of the same name: what the user has on disk is what they mean.
+TEST(CompareSources, AFileNamedLikeALessonIsTheFile) {
+  TempDirectory directory;
+  TraceLogBuilder builder({"echo"});
+  builder.log().sources = {{"loop", 0}};
+  builder.add(0, trace::EventKind::TaskSpawned, 1);
+  const auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(directory.path);
+  trace::save_native_trace(builder.log(), "drain-backpressure");
+  const viz::ComparedTrace loaded = viz::load_compared_trace("drain-backpressure");
+  std::filesystem::current_path(previous);
+  EXPECT_EQ(loaded.log.events.size(), 1u);
+  EXPECT_EQ(loaded.origin, "drain-backpressure");
 }
 
 TEST(CompareSources, AFileThatIsNotATraceIsRefusedWithTheLoadersReason) {

@@ -22,7 +22,8 @@ struct LoadedTrace {
   trace::TraceLog log;
   model::TraceModel model;                      // used when there is no cursor
   std::unique_ptr<model::ReplayCursor> cursor;  // over `log`: the model as it was at the replay time
-  std::string origin;                           // the file it came from, for the title bar
+  std::string origin;        // the file it came from, or which shipped recording, for the title bar
+  std::string origin_short;  // the same in a few words, for presentation mode's header
   bool playing = false;
   double speed = 1.0;
 
@@ -38,7 +39,9 @@ struct RunComparisonDeleter {
 struct AppState {
   std::unique_ptr<scenarios::LiveSession> session;      // null until free play or a lesson starts
   std::unique_ptr<LoadedTrace> loaded;                  // used when there is no live session
-  std::unique_ptr<scenarios::LessonDirector> director;  // null in free play
+  // The lesson being played, live (LessonDirector) or over a recorded run (RecordedLesson, whose
+  // cursor is loaded->cursor). Null in free play and plain replays.
+  std::unique_ptr<scenarios::LessonPlayback> director;
   std::unique_ptr<RunComparison, RunComparisonDeleter> comparison;  // `loopscope compare A B`, else null
   std::optional<std::uint32_t> selected_task;           // clicked on the timeline or in a panel
   TimelineNavigation navigation;

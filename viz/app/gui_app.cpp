@@ -65,7 +65,9 @@ GuiApp::~GuiApp() {
 
 std::string GuiApp::window_title() const {
   std::string title = "Loopscope";
-  if (state_.director) title += " - lesson: " + state_.director->lesson().title;
+  if (state_.director) {
+    title += " - lesson: " + state_.director->lesson().title + (state_.director->recorded() ? " (recorded run)" : " (live)");
+  }
   else if (state_.session) title += " - free play";
   else if (state_.loaded) title += " - recorded: " + state_.loaded->origin;
   else if (state_.comparison) title += " - comparing two runs";
@@ -137,10 +139,17 @@ void GuiApp::draw_left_column(float width_px, float height_px) {
   ImGui::BeginChild("left_top", ImVec2(0, top_height), true);
   if (state_.director && !show_picker_) {
     if (ImGui::SmallButton("All lessons")) show_picker_ = true;
+    ImGui::SameLine();
+    // The classroom fallback, one click away: the same lesson over its recorded run, or live again.
+    if (ImGui::SmallButton(state_.director->recorded() ? "Run it live" : "Use the recorded run")) {
+      launcher_.switch_live_or_recorded(state_);
+    }
+  }
+  if (state_.director && !show_picker_) {
     lesson_panel_.draw(state_);
   } else {
     if (state_.director && ImGui::SmallButton("Back to the lesson")) show_picker_ = false;
-    const scenarios::LessonDirector* before = state_.director.get();
+    const scenarios::LessonPlayback* before = state_.director.get();
     picker_.draw(state_, launcher_);
     if (state_.director && state_.director.get() != before) show_picker_ = false;  // a lesson started
   }
@@ -214,14 +223,19 @@ void GuiApp::draw_frame() {
 }
 
 void GuiApp::draw_presentation() {
-  if (presentation_.handle_keys(state_)) want_presenting_ = false;
+  const PresentationView::KeyRequests requests = presentation_.handle_keys(state_);
+  if (requests.leave) want_presenting_ = false;
+  if (requests.switch_live_or_recorded) {
+    launcher_.switch_live_or_recorded(state_);
+    presentation_.reset();
+  }
   replay_controls_.handle_keys(state_);
   if (state_.comparison) {  // both runs fill the screen; their panels stay on the desktop
     compare_view_.handle_keys(state_);
     compare_view_.draw(state_);
     return;
   }
-  replay_controls_.draw(state_);
+  replay_controls_.draw(state_, false);
   presentation_.draw(state_, timeline_,
                      PresentationPanels{connections_panel_, loop_health_panel_, code_panel_, event_log_panel_});
 }
@@ -278,6 +292,8 @@ void GuiApp::write_report() const {
       {"window", {{"width_px", window_->framebuffer_width()}, {"height_px", window_->framebuffer_height()}}},
       {"timeline", timeline_geometry_json(timeline_.geometry())},
       {"session_time_s", state_.session ? state_.session->elapsed_s() : 0.0},
+      {"replay_time_ns", state_.loaded && state_.loaded->cursor ? state_.loaded->cursor->time_ns() : 0},
+      {"recorded", state_.director ? state_.director->recorded() : state_.loaded != nullptr},
       {"lesson_time_s", state_.director ? state_.director->lesson_time_s() : 0.0},
       {"port", state_.session ? state_.session->port() : 0},
   };
@@ -288,9 +304,10 @@ void GuiApp::write_report() const {
 }
 
 void GuiApp::save_trace() const {
-  if (options_.trace_path.empty() || !state_.session) return;
-  if (options_.trace_path.ends_with(".json")) trace::save_chrome_trace(state_.session->log(), options_.trace_path);
-  else trace::save_native_trace(state_.session->log(), options_.trace_path);
+  // A replay saves the whole recorded run; the report's replay_time_ns says where it stood.
+  if (options_.trace_path.empty() || state_.log() == nullptr) return;
+  if (options_.trace_path.ends_with(".json")) trace::save_chrome_trace(*state_.log(), options_.trace_path);
+  else trace::save_native_trace(*state_.log(), options_.trace_path);
 }
 
 int GuiApp::run() {
@@ -315,6 +332,17 @@ int GuiApp::run() {
       // Screenshot mode shows the replay at --at; otherwise it starts at the beginning, paused.
       if (!options_.screenshot_path.empty()) {
         state_.loaded->cursor->seek(static_cast<std::uint64_t>(options_.at_s * 1e9));
+        if (state_.director) state_.director->pause();  // a narrated replay stays at --at too
+      }
+    } else if (!options_.lesson.empty() && options_.recorded) {
+      if (!launcher_.start_recorded_lesson(state_, resolve_lesson(options_.lesson))) {
+        err_ << "loopscope: " << state_.status_message << "\n";
+        return 2;
+      }
+      show_picker_ = false;
+      if (!options_.screenshot_path.empty()) {
+        state_.loaded->cursor->seek(static_cast<std::uint64_t>(options_.at_s * 1e9));
+        state_.director->pause();  // the shot shows exactly --at
       }
     } else if (!options_.compare_first.empty()) {
       if (!open_comparison(state_, launcher_, options_.compare_first, options_.compare_second)) {

@@ -8,6 +8,7 @@ namespace loopscope::viz {
 
 struct GuiOptions {
   std::string lesson;              // start this built-in lesson (or lesson file) at once
+  bool recorded = false;           // play the lesson over its shipped recorded run, not live
   std::string open_path;           // or replay this saved native trace (`loopscope open FILE`)
   std::string compare_first, compare_second;  // or these two runs side by side (`loopscope compare A B`)
   std::string handler = "echo";    // free play's handler when no lesson is given

@@ -80,7 +80,12 @@ void add_export_command(CLI::App& app, loopscope::scenarios::ExportOptions& opti
 }
 
 void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
-  command.add_option("--lesson", gui.lesson, "start this lesson (a built-in name or a .json file) instead of free play");
+  CLI::Option* lesson = command.add_option(
+      "--lesson", gui.lesson, "start this lesson (a built-in name or a .json file) instead of free play");
+  command.add_flag("--recorded", gui.recorded,
+                   "with --lesson: play the lesson over the recorded run it ships with, no live sockets "
+                   "(the classroom fallback)")
+      ->needs(lesson);
   command.add_option("--handler", gui.handler, "free play: the server's handler")->capture_default_str();
   command.add_option("--host", gui.host, "address the server binds (loopback unless you ask otherwise)")
       ->capture_default_str();
@@ -137,7 +142,7 @@ int main(int argc, char** argv) {
   CLI::App* compare_command =
       app.add_subcommand("compare", "Two recorded runs side by side on one time axis, replayed together");
   // No ExistingFile: a refused run gets exit 2 with the loader's own reason, as `export` does.
-  compare_command->add_option("runs", compared_runs, "run A (drawn on top) and run B: native traces (.trace)")
+  compare_command->add_option("runs", compared_runs, "run A (drawn on top) and run B: native traces (.trace, .lstrace) or built-in lesson names")
       ->expected(2)->required();
   add_gui_options(*compare_command, gui);
   loopscope::scenarios::ServeOptions serve;

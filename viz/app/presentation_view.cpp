@@ -14,8 +14,7 @@ namespace {
 const ImVec4 kQuestion(1.0f, 0.85f, 0.2f, 1);
 const ImVec4 kRight(0.45f, 0.95f, 0.45f, 1);
 const ImVec4 kLive(1.0f, 0.35f, 0.35f, 1);
-constexpr double kSlowestSpeed = 0.1;
-constexpr double kFastestSpeed = 4.0;
+const ImVec4 kRecorded(0.55f, 0.8f, 1.0f, 1);
 
 
 char choice_letter(std::size_t index) { return static_cast<char>('a' + index); }
@@ -59,17 +58,25 @@ void PresentationView::step_forward(AppState& state) {
 }
 
 void PresentationView::step_backward(AppState& state) {
-  if (!state.director || state.director->fired().empty()) return;
+  if (!state.director) return;
+  // A recorded run goes back in time itself: the step is shown again as it happened.
+  if (state.director->recorded()) {
+    state.director->step_back();
+    return;
+  }
+  if (state.director->fired().empty()) return;
   const std::size_t newest = state.director->fired().size() - 1;
   const std::size_t target = reviewing_ ? (*reviewing_ > 0 ? *reviewing_ - 1 : 0) : newest;
   review_step(state, target);
 }
 
-bool PresentationView::handle_keys(AppState& state) {
-  if (ImGui::GetIO().WantTextInput) return false;
-  if (key_pressed(GLFW_KEY_ESCAPE) || key_pressed(GLFW_KEY_F11)) return true;
-  if (!state.director) return false;
-  scenarios::LessonDirector& director = *state.director;
+PresentationView::KeyRequests PresentationView::handle_keys(AppState& state) {
+  KeyRequests requests;
+  if (ImGui::GetIO().WantTextInput) return requests;
+  requests.leave = key_pressed(GLFW_KEY_ESCAPE) || key_pressed(GLFW_KEY_F11);
+  if (!state.director) return requests;
+  requests.switch_live_or_recorded = key_pressed(GLFW_KEY_R);
+  scenarios::LessonPlayback& director = *state.director;
   if (key_pressed(GLFW_KEY_SPACE)) {
     if (director.paused()) director.resume();
     else director.pause();
@@ -78,12 +85,12 @@ bool PresentationView::handle_keys(AppState& state) {
   if (key_pressed(GLFW_KEY_LEFT)) step_backward(state);
   if (key_pressed(GLFW_KEY_P)) director.reveal_now();
   if (key_pressed(GLFW_KEY_EQUAL) || key_pressed(GLFW_KEY_KP_ADD)) {
-    director.set_speed(std::min(director.speed() * 2, kFastestSpeed));
+    director.set_speed(std::min(director.speed() * 2, director.max_speed()));
   }
   if (key_pressed(GLFW_KEY_MINUS) || key_pressed(GLFW_KEY_KP_SUBTRACT)) {
-    director.set_speed(std::max(director.speed() / 2, kSlowestSpeed));
+    director.set_speed(std::max(director.speed() / 2, director.min_speed()));
   }
-  return false;
+  return requests;
 }
 
 void PresentationView::draw_header(const AppState& state) {
@@ -95,13 +102,23 @@ void PresentationView::draw_header(const AppState& state) {
     ImGui::TextColored(kLive, "LIVE");
     ImGui::SameLine();
     ImGui::TextDisabled("on %s:%u", state.session->host().c_str(), static_cast<unsigned>(state.session->port()));
+  } else if (state.loaded) {
+    ImGui::TextColored(kRecorded, "RECORDED RUN");
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", state.loaded->origin_short.c_str());
   }
   if (state.director) {
     ImGui::SameLine(0, 30);
     ImGui::Text("%.1f s  x%.2g", state.director->lesson_time_s(), state.director->speed());
     if (state.director->paused()) {
       ImGui::SameLine(0, 20);
-      ImGui::TextColored(kQuestion, "PAUSED");
+      if (const auto hit = state.director->breakpoint_hit()) {
+        const scenarios::LessonBreakpoint& breakpoint = state.director->lesson().breakpoints[hit->breakpoint_index];
+        ImGui::TextColored(kQuestion, "PAUSED AT %s #%d", std::string(model::step_kind_name(breakpoint.on)).c_str(),
+                           breakpoint.occurrence);
+      } else {
+        ImGui::TextColored(kQuestion, "PAUSED");
+      }
     }
     if (reviewing_) {
       ImGui::SameLine(0, 20);
@@ -116,10 +133,14 @@ void PresentationView::draw_caption(AppState& state) {
                         state.session ? static_cast<unsigned>(state.session->port()) : 0u);
     return;
   }
-  scenarios::LessonDirector& director = *state.director;
+  scenarios::LessonPlayback& director = *state.director;
   const auto& lesson = director.lesson();
   const auto& fired = director.fired();
   ImGui::PushTextWrapPos(0);
+  if (const auto hit = director.breakpoint_hit(); hit && !reviewing_) {
+    const std::string& note = lesson.breakpoints[hit->breakpoint_index].note;
+    if (!note.empty()) ImGui::TextColored(kQuestion, "%s", note.c_str());
+  }
   // The question comes first: the class answers before the step that reveals it.
   const std::vector<std::size_t> open = director.open_predictions();
   if (!open.empty() && !reviewing_) {
@@ -185,7 +206,8 @@ void PresentationView::draw(AppState& state, TimelineWidget& timeline, Presentat
   ImGui::BeginChild("caption_text", ImVec2(0, -keys_height), false);
   draw_caption(state);
   ImGui::EndChild();
-  ImGui::TextDisabled("Space pause   Left/Right step   +/- speed   P reveal   F11 leave");
+  ImGui::TextDisabled("Space pause   Left/Right step   +/- speed   P reveal   R %s   F11 leave",
+                      state.director && state.director->recorded() ? "run it live" : "recorded run");
   ImGui::EndChild();
 }
 

@@ -3,7 +3,8 @@
 // panels the lesson names beside it, the narration runs as a large caption, predictions are
 // put to the class as a question before their reveal, and the instructor drives it all from
 // the keyboard: Space pause, Right next step, Left show the previous step again, +/- speed,
-// P reveal, F11 or Escape leave.
+// P reveal, R switch between the live run and the lesson's recorded run, F11 or Escape leave.
+// The header always says which of the two is on screen.
 
 #include <cstddef>
 #include <optional>
@@ -30,8 +31,12 @@ class PresentationView {
   static LaneOptions lane_options_for(float font_size_px, const LaneOptions& desktop);
 
   void draw(AppState& state, TimelineWidget& timeline, PresentationPanels panels);
-  // The classroom keys; returns true when the presenter asked to leave presentation mode.
-  bool handle_keys(AppState& state);
+  // What the classroom keys ask of the app beyond the lesson itself.
+  struct KeyRequests {
+    bool leave = false;                   // F11 or Escape
+    bool switch_live_or_recorded = false;  // R
+  };
+  KeyRequests handle_keys(AppState& state);
   void reset() { reviewing_.reset(); }
 
  private:

@@ -36,11 +36,33 @@ bool step_kind_combo(const char* label, model::StepKind& kind) {
   return changed;
 }
 
+bool ReplayControls::playing(const AppState& state) {
+  return state.director ? !state.director->paused() : state.loaded->playing;
+}
+
+void ReplayControls::set_playing(AppState& state, bool playing) {
+  if (state.director) {
+    if (playing) state.director->resume();
+    else state.director->pause();
+    return;
+  }
+  if (playing && state.loaded->cursor->at_end()) state.loaded->cursor->seek(0);
+  state.loaded->playing = playing;
+}
+
+double ReplayControls::speed(const AppState& state) { return state.director ? state.director->speed() : state.loaded->speed; }
+
+void ReplayControls::set_speed(AppState& state, double speed) {
+  if (state.director) state.director->set_speed(model::clamp_replay_speed(speed));
+  else state.loaded->speed = model::clamp_replay_speed(speed);
+}
+
 void ReplayControls::advance(AppState& state) {
   const auto now = std::chrono::steady_clock::now();
   const auto wall_ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - last_frame_).count());
   last_frame_ = now;
-  if (!state.loaded || !state.loaded->cursor || !state.loaded->playing) return;
+  // A lesson over the replay moves the cursor itself (and holds it before a reveal).
+  if (state.director || !state.loaded || !state.loaded->cursor || !state.loaded->playing) return;
   // A frame that took very long (the window was dragged, the machine stalled) must not jump
   // the replay ahead past what the class was watching.
   const std::uint64_t capped_ns = std::min<std::uint64_t>(wall_ns, 100'000'000);
@@ -58,17 +80,15 @@ void ReplayControls::advance(AppState& state) {
 
 void ReplayControls::step(AppState& state, bool forward) {
   model::ReplayCursor& cursor = *state.loaded->cursor;
-  state.loaded->playing = false;
+  set_playing(state, false);
   const bool moved = forward ? cursor.step_forward(step_kind_) : cursor.step_backward(step_kind_);
   last_stop_ = moved ? "" : std::string("no ") + (forward ? "later " : "earlier ") + std::string(model::step_kind_name(step_kind_));
 }
 
-void ReplayControls::change_speed(AppState& state, double factor) {
-  state.loaded->speed = model::clamp_replay_speed(state.loaded->speed * factor);
-}
+void ReplayControls::change_speed(AppState& state, double factor) { set_speed(state, speed(state) * factor); }
 
 void ReplayControls::handle_keys(AppState& state) {
-  if (!state.loaded || !state.loaded->cursor || ImGui::GetIO().WantTextInput) return;
+  if (state.director || !state.loaded || !state.loaded->cursor || ImGui::GetIO().WantTextInput) return;
   if (key_pressed(GLFW_KEY_SPACE)) {
     if (state.loaded->cursor->at_end()) state.loaded->cursor->seek(0);
     state.loaded->playing = !state.loaded->playing;
@@ -80,27 +100,28 @@ void ReplayControls::handle_keys(AppState& state) {
   if (key_pressed(GLFW_KEY_MINUS) || key_pressed(GLFW_KEY_KP_SUBTRACT)) change_speed(state, 0.5);
 }
 
-void ReplayControls::draw(AppState& state) {
+void ReplayControls::draw(AppState& state, bool show_origin) {
   if (!state.loaded || !state.loaded->cursor) return;
   LoadedTrace& loaded = *state.loaded;
   model::ReplayCursor& cursor = *loaded.cursor;
-  ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1), "RECORDED");
-  ImGui::SameLine();
-  ImGui::TextDisabled("%s", loaded.origin.c_str());
-  ImGui::SameLine();
-  if (ImGui::Button(loaded.playing ? "Pause" : "Play")) {
-    if (!loaded.playing && cursor.at_end()) cursor.seek(0);
-    loaded.playing = !loaded.playing;
+  if (show_origin) {
+    ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1), "RECORDED");
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", loaded.origin.c_str());
+    ImGui::SameLine();
+  }
+  if (ImGui::Button(playing(state) ? "Pause" : "Play")) {
+    set_playing(state, !playing(state));
     last_stop_.clear();
   }
   ImGui::SameLine();
   // Speed on a log scale: 0.01x and 0.1x need as much room on the slider as 1x.
-  float speed_log = static_cast<float>(std::log10(loaded.speed));
+  float speed_log = static_cast<float>(std::log10(speed(state)));
   ImGui::SetNextItemWidth(140);
   char speed_text[32];
-  std::snprintf(speed_text, sizeof speed_text, "%.2gx", loaded.speed);
+  std::snprintf(speed_text, sizeof speed_text, "%.2gx", speed(state));
   if (ImGui::SliderFloat("##speed", &speed_log, -2.0f, 0.0f, speed_text)) {
-    loaded.speed = model::clamp_replay_speed(std::pow(10.0, static_cast<double>(speed_log)));
+    set_speed(state, std::pow(10.0, static_cast<double>(speed_log)));
   }
   ImGui::SameLine();
   // The scrubber: drag to any moment; the model is rebuilt as it stood then.
@@ -108,7 +129,7 @@ void ReplayControls::draw(AppState& state) {
   const float end_s = static_cast<float>(static_cast<double>(cursor.end_ns()) / 1e9);
   ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetContentRegionAvail().x * 0.35f));
   if (ImGui::SliderFloat("##scrub", &at_s, 0.0f, end_s, "%.3f s")) {
-    loaded.playing = false;
+    set_playing(state, false);
     cursor.seek(static_cast<std::uint64_t>(static_cast<double>(at_s) * 1e9));
   }
   ImGui::SameLine();

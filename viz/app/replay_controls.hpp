@@ -2,7 +2,8 @@
 // The controls of a replayed trace: play/pause, speed (0.01x to 1x), a scrubber over the whole
 // run, and stepping to the next or previous event of a kind (suspension, drain stall, freeze,
 // client reply), plus "pause at the Nth ..." breakpoints. The cursor (core/model) does the
-// work; this is the bar above the timeline and the keys.
+// work; this is the bar above the timeline and the keys. When a lesson plays over the replay
+// (a RecordedLesson), the lesson moves the cursor: play, pause and speed are the lesson's.
 
 #include <chrono>
 #include <string>
@@ -19,8 +20,11 @@ class ReplayControls {
  public:
   // Moves a playing replay on by the wall time since the last frame. Call once per frame.
   void advance(AppState& state);
-  void draw(AppState& state);
-  // Space play/pause, Left/Right step by the chosen kind, +/- speed. Replays only.
+  // show_origin: the RECORDED label and where the trace came from (presentation mode's header
+  // says it instead).
+  void draw(AppState& state, bool show_origin = true);
+  // Space play/pause, Left/Right step by the chosen kind, +/- speed. Plain replays only: a
+  // lesson's keys (Space, Left/Right by step) belong to the lesson.
   void handle_keys(AppState& state);
   model::StepKind step_kind() const { return step_kind_; }
   const std::string& last_stop() const { return last_stop_; }
@@ -28,6 +32,10 @@ class ReplayControls {
  private:
   void step(AppState& state, bool forward);
   void change_speed(AppState& state, double factor);
+  static bool playing(const AppState& state);
+  static void set_playing(AppState& state, bool playing);
+  static double speed(const AppState& state);
+  static void set_speed(AppState& state, double speed);
 
   model::StepKind step_kind_ = model::StepKind::Suspension;
   model::StepKind breakpoint_kind_ = model::StepKind::DrainStall;

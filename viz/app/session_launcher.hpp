@@ -5,6 +5,7 @@
 // learner's own `nc` can join whatever is running.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "scenarios/lessons/lesson.hpp"
@@ -24,18 +25,29 @@ class SessionLauncher {
  public:
   explicit SessionLauncher(LaunchSettings settings) : settings_(std::move(settings)) {}
 
-  // Both return false (and set state.status_message) when the server could not start.
+  // Returns false (and sets state.status_message) when the server could not start.
   bool start_free_play(AppState& state, const std::string& handler = "echo");
+  // Runs the lesson live. When the server cannot start, falls back to the lesson's recorded
+  // run (and says so in state.status_message); false only when neither works.
   bool start_lesson(AppState& state, const scenarios::Lesson& lesson);
+  // Plays the lesson over the recorded run shipped with it (built-in lessons only): the same
+  // narration, predictions and checks, no sockets. False (with the reason) when it has none.
+  bool start_recorded_lesson(AppState& state, const scenarios::Lesson& lesson);
+  // The lesson being played, live if it was recorded and recorded if it was live.
+  bool switch_live_or_recorded(AppState& state);
   void stop(AppState& state);
-  // Stops any live session and replays a saved native trace from its start. Returns false
-  // (and sets state.status_message to the reason the file was refused) when it cannot be read.
+  // Stops any live session and replays a saved native trace from its start, narrated by its
+  // lesson when it was recorded from a built-in one. Returns false (and sets
+  // state.status_message to the reason the file was refused) when it cannot be read.
   bool open_trace(AppState& state, const std::string& path);
 
   LaunchSettings& settings() { return settings_; }
 
  private:
   bool start(AppState& state, const scenarios::ServerConfig& server);
+  // Replaces what is shown with a replay of `loaded`, narrated by `lesson` when it is given and
+  // the trace was recorded from it.
+  bool show_recorded(AppState& state, std::unique_ptr<LoadedTrace> loaded, const scenarios::Lesson* lesson);
   LaunchSettings settings_;
 };
 

@@ -14,8 +14,8 @@ struct ComparedTrace {
   std::string origin;  // where it came from in full: the path, or "built-in lesson NAME"
 };
 
-// A file path is tried first, so a file that happens to share a lesson's name still wins.
-// Throws std::runtime_error whose message names `source` and says why it was refused (missing
+// A file path is tried first, so a file that happens to share a lesson's name still wins;
+// then a built-in lesson's name (scenarios/lessons/builtin_lesson_traces.hpp). Throws std::runtime_error whose message names `source` and says why it was refused (missing
 // file, bad magic, checksum, version...).
 ComparedTrace load_compared_trace(const std::string& source);
 

@@ -11,9 +11,9 @@ std::optional<std::string> CompareForm::draw(AppState& state, SessionLauncher& l
   ImGui::TextUnformatted("Compare two runs");
   ImGui::TextDisabled("Side by side on one time axis, e.g. with and without drain().");
   ImGui::SetNextItemWidth(-70);
-  ImGui::InputTextWithHint("A##compare_first", "path/to/first.trace (on top)", &first_source_);
+  ImGui::InputTextWithHint("A##compare_first", "a.trace or a lesson name (on top)", &first_source_);
   ImGui::SetNextItemWidth(-70);
-  ImGui::InputTextWithHint("B##compare_second", "path/to/second.trace", &second_source_);
+  ImGui::InputTextWithHint("B##compare_second", "b.trace or a lesson name", &second_source_);
   const bool ready = !first_source_.empty() && !second_source_.empty();
   if (!ready) ImGui::BeginDisabled();
   const bool pressed = ImGui::Button("Compare");

@@ -1,5 +1,5 @@
 #pragma once
-// The picker's "Compare two runs": two traces (file paths) and a button that opens them side
+// The picker's "Compare two runs": two traces (file paths or built-in lesson names) and a button that opens them side
 // by side on one time axis, as `loopscope compare A B` does.
 
 #include <optional>

@@ -26,6 +26,7 @@ bool detail_depends_on_code_only(EventKind kind) {
     case EventKind::ClientConnected:
     case EventKind::EventsDropped:
     case EventKind::Mark:
+    case EventKind::LessonStep:
       return false;
     default:
       return true;
@@ -134,6 +135,7 @@ EventSubject event_subject(const trace::TraceEvent& event) {
     case EventKind::EventsDropped:
       return EventSubject::Recorder;
     case EventKind::Mark:
+    case EventKind::LessonStep:
     case EventKind::None:
       return EventSubject::None;
   }
@@ -194,6 +196,9 @@ std::string event_detail_text(const trace::TraceEvent& event, const trace::Trace
       return "ring full: " + source;
     }
     case EventKind::Mark: return std::string(log.label(static_cast<std::uint32_t>(event.value)));
+    case EventKind::LessonStep:
+      return std::string(log.label(static_cast<std::uint32_t>(event.value))) + ": step " +
+             std::to_string(event.subject_id + 1);
     case EventKind::BytesReceived:
     case EventKind::BytesSent:
     case EventKind::HandlerInvoked:

@@ -11,7 +11,7 @@ const ImVec4 kAsk(1.0f, 0.85f, 0.3f, 1);
 char choice_letter(std::size_t index) { return static_cast<char>('a' + index); }
 }  // namespace
 
-void LessonPanel::draw_controls(scenarios::LessonDirector& director) {
+void LessonPanel::draw_controls(scenarios::LessonPlayback& director) {
   if (director.ended()) {
     ImGui::TextColored(director.timed_out() ? kFail : kPass, director.timed_out() ? "timed out" : "lesson complete");
   } else if (director.paused()) {
@@ -27,12 +27,20 @@ void LessonPanel::draw_controls(scenarios::LessonDirector& director) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fire the next step now, whatever its trigger");
   ImGui::Text("lesson clock %.1f s  |  step %zu of %zu", director.lesson_time_s(),
               std::min(director.next_step() + 1, director.lesson().steps.size()), director.lesson().steps.size());
-  if (director.paused()) {
+  if (const auto hit = director.breakpoint_hit()) {
+    const scenarios::LessonBreakpoint& breakpoint = director.lesson().breakpoints[hit->breakpoint_index];
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(kAsk, "Paused at %s #%d (%.3f s).%s%s", std::string(model::step_kind_name(breakpoint.on)).c_str(),
+                       breakpoint.occurrence, static_cast<double>(hit->time_ns) / 1e9, breakpoint.note.empty() ? "" : " ",
+                       breakpoint.note.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (director.paused() && !director.recorded()) {
     ImGui::TextDisabled("Paused: no step fires. The clients and the server keep running: they are real.");
   }
 }
 
-void LessonPanel::draw_narration(const scenarios::LessonDirector& director) {
+void LessonPanel::draw_narration(const scenarios::LessonPlayback& director) {
   const auto& fired = director.fired();
   for (std::size_t index = 0; index < fired.size(); ++index) {
     const scenarios::LessonStep& step = director.lesson().steps[fired[index].index];
@@ -47,13 +55,13 @@ void LessonPanel::draw_narration(const scenarios::LessonDirector& director) {
     }
     ImGui::PopTextWrapPos();
   }
-  if (fired.size() != narration_seen_) {
+  if (fired.size() != narration_seen_) {  // a step fired (or a replay went back)
     narration_seen_ = fired.size();
     ImGui::SetScrollHereY(1.0f);
   }
 }
 
-void LessonPanel::draw_predictions(scenarios::LessonDirector& director) {
+void LessonPanel::draw_predictions(scenarios::LessonPlayback& director) {
   const auto& predictions = director.lesson().predictions;
   // Revealed ones first, in order, so the learner sees how they did.
   for (std::size_t index = 0; index < predictions.size(); ++index) {
@@ -94,7 +102,7 @@ void LessonPanel::draw_predictions(scenarios::LessonDirector& director) {
   }
 }
 
-void LessonPanel::draw_checks(scenarios::LessonDirector& director) {
+void LessonPanel::draw_checks(scenarios::LessonPlayback& director) {
   if (director.ended() && !checks_evaluated_) {
     checks_ = director.evaluate_checks();
     checks_evaluated_ = true;
@@ -128,7 +136,7 @@ void LessonPanel::draw(AppState& state) {
     ImGui::TextDisabled("No lesson is playing.");
     return;
   }
-  scenarios::LessonDirector& director = *state.director;
+  scenarios::LessonPlayback& director = *state.director;
   if (director_seen_ != &director) {
     reset();
     narration_seen_ = 0;
@@ -138,6 +146,16 @@ void LessonPanel::draw(AppState& state) {
   ImGui::TextUnformatted(director.lesson().title.c_str());
   ImGui::TextDisabled("%s", director.lesson().summary.c_str());
   ImGui::PopTextWrapPos();
+  // Which run the class is looking at, always in view.
+  if (director.recorded()) {
+    ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1), "RECORDED RUN");
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", state.loaded ? state.loaded->origin.c_str() : "");
+  } else if (state.session) {
+    ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.35f, 1), "LIVE");
+    ImGui::SameLine();
+    ImGui::TextDisabled("on %s:%u", state.session->host().c_str(), static_cast<unsigned>(state.session->port()));
+  }
   draw_controls(director);
   ImGui::Separator();
   // The story gets the room until there are check results; then they share it.

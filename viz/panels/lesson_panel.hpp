@@ -16,15 +16,15 @@ class LessonPanel {
   void reset() { checks_.clear(); checks_evaluated_ = false; }
 
  private:
-  void draw_controls(scenarios::LessonDirector& director);
-  void draw_narration(const scenarios::LessonDirector& director);
-  void draw_predictions(scenarios::LessonDirector& director);
-  void draw_checks(scenarios::LessonDirector& director);
+  void draw_controls(scenarios::LessonPlayback& director);
+  void draw_narration(const scenarios::LessonPlayback& director);
+  void draw_predictions(scenarios::LessonPlayback& director);
+  void draw_checks(scenarios::LessonPlayback& director);
 
   std::vector<scenarios::CheckResult> checks_;
   bool checks_evaluated_ = false;
   std::size_t narration_seen_ = 0;  // scroll to the newest step when one fires
-  const scenarios::LessonDirector* director_seen_ = nullptr;
+  const scenarios::LessonPlayback* director_seen_ = nullptr;
 };
 
 }  // namespace loopscope::viz

@@ -24,6 +24,16 @@ LessonPickerPanel::LessonPickerPanel() {
   }
 }
 
+void LessonPickerPanel::start(AppState& state, SessionLauncher& launcher, const Entry& entry, bool recorded) {
+  try {
+    const scenarios::Lesson lesson = find_builtin_lesson(entry.name);
+    const bool started = recorded ? launcher.start_recorded_lesson(state, lesson) : launcher.start_lesson(state, lesson);
+    error_ = started ? "" : state.status_message;
+  } catch (const std::exception& error) {
+    error_ = error.what();
+  }
+}
+
 void LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher) {
   ImGui::TextUnformatted("Lessons");
   ImGui::TextDisabled("Each runs real clients against the server, then proves its claim.");
@@ -32,23 +42,29 @@ void LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher) {
     ImGui::PushID(entry.name.c_str());
     if (!entry.error.empty()) {
       ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s: broken (%s)", entry.name.c_str(), entry.error.c_str());
-    } else if (ImGui::Selectable(entry.title.c_str(), false, 0)) {
-      try {
-        launcher.start_lesson(state, find_builtin_lesson(entry.name));
-        error_.clear();
-      } catch (const std::exception& error) {
-        error_ = error.what();
-      }
+      ImGui::PopID();
+      continue;
     }
-    if (entry.error.empty() && ImGui::IsItemHovered()) {
+    const char* recorded_label = "recorded";
+    const float recorded_width_px = ImGui::CalcTextSize(recorded_label).x + ImGui::GetStyle().FramePadding.x * 2 +
+                                    ImGui::GetStyle().ItemSpacing.x;
+    if (ImGui::Selectable(entry.title.c_str(), false, 0,
+                          ImVec2(ImGui::GetContentRegionAvail().x - recorded_width_px, 0))) {
+      start(state, launcher, entry, false);
+    }
+    if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
       ImGui::PushTextWrapPos(420);
+      ImGui::TextDisabled("%s", entry.name.c_str());
       ImGui::TextUnformatted(entry.summary.c_str());
       ImGui::PopTextWrapPos();
       ImGui::EndTooltip();
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", entry.name.c_str());
+    if (ImGui::SmallButton(recorded_label)) start(state, launcher, entry, true);
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Play this lesson over the run recorded with Loopscope: no live sockets");
+    }
     ImGui::PopID();
   }
 

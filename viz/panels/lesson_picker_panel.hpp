@@ -24,6 +24,9 @@ class LessonPickerPanel {
     std::string summary;
     std::string error;  // a built-in that fails to parse is listed, with why
   };
+  // Live, or over the lesson's recorded run; a failure is shown under the list.
+  void start(AppState& state, SessionLauncher& launcher, const Entry& entry, bool recorded);
+
   std::vector<Entry> entries_;
   std::string lesson_path_;
   std::string trace_path_;

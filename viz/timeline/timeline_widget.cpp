@@ -12,8 +12,11 @@ namespace loopscope::viz {
 
 namespace {
 
-constexpr float kLabelColumnPx = 190;
-constexpr float kRulerHeightPx = 20;
+// Both grow with the type, so presentation mode's large labels still fit.
+constexpr float kMinLabelColumnPx = 190;
+constexpr float kLabelColumnPerFontPx = 11;  // about eleven characters of lane label
+float label_column_px() { return std::max(kMinLabelColumnPx, ImGui::GetFontSize() * kLabelColumnPerFontPx); }
+float ruler_height_px() { return ImGui::GetFontSize() + 4; }
 // Lanes lower than this share of a text line get no text: it would be cut to a sliver.
 constexpr float kMinReadableLineShare = 0.6f;
 
@@ -25,16 +28,6 @@ void draw_arrow_head(ImDrawList* draw, const DrawLine& line) {
                           vec(line.x1 + 4, line.y1 - 7 * direction), line.color);
 }
 
-// The nicest tick step (1, 2 or 5 times a power of ten) that leaves ~100 px between ticks.
-std::uint64_t tick_step_ns(const TimelineViewport& viewport) {
-  const double wanted_ns = 100.0 / viewport.px_per_ns();
-  double step = 1;
-  while (step * 10 <= wanted_ns) step *= 10;
-  if (step * 5 <= wanted_ns) step *= 5;
-  else if (step * 2 <= wanted_ns) step *= 2;
-  return static_cast<std::uint64_t>(std::max(step, 1.0));
-}
-
 std::string tick_text(std::uint64_t time_ns, std::uint64_t step_ns) {
   char text[32];
   const double seconds = static_cast<double>(time_ns) / 1e9;
@@ -44,6 +37,25 @@ std::string tick_text(std::uint64_t time_ns, std::uint64_t step_ns) {
   else if (step_ns >= 1'000'000ULL) std::snprintf(text, sizeof text, "%.3f s", seconds);
   else std::snprintf(text, sizeof text, "%.6f s", seconds);
   return text;
+}
+
+// The nicest tick step (1, 2 or 5 times a power of ten) that leaves at least 100 px between
+// ticks and room for the tick's label, whatever the type size (presentation mode's is large).
+std::uint64_t tick_step_ns(const TimelineViewport& viewport) {
+  const double px_per_ns = viewport.px_per_ns();
+  double step = 1;
+  while (step * 10 * px_per_ns <= 100) step *= 10;
+  const double multipliers[] = {1, 2, 5};
+  for (int attempt = 0; attempt < 40; ++attempt) {  // bounded: 40 steps span 10^13 ns
+    for (const double multiplier : multipliers) {
+      const double candidate = step * multiplier;
+      const auto candidate_ns = static_cast<std::uint64_t>(std::max(candidate, 1.0));
+      const float label_px = ImGui::CalcTextSize(tick_text(viewport.end_ns, candidate_ns).c_str()).x + 12;
+      if (candidate * px_per_ns >= std::max(100.0f, label_px)) return candidate_ns;
+    }
+    step *= 10;
+  }
+  return static_cast<std::uint64_t>(std::max(step, 1.0));
 }
 
 const model::StateSpan* span_at(const std::vector<model::StateSpan>& spans, std::uint64_t time_ns, std::uint64_t now_ns) {
@@ -270,10 +282,12 @@ void TimelineWidget::draw_canvas(AppState& state, TimelineNavigation& navigation
   ImVec2 size = ImGui::GetContentRegionAvail();
   size.x = std::max(size.x, 200.0f);
   size.y = std::max(size.y, 120.0f);
-  const float time_left_px = origin.x + kLabelColumnPx;
-  const float time_width_px = size.x - kLabelColumnPx;
-  const float canvas_top_px = origin.y + kRulerHeightPx;
-  const float canvas_height_px = size.y - kRulerHeightPx;
+  const float label_column_width_px = label_column_px();
+  const float ruler_px = ruler_height_px();
+  const float time_left_px = origin.x + label_column_width_px;
+  const float time_width_px = size.x - label_column_width_px;
+  const float canvas_top_px = origin.y + ruler_px;
+  const float canvas_height_px = size.y - ruler_px;
 
   const std::uint64_t now_ns = state.now_ns();
   navigation.update(now_ns, time_left_px, time_width_px);
@@ -296,9 +310,9 @@ void TimelineWidget::draw_canvas(AppState& state, TimelineNavigation& navigation
   // background only fills the canvas below the last lane.
   const float lanes_bottom_px = std::max(canvas_top_px, geometry_.lanes_top_px + lanes_height);
   draw->AddRectFilled(vec(origin.x, lanes_bottom_px), vec(origin.x + size.x, origin.y + size.y), pack_rgba(22, 24, 28));
-  draw_ruler(geometry_.viewport, origin.y, kRulerHeightPx);
+  draw_ruler(geometry_.viewport, origin.y, ruler_px);
   draw->PushClipRect(vec(origin.x, canvas_top_px), vec(origin.x + size.x, origin.y + size.y), true);
-  draw_lane_labels(state, origin.x, kLabelColumnPx, canvas_top_px, origin.y + size.y);
+  draw_lane_labels(state, origin.x, label_column_width_px, canvas_top_px, origin.y + size.y);
 
   if (state.model() != nullptr) {
     TimelineFrame frame;
