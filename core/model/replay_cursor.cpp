@@ -169,27 +169,27 @@ AdvanceResult ReplayCursor::advance_by(std::uint64_t wall_ns, double speed, std:
   return result;
 }
 
-std::optional<std::uint64_t> ReplayCursor::next_event_time(StepKind kind) const {
+std::optional<std::uint64_t> ReplayCursor::next_event_time(StepKind kind, std::uint64_t after_ns) const {
   if (kind == StepKind::AnyEvent) {
-    const std::size_t next = events_up_to(*log_, time_ns_);
+    const std::size_t next = events_up_to(*log_, after_ns);
     if (next == log_->events.size()) return std::nullopt;
     return log_->events[next].time_ns;
   }
   const auto& times = times_by_kind_[static_cast<std::size_t>(kind)];
-  const auto next = std::ranges::upper_bound(times, time_ns_);
+  const auto next = std::ranges::upper_bound(times, after_ns);
   if (next == times.end()) return std::nullopt;
   return *next;
 }
 
-std::optional<std::uint64_t> ReplayCursor::previous_event_time(StepKind kind) const {
+std::optional<std::uint64_t> ReplayCursor::previous_event_time(StepKind kind, std::uint64_t before_ns) const {
   if (kind == StepKind::AnyEvent) {
     const auto first_not_before =
-        std::ranges::lower_bound(log_->events, time_ns_, {}, &trace::TraceEvent::time_ns);
+        std::ranges::lower_bound(log_->events, before_ns, {}, &trace::TraceEvent::time_ns);
     if (first_not_before == log_->events.begin()) return std::nullopt;
     return std::prev(first_not_before)->time_ns;
   }
   const auto& times = times_by_kind_[static_cast<std::size_t>(kind)];
-  const auto first_not_before = std::ranges::lower_bound(times, time_ns_);
+  const auto first_not_before = std::ranges::lower_bound(times, before_ns);
   if (first_not_before == times.begin()) return std::nullopt;
   return *std::prev(first_not_before);
 }

@@ -93,8 +93,12 @@ class ReplayCursor {
                            std::uint64_t limit_ns = std::numeric_limits<std::uint64_t>::max());
 
   // The first event of the kind strictly after / strictly before the replay time.
-  std::optional<std::uint64_t> next_event_time(StepKind kind) const;
-  std::optional<std::uint64_t> previous_event_time(StepKind kind) const;
+  std::optional<std::uint64_t> next_event_time(StepKind kind) const { return next_event_time(kind, time_ns_); }
+  std::optional<std::uint64_t> previous_event_time(StepKind kind) const { return previous_event_time(kind, time_ns_); }
+  // The same around any time: runs replayed side by side share one replay time, which can lie
+  // past the end of the shorter run.
+  std::optional<std::uint64_t> next_event_time(StepKind kind, std::uint64_t after_ns) const;
+  std::optional<std::uint64_t> previous_event_time(StepKind kind, std::uint64_t before_ns) const;
   // Seek there; false (and no move) when there is none.
   bool step_forward(StepKind kind);
   bool step_backward(StepKind kind);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "core/model/trace_model.hpp"
 #include "core/trace/native_format.hpp"
 #include "tests/support/child_process.hpp"
+#include "viz/compare/run_summary.hpp"
 #include "viz/theme/state_colors.hpp"
 #include "viz/timeline/timeline_viewport.hpp"
 
@@ -74,9 +76,10 @@ struct Capture {
   model::TraceModel model;
 };
 
-// Runs `loopscope gui` in screenshot mode under xvfb-run; empty image when it failed.
-// Runs the app under Xvfb with `arguments` after the binary; returns its exit code.
-std::optional<int> run_app_under_xvfb(const std::vector<std::string>& arguments) {
+// The command line that runs the app under Xvfb (a screen of `screen_size`, WxHxDEPTH) with
+// `arguments` after the binary.
+std::vector<std::string> app_under_xvfb(const std::vector<std::string>& arguments,
+                                        const std::string& screen_size = "1280x800x24") {
   std::vector<std::string> command;
 #ifdef LOOPSCOPE_SANITIZED
   // Mesa's software driver leaks a few bytes, then is unloaded at exit, so LeakSanitizer can
@@ -84,10 +87,16 @@ std::optional<int> run_app_under_xvfb(const std::vector<std::string>& arguments)
   // every headless test; for the app under Xvfb it is off, everything else still aborts.
   command = {"/usr/bin/env", "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"};
 #endif
-  const std::vector<std::string> xvfb = {xvfb_run_path(), "-a", "-s", "-screen 0 1280x800x24", LOOPSCOPE_BINARY};
+  const std::vector<std::string> xvfb = {xvfb_run_path(), "-a", "-s", "-screen 0 " + screen_size, LOOPSCOPE_BINARY};
   command.insert(command.end(), xvfb.begin(), xvfb.end());
   command.insert(command.end(), arguments.begin(), arguments.end());
-  loopscope::testing::ChildProcess app(command);
+  return command;
+}
+
+// Runs the app under Xvfb with `arguments` after the binary; expects and returns exit code 0.
+std::optional<int> run_app_under_xvfb(const std::vector<std::string>& arguments,
+                                      const std::string& screen_size = "1280x800x24") {
+  loopscope::testing::ChildProcess app(app_under_xvfb(arguments, screen_size));
   const auto exit_code = app.wait_exit(std::chrono::seconds(120));
   EXPECT_EQ(exit_code, 0) << app.read_stderr();
   return exit_code;
@@ -351,4 +360,98 @@ TEST(GuiScreenshot, RecordedLessonInPresentationModeShowsTheShippedRunAndSaysSo)
   }
   EXPECT_GT(blue, 100) << "the header must say it shows a recorded run";
   std::filesystem::remove_all(shot.directory);
+}
+
+// Guards `loopscope compare A B`: two recordings, each replayed to the same time since its own
+// start, drawn one above the other on one time axis, each half showing what its own model
+// predicts (not the other run's, not a different moment).
+TEST(GuiScreenshot, CompareDrawsBothRunsAtTheSameReplayTime) {
+  if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup installs it)";
+  const auto directory =
+      std::filesystem::temp_directory_path() / ("loopscope_gui_test_compare_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(directory);
+  // The two recordings, made headless by the real lessons (at the same time: each lesson's
+  // server takes the next free port).
+  const std::array<std::string, 2> lessons = {"drain-backpressure", "write-without-drain"};
+  std::array<std::filesystem::path, 2> traces = {directory / "drain.trace", directory / "no-drain.trace"};
+  {
+    loopscope::testing::ChildProcess first({LOOPSCOPE_BINARY, "lesson", lessons[0], "--trace", traces[0].string()});
+    loopscope::testing::ChildProcess second({LOOPSCOPE_BINARY, "lesson", lessons[1], "--trace", traces[1].string()});
+    // A check may fail on a loaded machine (exit 1); the recording is still what was recorded.
+    ASSERT_TRUE(first.wait_exit(std::chrono::seconds(90)).has_value()) << "the drain lesson did not finish";
+    ASSERT_TRUE(second.wait_exit(std::chrono::seconds(90)).has_value()) << "the write lesson did not finish";
+  }
+  ASSERT_TRUE(std::filesystem::exists(traces[0]) && std::filesystem::exists(traces[1]));
+  const auto png = directory / "compare.png";
+  const auto report_path = directory / "compare.json";
+  // Past both ends: the shared time stops at the longer run's end and the shorter run waits at
+  // its own (moments in between are LockstepReplay's tests). Each run's long waits are over
+  // by then, so the model predicts a colour for them: a wait still open at the replay time
+  // is skipped, as the trace may have been read a moment apart from the frame.
+  constexpr double kAtS = 60;
+  // Tall enough for every lane of both runs (at 1280x800 the lower lanes are scrolled to).
+  ASSERT_EQ(run_app_under_xvfb({"compare", traces[0].string(), traces[1].string(), "--at", std::to_string(kAtS),
+                                "--size", "1280x1000", "--screenshot", png.string(), "--report", report_path.string()},
+                               "1280x1000x24"),
+            0);
+  const Image image = load_png(png);
+  ASSERT_GT(image.width, 0);
+  std::ifstream report_file(report_path);
+  const nlohmann::json report = nlohmann::json::parse(report_file);
+  const auto& halves = report["compare"]["halves"];
+  ASSERT_EQ(halves.size(), 2u);
+  const auto at_ns = static_cast<std::uint64_t>(kAtS * 1e9);
+  const std::array<loopscope::trace::TraceLog, 2> logs = {loopscope::trace::load_native_trace(traces[0]),
+                                                          loopscope::trace::load_native_trace(traces[1])};
+  EXPECT_EQ(report["compare"]["replay_time_ns"].get<std::uint64_t>(), std::max(logs[0].end_ns(), logs[1].end_ns()));
+
+  std::array<ColourCheck, 2> checks;
+  for (std::size_t index = 0; index < 2; ++index) {
+    SCOPED_TRACE("half " + halves[index]["label"].get<std::string>() + ": " + lessons[index]);
+    const loopscope::trace::TraceLog& log = logs[index];
+    model::ReplayCursor cursor(log);
+    cursor.seek(at_ns);
+    EXPECT_EQ(halves[index]["time_ns"].get<std::uint64_t>(), std::min(at_ns, log.end_ns()))
+        << "each run at the same time since its start, or at its end if it ended sooner";
+    Capture half;
+    half.image = image;
+    half.report = halves[index];  // holds "timeline" like a single timeline's report
+    half.model = cursor.model();
+    checks[index] = check_lane_colours(half);
+    EXPECT_GE(checks[index].sampled, 2) << "too few spans on screen to judge";
+    EXPECT_GE(checks[index].matched * 100, checks[index].sampled * 90)
+        << checks[index].matched << " of " << checks[index].sampled << "; first miss: " << checks[index].first_mismatch;
+    // The header's figures are this run's, from its own model at the replay time.
+    const viz::RunSummary summary = viz::summarize_run(cursor.model());
+    EXPECT_EQ(halves[index]["summary"]["peak_writer_buffer_bytes"].get<std::uint64_t>(), summary.peak_writer_buffer_bytes);
+    EXPECT_EQ(halves[index]["summary"]["drain_stalls"].get<std::size_t>(), summary.drain_stalls);
+  }
+  EXPECT_GT(checks[0].matched_by_state[static_cast<std::size_t>(model::TaskState::AwaitingDrain)], 0)
+      << "run A's slow reader waits in drain()";
+  EXPECT_GT(checks[1].matched_by_state[static_cast<std::size_t>(model::TaskState::AwaitingRead)], 0)
+      << "run B's first handler wrote everything without drain() and went back to readline()";
+  EXPECT_GT(checks[1].matched_by_state[static_cast<std::size_t>(model::TaskState::AwaitingDrain)], 0)
+      << "run B's second handler waits in drain() for the stalled reader";
+  // One time axis: both halves map time to the same x; B is drawn below A.
+  const viz::TimelineViewport first = viewport_of(halves[0]);
+  const viz::TimelineViewport second = viewport_of(halves[1]);
+  EXPECT_EQ(first.begin_ns, second.begin_ns);
+  EXPECT_EQ(first.end_ns, second.end_ns);
+  EXPECT_FLOAT_EQ(first.left_px, second.left_px);
+  EXPECT_FLOAT_EQ(first.width_px, second.width_px);
+  const auto& canvas_a = halves[0]["timeline"]["canvas"];
+  EXPECT_GE(halves[1]["timeline"]["canvas"]["y_px"].get<float>(),
+            canvas_a["y_px"].get<float>() + canvas_a["height_px"].get<float>());
+  std::filesystem::remove_all(directory);
+}
+
+// A refused run is named, with the reason, and the app exits 2.
+TEST(GuiScreenshot, CompareRefusesAMissingRunByName) {
+  if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (scripts/setup installs it)";
+  loopscope::testing::ChildProcess app(app_under_xvfb(
+      {"compare", "/nonexistent/a.trace", "/nonexistent/b.trace", "--screenshot", "/nonexistent/out.png"}));
+  EXPECT_EQ(app.wait_exit(std::chrono::seconds(30)), 2);
+  const std::string error = app.read_stderr();
+  EXPECT_NE(error.find("/nonexistent/a.trace"), std::string::npos) << error;
+  EXPECT_NE(error.find("no such trace file"), std::string::npos) << error;
 }

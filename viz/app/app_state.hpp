@@ -31,12 +31,18 @@ struct LoadedTrace {
   std::uint64_t now_ns() const { return cursor ? cursor->time_ns() : model.end_ns(); }
 };
 
+struct RunComparison;  // two recorded runs side by side: viz/compare/run_comparison.hpp
+struct RunComparisonDeleter {
+  void operator()(RunComparison* comparison) const;
+};
+
 struct AppState {
   std::unique_ptr<scenarios::LiveSession> session;      // null until free play or a lesson starts
   std::unique_ptr<LoadedTrace> loaded;                  // used when there is no live session
   // The lesson being played, live (LessonDirector) or over a recorded run (RecordedLesson, whose
   // cursor is loaded->cursor). Null in free play and plain replays.
   std::unique_ptr<scenarios::LessonPlayback> director;
+  std::unique_ptr<RunComparison, RunComparisonDeleter> comparison;  // `loopscope compare A B`, else null
   std::optional<std::uint32_t> selected_task;           // clicked on the timeline or in a panel
   TimelineNavigation navigation;
   LaneOptions lane_options;

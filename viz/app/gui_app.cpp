@@ -13,6 +13,7 @@
 #include "viz/app/gui_window.hpp"
 #include "viz/app/key_input.hpp"
 #include "viz/app/screenshot.hpp"
+#include "viz/app/timeline_report.hpp"
 #include "viz/theme/app_theme.hpp"
 #include "viz/code/source_lookup.hpp"
 
@@ -21,6 +22,8 @@ namespace loopscope::viz {
 namespace {
 
 constexpr float kLeftColumnPx = 400;
+constexpr float kTimelineShare = 0.62f;         // of the right column; the panels get the rest
+constexpr float kComparedTimelinesShare = 0.84f;  // two timelines need more of it
 constexpr int kFramesAfterDue = 3;  // let the layout settle (fit-all, scroll) before the capture
 
 std::string label_for_site(const trace::TraceLog& log, trace::SiteId site) {
@@ -53,7 +56,8 @@ bool tab_item(const char* label, bool select_now) {
 }  // namespace
 
 GuiApp::GuiApp(const GuiOptions& options, std::ostream& err)
-    : options_(options), err_(err), launcher_(launch_settings(options)), timeline_(label_for_site) {}
+    : options_(options), err_(err), launcher_(launch_settings(options)), timeline_(label_for_site),
+      compare_view_(label_for_site) {}
 
 GuiApp::~GuiApp() {
   launcher_.stop(state_);
@@ -67,13 +71,14 @@ std::string GuiApp::window_title() const {
   }
   else if (state_.session) title += " - free play";
   else if (state_.loaded) title += " - recorded: " + state_.loaded->origin;
+  else if (state_.comparison) title += " - comparing two runs";
   if (state_.session) title += " - " + state_.session->host() + ":" + std::to_string(state_.session->port());
   return title;
 }
 
 bool GuiApp::screenshot_due() const {
   if (options_.screenshot_path.empty()) return false;
-  if (state_.loaded) return true;  // a replay was moved to --at before the first frame
+  if (state_.loaded || state_.comparison) return true;  // a replay was moved to --at before the first frame
   if (!state_.session) return false;
   if (state_.director) return state_.director->lesson_time_s() >= options_.at_s || state_.director->ended();
   return state_.session->elapsed_s() >= options_.at_s;
@@ -96,6 +101,7 @@ void GuiApp::handle_shortcuts() {
   if (key_pressed(GLFW_KEY_F11)) want_presenting_ = true;
   if (io.WantTextInput) return;
   replay_controls_.handle_keys(state_);
+  compare_view_.handle_keys(state_);
   if (key_pressed(GLFW_KEY_SPACE) && state_.director) {
     if (state_.director->paused()) state_.director->resume();
     else state_.director->pause();
@@ -178,24 +184,24 @@ void GuiApp::draw_left_column(float width_px, float height_px) {
   ImGui::EndChild();
 }
 
-void GuiApp::draw_bottom_tabs(float height_px) {
+void GuiApp::draw_bottom_tabs(AppState& shown, float height_px) {
   ImGui::BeginChild("bottom_panels", ImVec2(0, height_px), true);
   if (ImGui::BeginTabBar("bottom_tabs")) {
     const bool first = ImGui::GetFrameCount() < 3;
     if (tab_item("Connections", first && options_.tab == "connections")) {
-      connections_panel_.draw(state_);
+      connections_panel_.draw(shown);
       ImGui::EndTabItem();
     }
     if (tab_item("Loop health", first && options_.tab == "loop")) {
-      loop_health_panel_.draw(state_);
+      loop_health_panel_.draw(shown);
       ImGui::EndTabItem();
     }
     if (tab_item("Code", first && options_.tab == "code")) {
-      code_panel_.draw(state_);
+      code_panel_.draw(shown);
       ImGui::EndTabItem();
     }
     if (tab_item("Event log", first && options_.tab == "events")) {
-      event_log_panel_.draw(state_);
+      event_log_panel_.draw(shown);
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
@@ -237,6 +243,11 @@ void GuiApp::draw_presentation() {
     presentation_.reset();
   }
   replay_controls_.handle_keys(state_);
+  if (state_.comparison) {  // both runs fill the screen; their panels stay on the desktop
+    compare_view_.handle_keys(state_);
+    compare_view_.draw(state_);
+    return;
+  }
   replay_controls_.draw(state_, false);
   presentation_.draw(state_, timeline_,
                      PresentationPanels{connections_panel_, loop_health_panel_, code_panel_, event_log_panel_});
@@ -252,13 +263,18 @@ void GuiApp::draw_desktop() {
   draw_left_column(left_width, body_height);
   ImGui::SameLine();
   ImGui::BeginChild("right_column", ImVec2(0, body_height), false);
-  const float timeline_height = ImGui::GetContentRegionAvail().y * 0.62f;
+  const float timeline_height =
+      ImGui::GetContentRegionAvail().y * (state_.comparison ? kComparedTimelinesShare : kTimelineShare);
   ImGui::BeginChild("timeline", ImVec2(0, timeline_height), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
-  replay_controls_.draw(state_);
-  timeline_.draw(state_);
+  if (state_.comparison) {
+    compare_view_.draw(state_);
+  } else {
+    replay_controls_.draw(state_);
+    timeline_.draw(state_);
+  }
   ImGui::EndChild();
-  draw_bottom_tabs(0);
+  draw_bottom_tabs(state_shown_in_panels(state_), 0);
   ImGui::EndChild();
   draw_status_bar();
 }
@@ -285,30 +301,16 @@ void GuiApp::apply_mode_change() {
 }
 
 void GuiApp::write_report() const {
-  const TimelineGeometry& geometry = timeline_.geometry();
-  nlohmann::json lanes = nlohmann::json::array();
-  for (const Lane& lane : geometry.lanes) {
-    const char* kind = lane.kind == LaneKind::Loop ? "loop"
-                       : lane.kind == LaneKind::GroupHeader ? "group"
-                       : lane.kind == LaneKind::Task        ? "task"
-                                                            : "buffers";
-    lanes.push_back({{"kind", kind}, {"task_id", lane.task_id}, {"label", lane.label},
-                     {"top_px", geometry.lanes_top_px + lane.top_px}, {"height_px", lane.height_px}});
-  }
   nlohmann::json report = {
       {"window", {{"width_px", window_->framebuffer_width()}, {"height_px", window_->framebuffer_height()}}},
-      {"timeline",
-       {{"canvas", {{"x_px", geometry.canvas_x}, {"y_px", geometry.canvas_y}, {"width_px", geometry.canvas_width},
-                    {"height_px", geometry.canvas_height}}},
-        {"viewport", {{"begin_ns", geometry.viewport.begin_ns}, {"end_ns", geometry.viewport.end_ns},
-                      {"left_px", geometry.viewport.left_px}, {"width_px", geometry.viewport.width_px}}},
-        {"lanes", lanes}}},
+      {"timeline", timeline_geometry_json(timeline_.geometry())},
       {"session_time_s", state_.session ? state_.session->elapsed_s() : 0.0},
       {"replay_time_ns", state_.loaded && state_.loaded->cursor ? state_.loaded->cursor->time_ns() : 0},
       {"recorded", state_.director ? state_.director->recorded() : state_.loaded != nullptr},
       {"lesson_time_s", state_.director ? state_.director->lesson_time_s() : 0.0},
       {"port", state_.session ? state_.session->port() : 0},
   };
+  if (state_.comparison) report["compare"] = compare_view_.report(state_);
   std::ofstream out(options_.report_path);
   out << report.dump(2) << "\n";
   if (!out) throw std::runtime_error("could not write the report to " + options_.report_path);
@@ -355,6 +357,15 @@ int GuiApp::run() {
         state_.loaded->cursor->seek(static_cast<std::uint64_t>(options_.at_s * 1e9));
         state_.director->pause();  // the shot shows exactly --at
       }
+    } else if (!options_.compare_first.empty()) {
+      if (!open_comparison(state_, launcher_, options_.compare_first, options_.compare_second)) {
+        err_ << "loopscope: " << state_.status_message << "\n";
+        return 2;
+      }
+      // Screenshot mode shows both runs at --at; otherwise whole, paused at the end.
+      if (!options_.screenshot_path.empty()) {
+        state_.comparison->replay->seek(static_cast<std::uint64_t>(options_.at_s * 1e9));
+      }
     } else if (!options_.lesson.empty()) {
       launcher_.start_lesson(state_, resolve_lesson(options_.lesson));
       show_picker_ = false;
@@ -365,7 +376,7 @@ int GuiApp::run() {
     err_ << "loopscope: " << error.what() << "\n";
     return 2;
   }
-  if (!state_.session && !state_.loaded) {
+  if (!state_.session && !state_.loaded && !state_.comparison) {
     err_ << "loopscope: " << state_.status_message << "\n";
     return 1;
   }
@@ -385,7 +396,8 @@ int GuiApp::run() {
     if (frames_since_due_ < 0 && screenshot_due()) {
       frames_since_due_ = 0;
       // A replay shows its whole run (empty after the replay time); a live run, all so far.
-      state_.navigation.fit_all(state_.loaded && state_.loaded->cursor ? state_.loaded->cursor->end_ns() : state_.now_ns());
+      if (state_.comparison) state_.navigation.fit_all(state_.comparison->end_ns());
+      else state_.navigation.fit_all(state_.loaded && state_.loaded->cursor ? state_.loaded->cursor->end_ns() : state_.now_ns());
     }
     if (const std::string title = window_title(); title != title_shown_) {
       window_->set_title(title);

@@ -12,6 +12,7 @@
 #include "viz/app/presentation_view.hpp"
 #include "viz/app/replay_controls.hpp"
 #include "viz/app/session_launcher.hpp"
+#include "viz/compare/compare_view.hpp"
 #include "viz/panels/clients_panel.hpp"
 #include "viz/panels/code_panel.hpp"
 #include "viz/panels/connections_panel.hpp"
@@ -36,7 +37,7 @@ class GuiApp {
   void draw_frame();
   void draw_menu_bar();
   void draw_left_column(float width_px, float height_px);
-  void draw_bottom_tabs(float height_px);
+  void draw_bottom_tabs(AppState& shown, float height_px);
   void draw_status_bar();
   void handle_shortcuts();
   void show_new_breakpoint();
@@ -64,6 +65,7 @@ class GuiApp {
   ServerPanel server_panel_;
   PresentationView presentation_;
   ReplayControls replay_controls_;
+  CompareView compare_view_;
   bool presenting_ = false;
   bool want_presenting_ = false;
   LaneOptions desktop_lane_options_;

@@ -10,6 +10,7 @@ struct GuiOptions {
   std::string lesson;              // start this built-in lesson (or lesson file) at once
   bool recorded = false;           // play the lesson over its shipped recorded run, not live
   std::string open_path;           // or replay this saved native trace (`loopscope open FILE`)
+  std::string compare_first, compare_second;  // or these two runs side by side (`loopscope compare A B`)
   std::string handler = "echo";    // free play's handler when no lesson is given
   std::string host = "127.0.0.1";
   std::uint16_t port = 8888;       // or the next free one

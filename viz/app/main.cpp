@@ -138,6 +138,13 @@ int main(int argc, char** argv) {
   open_command->add_option("file", open_path, "a native trace (.trace) saved by the app, serve or lesson")
       ->required()->check(CLI::ExistingFile);
   add_gui_options(*open_command, gui);
+  std::vector<std::string> compared_runs;
+  CLI::App* compare_command =
+      app.add_subcommand("compare", "Two recorded runs side by side on one time axis, replayed together");
+  // No ExistingFile: a refused run gets exit 2 with the loader's own reason, as `export` does.
+  compare_command->add_option("runs", compared_runs, "run A (drawn on top) and run B: native traces (.trace, .lstrace) or built-in lesson names")
+      ->expected(2)->required();
+  add_gui_options(*compare_command, gui);
   loopscope::scenarios::ServeOptions serve;
   add_serve_command(app, serve);
   loopscope::scenarios::LessonCommandOptions lesson;
@@ -150,6 +157,10 @@ int main(int argc, char** argv) {
     return app.exit(error);
   }
   if (open_command->parsed()) gui.open_path = open_path;
-  // serve, lesson and export end by throwing their exit code; gui, open (or nothing) get here.
+  if (compare_command->parsed()) {
+    gui.compare_first = compared_runs.at(0);
+    gui.compare_second = compared_runs.at(1);
+  }
+  // serve, lesson and export end by throwing their exit code; gui, open, compare (or nothing) get here.
   return loopscope::viz::run_gui(gui, std::cerr);
 }

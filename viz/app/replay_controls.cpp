@@ -17,7 +17,9 @@ constexpr model::StepKind kKinds[] = {model::StepKind::Suspension, model::StepKi
                                       model::StepKind::Freeze, model::StepKind::ClientReply,
                                       model::StepKind::AnyEvent};
 
-bool kind_combo(const char* label, model::StepKind& kind) {
+}  // namespace
+
+bool step_kind_combo(const char* label, model::StepKind& kind) {
   bool changed = false;
   const std::string current(model::step_kind_name(kind));
   ImGui::SetNextItemWidth(ImGui::CalcTextSize("client reply____").x + ImGui::GetFrameHeight());
@@ -33,9 +35,6 @@ bool kind_combo(const char* label, model::StepKind& kind) {
   }
   return changed;
 }
-
-
-}  // namespace
 
 bool ReplayControls::playing(const AppState& state) {
   return state.director ? !state.director->paused() : state.loaded->playing;
@@ -136,7 +135,7 @@ void ReplayControls::draw(AppState& state, bool show_origin) {
   ImGui::SameLine();
   if (ImGui::ArrowButton("##step_back", ImGuiDir_Left)) step(state, false);
   ImGui::SameLine();
-  kind_combo("##step_kind", step_kind_);
+  step_kind_combo("##step_kind", step_kind_);
   ImGui::SameLine();
   if (ImGui::ArrowButton("##step_forward", ImGuiDir_Right)) step(state, true);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Next event of this kind (Right); previous (Left)");
@@ -144,7 +143,7 @@ void ReplayControls::draw(AppState& state, bool show_origin) {
   if (ImGui::SmallButton("Breakpoints")) ImGui::OpenPopup("replay_breakpoints");
   if (ImGui::BeginPopup("replay_breakpoints")) {
     ImGui::TextUnformatted("Pause playback at the Nth event of a kind");
-    kind_combo("##bp_kind", breakpoint_kind_);
+    step_kind_combo("##bp_kind", breakpoint_kind_);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(90);
     ImGui::InputInt("##bp_occurrence", &breakpoint_occurrence_);

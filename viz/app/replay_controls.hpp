@@ -13,6 +13,9 @@
 
 namespace loopscope::viz {
 
+// A combo box choosing a StepKind (suspension, drain stall, ...); true when it changed.
+bool step_kind_combo(const char* label, model::StepKind& kind);
+
 class ReplayControls {
  public:
   // Moves a playing replay on by the wall time since the last frame. Call once per frame.

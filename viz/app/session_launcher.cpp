@@ -134,6 +134,7 @@ void SessionLauncher::stop(AppState& state) {
   if (state.session) state.session->finish();
   state.session.reset();
   state.loaded.reset();
+  state.comparison.reset();
 }
 
 bool SessionLauncher::open_trace(AppState& state, const std::string& path) {

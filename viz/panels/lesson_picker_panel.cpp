@@ -94,6 +94,9 @@ void LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher) {
   }
 
   ImGui::Separator();
+  if (auto outcome = compare_form_.draw(state, launcher)) error_ = std::move(*outcome);
+
+  ImGui::Separator();
   ImGui::TextUnformatted("Free play");
   ImGui::SetNextItemWidth(-110);
   if (ImGui::BeginCombo("##free_play_handler", free_play_handler_.c_str())) {

@@ -8,6 +8,7 @@
 #include "scenarios/lessons/lesson.hpp"
 #include "viz/app/app_state.hpp"
 #include "viz/app/session_launcher.hpp"
+#include "viz/panels/compare_form.hpp"
 
 namespace loopscope::viz {
 
@@ -30,6 +31,7 @@ class LessonPickerPanel {
   std::string lesson_path_;
   std::string trace_path_;
   std::string free_play_handler_ = "echo";
+  CompareForm compare_form_;
   std::string error_;
 };
 

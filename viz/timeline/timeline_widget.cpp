@@ -96,9 +96,9 @@ void TimelineWidget::draw_toolbar(AppState& state) {
   }
 }
 
-void TimelineWidget::draw_legend() {
+void TimelineWidget::draw_legend(bool on_this_line) {
   const float swatch_px = ImGui::GetTextLineHeight();
-  bool first = true;
+  bool first = !on_this_line;
   // Items flow onto the next line when the row is full, so no colour is ever cut off.
   const float line_right_px = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   auto next_item = [&](float width_px) {
@@ -173,18 +173,18 @@ void TimelineWidget::draw_lane_labels(AppState& state, float label_x, float labe
   }
 }
 
-void TimelineWidget::handle_input(AppState& state, float lanes_height_px) {
+void TimelineWidget::handle_input(AppState& state, TimelineNavigation& navigation, float lanes_height_px) {
   const ImGuiIO& io = ImGui::GetIO();
   const bool hovered = ImGui::IsItemHovered();
   if (hovered && io.MouseWheel != 0) {
     if (io.KeyShift) {
       scroll_y_px_ -= io.MouseWheel * 60;
     } else {
-      state.navigation.zoom_at(io.MousePos.x, io.MouseWheel);
+      navigation.zoom_at(io.MousePos.x, io.MouseWheel);
     }
   }
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
-    state.navigation.pan_by_px(io.MouseDelta.x);
+    navigation.pan_by_px(io.MouseDelta.x);
     scroll_y_px_ -= io.MouseDelta.y;
   }
   const float max_scroll = std::max(0.0f, lanes_height_px - geometry_.canvas_height + 8);
@@ -274,6 +274,10 @@ void TimelineWidget::draw_tooltip(const AppState& state, float mouse_x, float mo
 void TimelineWidget::draw(AppState& state) {
   draw_toolbar(state);
   if (show_legend_) draw_legend();
+  draw_canvas(state, state.navigation);
+}
+
+void TimelineWidget::draw_canvas(AppState& state, TimelineNavigation& navigation) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImVec2 size = ImGui::GetContentRegionAvail();
   size.x = std::max(size.x, 200.0f);
@@ -286,7 +290,7 @@ void TimelineWidget::draw(AppState& state) {
   const float canvas_height_px = size.y - ruler_px;
 
   const std::uint64_t now_ns = state.now_ns();
-  state.navigation.update(now_ns, time_left_px, time_width_px);
+  navigation.update(now_ns, time_left_px, time_width_px);
   state.lane_options.selected_task = state.selected_task;  // a cleared selection must clear it too
   geometry_.lanes = state.model() ? build_lanes(*state.model(), state.lane_options) : std::vector<Lane>{};
   geometry_.canvas_x = time_left_px;
@@ -296,8 +300,8 @@ void TimelineWidget::draw(AppState& state) {
 
   ImGui::InvisibleButton("timeline_canvas", size, ImGuiButtonFlags_MouseButtonLeft);
   const float lanes_height = lanes_height_px(geometry_.lanes);
-  handle_input(state, lanes_height);
-  geometry_.viewport = state.navigation.viewport();
+  handle_input(state, navigation, lanes_height);
+  geometry_.viewport = navigation.viewport();
   geometry_.lanes_top_px = canvas_top_px - scroll_y_px_;
 
   ImDrawList* draw = ImGui::GetWindowDrawList();

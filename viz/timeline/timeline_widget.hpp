@@ -26,16 +26,22 @@ struct TimelineGeometry {
 class TimelineWidget {
  public:
   explicit TimelineWidget(SiteLabeler labeler);
+  // The toolbar, the legend and the canvas, moved by state.navigation.
   void draw(AppState& state);
+  // The ruler, lane labels and lanes alone, filling the space left, moved by `navigation`: one
+  // half of a comparison, whose halves share one navigation so they zoom and pan together.
+  void draw_canvas(AppState& state, TimelineNavigation& navigation);
+  // What each colour means; items flow onto the next line when the row is full. With
+  // `on_this_line`, the first item goes beside the last widget drawn if it fits.
+  static void draw_legend(bool on_this_line = false);
   const TimelineGeometry& geometry() const { return geometry_; }
   const DrawList& last_draw_list() const { return draw_list_; }
 
  private:
   void draw_toolbar(AppState& state);
-  void draw_legend();
   void draw_ruler(const TimelineViewport& viewport, float top_px, float height_px);
   void draw_lane_labels(AppState& state, float label_x, float label_width_px, float top_px, float bottom_px);
-  void handle_input(AppState& state, float lanes_height_px);
+  void handle_input(AppState& state, TimelineNavigation& navigation, float lanes_height_px);
   void draw_tooltip(const AppState& state, float mouse_x, float mouse_y);
 
   TimelineBuilder builder_;
