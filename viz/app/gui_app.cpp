@@ -323,18 +323,7 @@ void GuiApp::save_trace() const {
   else trace::save_native_trace(*state_.log(), options_.trace_path);
 }
 
-int GuiApp::run() {
-  try {
-    window_ = std::make_unique<GuiWindow>(options_.width_px, options_.height_px, "Loopscope");
-  } catch (const std::exception& error) {
-    err_ << "loopscope: " << error.what() << "\n";
-    return 3;
-  }
-  if (const std::string problem = load_fonts(options_.font_size_px); !problem.empty()) state_.status_message = problem;
-  apply_desktop_theme();
-  // A screenshot shows the app as it is, not a tooltip wherever the virtual pointer happens to be.
-  if (!options_.screenshot_path.empty()) ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
-
+int GuiApp::open_what_to_show() {
   try {
     if (!options_.open_path.empty()) {
       if (!launcher_.open_trace(state_, options_.open_path)) {
@@ -380,6 +369,26 @@ int GuiApp::run() {
     err_ << "loopscope: " << state_.status_message << "\n";
     return 1;
   }
+  return 0;
+}
+
+int GuiApp::run() {
+  // What to show is opened before the window, so a bad file or lesson name is reported as such
+  // (exit 2) whether or not there is a display.
+  if (const int exit_code = open_what_to_show(); exit_code != 0) return exit_code;
+  try {
+    window_ = std::make_unique<GuiWindow>(options_.width_px, options_.height_px, "Loopscope");
+  } catch (const std::exception& error) {
+    err_ << "loopscope: " << error.what() << "\n";
+    return 3;
+  }
+  if (const std::string problem = load_fonts(options_.font_size_px); !problem.empty()) {
+    state_.status_message = state_.status_message.empty() ? problem : state_.status_message + "; " + problem;
+  }
+  apply_desktop_theme();
+  // A screenshot shows the app as it is, not a tooltip wherever the virtual pointer happens to be.
+  if (!options_.screenshot_path.empty()) ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
+
   if (options_.select_task != 0) state_.selected_task = options_.select_task;
   want_presenting_ = options_.present;
 

@@ -41,6 +41,9 @@ class GuiApp {
   void draw_status_bar();
   void handle_shortcuts();
   void show_new_breakpoint();
+  // Starts the live session, or loads the replay or comparison, the options ask for. Returns
+  // the exit code when that fails (0 when it worked).
+  int open_what_to_show();
   void draw_desktop();
   void draw_presentation();
   void apply_mode_change();  // between frames: fonts, theme, fullscreen, lane sizes
