@@ -163,10 +163,18 @@ viz::PackedColor under_band(viz::PackedColor color) {
                         blend(viz::blue_of(color), viz::blue_of(band)));
 }
 
-// A lesson step is a thin line across every lane; a pixel on it is tinted, not the span's colour.
-bool on_lesson_step_line(const model::TraceModel& model, const viz::TimelineViewport& viewport, float x) {
+// A lesson step is a thin line across every lane, with its "step N" label on a box two text
+// rows above the bottom of the lanes; a pixel under either shows them, not the span's colour.
+bool under_lesson_step(const model::TraceModel& model, const viz::TimelineViewport& viewport, float x, float y,
+                       float lanes_bottom_px, float line_height_px) {
+  const float label_top = lanes_bottom_px - 2 * line_height_px - 2;
+  const float label_bottom = lanes_bottom_px - line_height_px + 2;
+  const float label_width = 6 * line_height_px;  // "step 12" with room to spare
   return std::any_of(model.lesson_steps().begin(), model.lesson_steps().end(), [&](const model::LessonStepRecord& step) {
-    return std::abs(viewport.x_of(step.time_ns) - x) < 3;
+    const float line_x = viewport.x_of(step.time_ns);
+    const bool on_line = std::abs(line_x - x) < 3;
+    const bool on_label = x >= line_x - 3 && x < line_x + label_width && y >= label_top && y < label_bottom;
+    return on_line || on_label;
   });
 }
 
@@ -185,6 +193,11 @@ ColourCheck check_lane_colours(const Capture& capture) {
   const auto& canvas = capture.report["timeline"]["canvas"];
   const float canvas_top = canvas["y_px"].get<float>();
   const float canvas_bottom = canvas_top + canvas["height_px"].get<float>();
+  float lanes_bottom_px = canvas_top;  // where the lanes end on screen: lesson step labels sit above it
+  for (const auto& lane : capture.report["timeline"]["lanes"]) {
+    lanes_bottom_px = std::max(lanes_bottom_px, lane["top_px"].get<float>() + lane["height_px"].get<float>());
+  }
+  lanes_bottom_px = std::min(lanes_bottom_px, canvas_bottom);
   for (const auto& lane : capture.report["timeline"]["lanes"]) {
     if (lane["kind"] != "task") continue;
     const float bottom_row = lane["top_px"].get<float>() + lane["height_px"].get<float>() - 2;
@@ -200,7 +213,11 @@ ColourCheck check_lane_colours(const Capture& capture) {
       const int x = static_cast<int>((x0 + x1) / 2);
       const int y = static_cast<int>(bottom_row);
       const FreezeCover cover = freeze_cover(capture.model, viewport, static_cast<float>(x));
-      if (cover == FreezeCover::Edge || on_lesson_step_line(capture.model, viewport, static_cast<float>(x))) continue;
+      if (cover == FreezeCover::Edge ||
+          under_lesson_step(capture.model, viewport, static_cast<float>(x), static_cast<float>(y), lanes_bottom_px,
+                            capture.report["timeline"]["text_line_height_px"].get<float>())) {
+        continue;
+      }
       ++check.sampled;
       const viz::PackedColor expected =
           cover == FreezeCover::Inside ? under_band(viz::state_color(span.state)) : viz::state_color(span.state);

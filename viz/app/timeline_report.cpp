@@ -16,7 +16,8 @@ nlohmann::json timeline_geometry_json(const TimelineGeometry& geometry) {
                       {"height_px", geometry.canvas_height}}},
           {"viewport", {{"begin_ns", geometry.viewport.begin_ns}, {"end_ns", geometry.viewport.end_ns},
                         {"left_px", geometry.viewport.left_px}, {"width_px", geometry.viewport.width_px}}},
-          {"lanes", lanes}};
+          {"lanes", lanes},
+          {"text_line_height_px", geometry.text_line_height_px}};
 }
 
 }  // namespace loopscope::viz

@@ -29,6 +29,7 @@ struct DrawText {
   float clip_right_px = 0;  // the text is cut at this x (the end of its span)
   PackedColor color = 0;
   std::string text;
+  PackedColor background = 0;  // 0: none; else a box behind the text, to read it over lanes
 };
 
 struct DrawList {

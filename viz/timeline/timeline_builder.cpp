@@ -342,16 +342,17 @@ void TimelineBuilder::add_marks(const model::TraceModel& model, const TimelineFr
     if (mark.time_ns < frame.viewport.begin_ns || mark.time_ns > frame.viewport.end_ns) continue;
     const float x = frame.viewport.x_of(mark.time_ns);
     out.lines.push_back(DrawLine{x, top_px, x, bottom_px, colors::kMark, 1, false});
-    out.texts.push_back(DrawText{x + 3, bottom_px - 16, right_px, colors::kMark, mark.text});
+    out.texts.push_back(DrawText{x + 3, bottom_px - frame.text_line_height_px, right_px, colors::kMark, mark.text});
   }
   // Lesson steps, so a replay shows where the narration changes. Their labels sit a line above
-  // the marks' because lessons often place a mark at the same moment.
+  // the marks' because lessons often place a mark at the same moment, on a box so they stay
+  // readable over the buffer lanes' own labels.
   for (const model::LessonStepRecord& step : model.lesson_steps()) {
     if (step.time_ns < frame.viewport.begin_ns || step.time_ns > frame.viewport.end_ns) continue;
     const float x = frame.viewport.x_of(step.time_ns);
     out.lines.push_back(DrawLine{x, top_px, x, bottom_px, colors::kLessonStep, 1, false});
-    out.texts.push_back(
-        DrawText{x + 3, bottom_px - 32, right_px, colors::kLessonStep, "step " + std::to_string(step.step_index + 1)});
+    out.texts.push_back(DrawText{x + 3, bottom_px - 2 * frame.text_line_height_px, right_px, colors::kLessonStep,
+                                 "step " + std::to_string(step.step_index + 1), colors::kLabelBox});
   }
 }
 

@@ -31,6 +31,7 @@ struct TimelineFrame {
   const trace::TraceLog* log = nullptr;  // for site labels; none without it
   float min_marker_width_px = 90; // a wait narrower than this gets no site label
   float min_label_lane_height_px = 0;  // a lane lower than this gets no site labels (unreadable)
+  float text_line_height_px = 16;      // the type's line height: rows of labels are spaced by it
 };
 
 class TimelineBuilder {

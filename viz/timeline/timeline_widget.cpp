@@ -323,6 +323,8 @@ void TimelineWidget::draw_canvas(AppState& state, TimelineNavigation& navigation
     frame.now_ns = now_ns;
     frame.log = state.log();
     frame.min_label_lane_height_px = kMinReadableLineShare * ImGui::GetTextLineHeight();
+    frame.text_line_height_px = ImGui::GetTextLineHeight();
+    geometry_.text_line_height_px = frame.text_line_height_px;
     builder_.build(*state.model(), geometry_.lanes, frame, draw_list_);
   } else {
     draw_list_.clear();
@@ -346,6 +348,11 @@ void TimelineWidget::draw_canvas(AppState& state, TimelineNavigation& navigation
   }
   for (const DrawText& text : draw_list_.texts) {
     const ImVec4 clip(text.x, text.y, text.clip_right_px, text.y + ImGui::GetTextLineHeight() + 2);
+    if (text.background != 0) {
+      const ImVec2 text_size = ImGui::CalcTextSize(text.text.c_str());
+      draw->AddRectFilled(vec(text.x - 2, text.y), vec(std::min(text.x + text_size.x + 2, text.clip_right_px), text.y + text_size.y),
+                          text.background);
+    }
     draw->AddText(nullptr, 0, vec(text.x, text.y), text.color, text.text.c_str(), nullptr, 0, &clip);
   }
   if (state.model() == nullptr) {

@@ -19,6 +19,7 @@ namespace loopscope::viz {
 struct TimelineGeometry {
   float canvas_x = 0, canvas_y = 0, canvas_width = 0, canvas_height = 0;
   float lanes_top_px = 0;
+  float text_line_height_px = 0;  // rows of labels on the lanes are this far apart
   TimelineViewport viewport;
   std::vector<Lane> lanes;
 };
