@@ -112,12 +112,13 @@ void GuiApp::draw_menu_bar() {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("Session")) {
     if (ImGui::MenuItem("Lessons and free play", nullptr, show_picker_)) show_picker_ = !show_picker_;
-    if (ImGui::MenuItem("Save trace", nullptr, false, state_.session != nullptr)) {
+    // A replay can be saved too: a learner takes the class's recorded run home (and to Perfetto).
+    if (ImGui::MenuItem("Save trace", nullptr, false, state_.log() != nullptr && state_.comparison == nullptr)) {
       const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch()).count();
       const std::string path = "loopscope-" + std::to_string(stamp) + ".trace";
       try {
-        trace::save_native_trace(state_.session->log(), path);
+        trace::save_native_trace(*state_.log(), path);
         state_.status_message = "trace saved to " + path;
       } catch (const std::exception& error) {
         state_.status_message = std::string("could not save the trace: ") + error.what();
