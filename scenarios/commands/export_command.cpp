@@ -2,9 +2,12 @@
 
 #include <cstdint>
 #include <exception>
+#include <filesystem>
+#include <optional>
 
 #include "core/trace/chrome_export.hpp"
 #include "core/trace/native_format.hpp"
+#include "scenarios/lessons/builtin_lesson_traces.hpp"
 
 namespace loopscope::scenarios {
 
@@ -19,7 +22,12 @@ int run_export_command(const ExportOptions& options, std::ostream& out, std::ost
   }
   trace::TraceLog log;
   try {
-    log = trace::load_native_trace(options.input_path);
+    // A file wins; else a built-in lesson's name gives the recorded run it ships with.
+    const auto shipped = std::filesystem::exists(options.input_path)
+                             ? std::nullopt
+                             : builtin_lesson_trace_bytes(options.input_path);
+    log = shipped ? trace::decode_native_trace(*shipped, "the recorded run of " + options.input_path)
+                  : trace::load_native_trace(options.input_path);
   } catch (const std::exception& error) {
     // The loader's message already starts with the path and says what is wrong.
     err << "loopscope export: " << error.what() << "\n";

@@ -214,3 +214,22 @@ TEST(ExportCommand, SaysWhenTheRecordingDroppedEvents) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("dropped 12 events"), std::string::npos) << run.out;
 }
+
+// Guards the learner's way home: a built-in lesson's name exports the recorded run it ships
+// with, lesson steps included; a name that is neither a file nor a lesson is refused.
+TEST(ExportCommand, ALessonNameExportsItsShippedRecordedRun) {
+  const ScratchDir dir("shipped");
+  const auto output = dir / "drain.json";
+  std::ostringstream out, err;
+  ASSERT_EQ(run_export_command(ExportOptions{"drain-backpressure", output.string()}, out, err), 0) << err.str();
+  std::ifstream file(output);
+  const json exported = json::parse(file);
+  bool has_step = false;
+  for (const json& event : exported["traceEvents"]) {
+    if (event.value("name", "") == "lesson step 1") has_step = true;
+  }
+  EXPECT_TRUE(has_step) << "the shipped run records its lesson steps";
+  std::ostringstream out2, err2;
+  EXPECT_EQ(run_export_command(ExportOptions{"no-such-lesson-or-file", (dir / "x.json").string()}, out2, err2), 2);
+  EXPECT_NE(err2.str().find("no-such-lesson-or-file"), std::string::npos) << err2.str();
+}

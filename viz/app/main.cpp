@@ -72,7 +72,9 @@ void add_export_command(CLI::App& app, loopscope::scenarios::ExportOptions& opti
       app.add_subcommand("export", "Convert a saved native trace to Chrome Trace Event JSON (opens in Perfetto)");
   // No ->required() or ExistingFile: a missing or unreadable input gets exit 2 with the
   // loader's own reason, as the other commands do.
-  command->add_option("input", options.input_path, "a native trace saved by the app, `serve` or `lesson`");
+  command->add_option(
+      "input", options.input_path,
+      "a native trace saved by the app, `serve` or `lesson`, or a built-in lesson's name (its shipped recorded run)");
   command->add_option("--chrome", options.chrome_path, "write Chrome Trace Event JSON here; open it at ui.perfetto.dev");
   command->callback([&options] {
     throw CLI::RuntimeError(loopscope::scenarios::run_export_command(options, std::cout, std::cerr));
