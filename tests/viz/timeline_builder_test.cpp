@@ -338,6 +338,18 @@ TEST(TimelineBuilder, ALessonStepIsALineAcrossTheLanesWithItsNumber) {
     return text.text == "step 2" && text.x == 353;
   });
   EXPECT_TRUE(numbered) << "steps are numbered from 1 on screen";
+
+  // A second step 5 us (5 px) later keeps its line but not a label that would cover the first.
+  log.events.insert(log.events.begin() + 6, trace::TraceEvent{255'000, lesson_label, 2, 0, trace::EventKind::LessonStep, 0, 0, 0, 0});
+  const auto crowded = model::TraceModel::from_log(log);
+  viz::DrawList crowded_list;
+  builder.build(crowded, lanes, frame_for(one_px_per_us(), log), crowded_list);
+  const auto step_lines = std::count_if(crowded_list.lines.begin(), crowded_list.lines.end(),
+                                        [](const viz::DrawLine& drawn) { return drawn.color == viz::colors::kLessonStep; });
+  const auto step_labels = std::count_if(crowded_list.texts.begin(), crowded_list.texts.end(),
+                                         [](const viz::DrawText& text) { return text.text.starts_with("step "); });
+  EXPECT_EQ(step_lines, 2);
+  EXPECT_EQ(step_labels, 1);
 }
 
 // The builder folds runs of narrow spans from a per-task index instead of visiting them; the

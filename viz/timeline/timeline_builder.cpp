@@ -347,12 +347,18 @@ void TimelineBuilder::add_marks(const model::TraceModel& model, const TimelineFr
   // Lesson steps, so a replay shows where the narration changes. Their labels sit a line above
   // the marks' because lessons often place a mark at the same moment, on a box so they stay
   // readable over the buffer lanes' own labels.
+  // Steps that fire moments apart would stack their labels into an unreadable smear: a label
+  // that would overlap the one before it is left out (its line stays).
+  const float label_width_px = 3.5f * frame.text_line_height_px;  // "step 12" and a margin
+  float label_free_from_px = -1e9f;
   for (const model::LessonStepRecord& step : model.lesson_steps()) {
     if (step.time_ns < frame.viewport.begin_ns || step.time_ns > frame.viewport.end_ns) continue;
     const float x = frame.viewport.x_of(step.time_ns);
     out.lines.push_back(DrawLine{x, top_px, x, bottom_px, colors::kLessonStep, 1, false});
+    if (x < label_free_from_px) continue;
     out.texts.push_back(DrawText{x + 3, bottom_px - 2 * frame.text_line_height_px, right_px, colors::kLessonStep,
                                  "step " + std::to_string(step.step_index + 1), colors::kLabelBox});
+    label_free_from_px = x + label_width_px;
   }
 }
 
