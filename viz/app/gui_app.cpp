@@ -286,6 +286,7 @@ void GuiApp::apply_mode_change() {
   // Type is rasterised again at the new size (FreeType), not scaled: it stays sharp.
   const float font_size_px = presenting_ ? options_.font_size_px * 1.75f : options_.font_size_px;
   if (const std::string problem = window_->rebuild_fonts(font_size_px); !problem.empty()) state_.status_message = problem;
+  timeline_.set_show_legend(!presenting_);
   if (presenting_) {
     apply_presentation_theme();
     desktop_lane_options_ = state_.lane_options;

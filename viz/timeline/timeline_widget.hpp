@@ -35,6 +35,9 @@ class TimelineWidget {
   // What each colour means; items flow onto the next line when the row is full. With
   // `on_this_line`, the first item goes beside the last widget drawn if it fits.
   static void draw_legend(bool on_this_line = false);
+  // The legend costs three rows at presentation size: there it starts folded (the Legend
+  // checkbox brings it back), so the lanes the lesson is about stay on screen.
+  void set_show_legend(bool show) { show_legend_ = show; }
   const TimelineGeometry& geometry() const { return geometry_; }
   const DrawList& last_draw_list() const { return draw_list_; }
 
