@@ -140,33 +140,47 @@ std::vector<StateSpan> spans_with_runnable(const TraceModel& model, const TaskRe
   return split;
 }
 
-std::vector<std::uint64_t> step_event_times(const TraceModel& model, StepKind kind) {
-  std::vector<std::uint64_t> times;
+namespace {
+// Calls visit(time_ns) for each event of the kind the model holds, in no particular order.
+template <typename Visit>
+void for_each_step_event(const TraceModel& model, StepKind kind, Visit&& visit) {
   switch (kind) {
     case StepKind::DrainStall:
       for (const auto& [id, connection] : model.connections()) {
-        for (const DrainStall& stall : connection.drain_stalls) times.push_back(stall.begin_ns);
+        for (const DrainStall& stall : connection.drain_stalls) visit(stall.begin_ns);
       }
       break;
     case StepKind::Freeze:
-      for (const Freeze& freeze : model.loop().freezes) times.push_back(freeze.begin_ns);
+      for (const Freeze& freeze : model.loop().freezes) visit(freeze.begin_ns);
       break;
     case StepKind::ClientReply:
       for (const auto& [id, client] : model.clients()) {
-        for (const LatencySample& reply : client.replies) times.push_back(reply.time_ns);
+        for (const LatencySample& reply : client.replies) visit(reply.time_ns);
       }
       break;
     case StepKind::Suspension:
       for (const auto& [id, task] : model.tasks()) {
         for (const StateSpan& span : task.spans) {
-          if (span.state != TaskState::Running && span.state != TaskState::Exited) times.push_back(span.begin_ns);
+          if (span.state != TaskState::Running && span.state != TaskState::Exited) visit(span.begin_ns);
         }
       }
       break;
     case StepKind::AnyEvent: break;
   }
+}
+}  // namespace
+
+std::vector<std::uint64_t> step_event_times(const TraceModel& model, StepKind kind) {
+  std::vector<std::uint64_t> times;
+  for_each_step_event(model, kind, [&times](std::uint64_t time_ns) { times.push_back(time_ns); });
   std::sort(times.begin(), times.end());
   return times;
+}
+
+std::size_t step_event_count(const TraceModel& model, StepKind kind) {
+  std::size_t count = 0;
+  for_each_step_event(model, kind, [&count](std::uint64_t) { ++count; });
+  return count;
 }
 
 }  // namespace loopscope::model

@@ -2,6 +2,7 @@
 // Questions asked of a TraceModel over a time range: what lesson checks measure and panels
 // show. Pure functions, so each is easy to test and to reuse.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -49,5 +50,7 @@ std::optional<std::uint64_t> runnable_since_ns(const ClientRecord* client, const
 // grows): drain stalls and freezes by their start, client replies by their completion,
 // suspensions by the start of each wait. AnyEvent gives nothing: the model keeps no raw events.
 std::vector<std::uint64_t> step_event_times(const TraceModel& model, StepKind kind);
+// How many there are, without collecting or sorting them: what a live breakpoint asks each tick.
+std::size_t step_event_count(const TraceModel& model, StepKind kind);
 
 }  // namespace loopscope::model

@@ -72,9 +72,10 @@ struct LessonDirector::State {
     for (std::size_t index = 0; index < lesson.breakpoints.size(); ++index) {
       if (breakpoint_done[index]) continue;
       const LessonBreakpoint& breakpoint = lesson.breakpoints[index];
-      const std::vector<std::uint64_t> times = model::step_event_times(model, breakpoint.on);
       const auto wanted = static_cast<std::size_t>(breakpoint.occurrence);
-      if (times.size() < wanted) continue;
+      // Counted each tick; the times are gathered and sorted only once, when it is reached.
+      if (model::step_event_count(model, breakpoint.on) < wanted) continue;
+      const std::vector<std::uint64_t> times = model::step_event_times(model, breakpoint.on);
       breakpoint_done[index] = true;
       hit = BreakpointHit{index, times[wanted - 1]};
       paused = true;

@@ -477,6 +477,8 @@ TEST(ReplayCursor, TheModelGivesTheSameEventTimesOfEachKindAsTheLog) {
   EXPECT_EQ(model::step_event_times(whole, StepKind::Freeze), (std::vector<std::uint64_t>{2000}));
   EXPECT_EQ(model::step_event_times(whole, StepKind::ClientReply), (std::vector<std::uint64_t>{1100, 2700}));
   EXPECT_TRUE(model::step_event_times(whole, StepKind::AnyEvent).empty());
+  EXPECT_EQ(model::step_event_count(whole, StepKind::Suspension), 3u);
+  EXPECT_EQ(model::step_event_count(whole, StepKind::ClientReply), 2u);
 }
 
 // Guards the names lesson files use for step kinds.
