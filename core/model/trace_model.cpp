@@ -202,6 +202,25 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
       lesson_steps_.push_back(
           LessonStepRecord{time_ns, event.subject_id, std::string(log.label(static_cast<std::uint32_t>(event.value)))});
       break;
+    case EventKind::LessonHeld:
+      if (lesson_holds_.empty() || lesson_holds_.back().end_ns) {
+        lesson_holds_.push_back(LessonHoldRecord{time_ns, std::nullopt, event.detail_as<trace::HoldReason>()});
+      }
+      break;
+    case EventKind::LessonResumed:
+      if (!lesson_holds_.empty() && !lesson_holds_.back().end_ns) lesson_holds_.back().end_ns = time_ns;
+      break;
+    case EventKind::LessonPredictionAsked:
+      lesson_predictions_.push_back(LessonPredictionRecord{event.subject_id, time_ns, std::nullopt, std::nullopt});
+      break;
+    case EventKind::LessonPredictionAnswered:
+      for (auto asked = lesson_predictions_.rbegin(); asked != lesson_predictions_.rend(); ++asked) {
+        if (asked->prediction_index != event.subject_id || asked->answered_ns) continue;
+        asked->answered_ns = time_ns;
+        if (event.aux != trace::kRevealedUnanswered) asked->choice = event.aux;
+        break;
+      }
+      break;
     case EventKind::AwaitCancelled: ++cancelled_awaits_; break;
     case EventKind::None:
     case EventKind::ConnectionRefused:

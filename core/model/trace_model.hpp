@@ -30,6 +30,8 @@ class TraceModel {
   const LoopRecord& loop() const { return loop_; }
   const std::vector<MarkRecord>& marks() const { return marks_; }
   const std::vector<LessonStepRecord>& lesson_steps() const { return lesson_steps_; }
+  const std::vector<LessonHoldRecord>& lesson_holds() const { return lesson_holds_; }
+  const std::vector<LessonPredictionRecord>& lesson_predictions() const { return lesson_predictions_; }
   std::uint64_t end_ns() const { return end_ns_; }
   std::uint64_t dropped_events() const { return dropped_events_; }
   std::uint64_t cancelled_awaits() const { return cancelled_awaits_; }
@@ -53,6 +55,8 @@ class TraceModel {
   LoopRecord loop_;
   std::vector<MarkRecord> marks_;
   std::vector<LessonStepRecord> lesson_steps_;
+  std::vector<LessonHoldRecord> lesson_holds_;
+  std::vector<LessonPredictionRecord> lesson_predictions_;
   std::uint64_t end_ns_ = 0;
   std::uint64_t dropped_events_ = 0;
   std::uint64_t cancelled_awaits_ = 0;

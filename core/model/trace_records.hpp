@@ -130,4 +130,20 @@ struct LessonStepRecord {
   std::string lesson_id;
 };
 
+// A stretch in which a live lesson held its scripted clients still (waiting for answers, or
+// paused): what happens in it is the server alone, and the timeline marks it.
+struct LessonHoldRecord {
+  std::uint64_t begin_ns = 0;
+  std::optional<std::uint64_t> end_ns;  // open while still held
+  trace::HoldReason reason = trace::HoldReason::Prediction;
+};
+
+// A prediction as the run put it to the class.
+struct LessonPredictionRecord {
+  std::uint32_t prediction_index = 0;  // into the lesson's predictions
+  std::uint64_t asked_ns = 0;
+  std::optional<std::uint64_t> answered_ns;
+  std::optional<std::uint16_t> choice;  // none when revealed without an answer
+};
+
 }  // namespace loopscope::model

@@ -351,6 +351,12 @@ class ChromeExporter {
                         JsonArgs{}.text("lesson", lesson).number("step_index", event.subject_id));
         break;
       }
+      case EventKind::LessonPredictionAsked:
+      case EventKind::LessonPredictionAnswered:
+      case EventKind::LessonHeld:
+      case EventKind::LessonResumed:
+        on_lesson_wait(event, time_ns);
+        break;
       case EventKind::ClientStarted:
         client_names_[subject] = "client " + std::to_string(subject) + " (" + std::string(log_.label(event.aux)) +
                                  ", group " + std::string(log_.label(static_cast<std::uint32_t>(event.value))) + ")";
@@ -421,6 +427,36 @@ class ChromeExporter {
                       .text("site", log_.site_text(stall.site))
                       .number("start_level_bytes", stall.start_level_bytes)
                       .number("end_level_bytes", event.value));
+  }
+
+  // Instants like lesson steps, so Perfetto shows when the class was asked, answered, and how
+  // long the clients were held.
+  void on_lesson_wait(const TraceEvent& event, std::uint64_t time_ns) {
+    const std::string_view lesson =
+        event.value <= UINT32_MAX ? log_.label(static_cast<std::uint32_t>(event.value)) : "";
+    JsonArgs args;
+    args.text("lesson", lesson);
+    std::string name;
+    switch (event.kind) {
+      case EventKind::LessonPredictionAsked:
+        name = "prediction " + std::to_string(event.subject_id + 1) + " asked";
+        args.number("prediction_index", event.subject_id);
+        break;
+      case EventKind::LessonPredictionAnswered:
+        name = "prediction " + std::to_string(event.subject_id + 1) +
+               (event.aux == kRevealedUnanswered ? " revealed" : " answered");
+        args.number("prediction_index", event.subject_id);
+        if (event.aux != kRevealedUnanswered) args.number("choice_index", event.aux);
+        break;
+      case EventKind::LessonHeld:
+        name = "lesson held";
+        args.text("reason", hold_reason_name(event.detail_as<HoldReason>()));
+        break;
+      default:
+        name = "lesson resumed";
+        break;
+    }
+    writer_.instant(name, 0, time_ns, 'g', args);
   }
 
   void on_freeze_end(const TraceEvent& event) {

@@ -4,6 +4,7 @@
 // and kTraceSchemaVersion is bumped when the meaning of a field changes.
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace loopscope::trace {
@@ -50,6 +51,21 @@ enum class EventKind : std::uint8_t {
   // A lesson step fired (subject = step index, 0-based; value = label id of the lesson's id), so a
   // replay of the run can narrate it: the step's text comes from the lesson, its time from here.
   LessonStep = 42,
+  // A live lesson waiting for its class (value = label id of the lesson's id in all four). The
+  // question comes first, so the order in the trace is: asked, held, answered, resumed, step.
+  LessonPredictionAsked = 43,     // subject = prediction index (0-based)
+  LessonPredictionAnswered = 44,  // subject = prediction index, aux = choice index, or kRevealedUnanswered
+  LessonHeld = 45,                // detail = HoldReason: the scripted clients stand still from here
+  LessonResumed = 46,             // the clients carry on from here
+};
+
+// LessonPredictionAnswered's aux when the presenter revealed the answer before anyone chose.
+inline constexpr std::uint16_t kRevealedUnanswered = 0xffff;
+
+enum class HoldReason : std::uint8_t {
+  Prediction = 0,  // a step waits for the answers to the predictions it reveals
+  Paused = 1,      // the presenter paused
+  Breakpoint = 2,  // a lesson breakpoint paused it
 };
 
 enum class AwaitKind : std::uint8_t {
@@ -124,7 +140,10 @@ std::string_view limit_kind_name(LimitKind kind);
 std::string_view close_reason_name(CloseReason reason);
 std::string_view stream_error_name(StreamErrorKind kind);
 std::string_view client_end_name(ClientEnd end);
+std::string_view hold_reason_name(HoldReason reason);
 
 bool is_known_event_kind(std::uint8_t raw);
+// The kind event_kind_name() calls `name`, if any.
+std::optional<EventKind> event_kind_from_name(std::string_view name);
 
 }  // namespace loopscope::trace

@@ -34,6 +34,10 @@ std::string_view event_kind_name(EventKind kind) {
     case EventKind::EventsDropped: return "events_dropped";
     case EventKind::Mark: return "mark";
     case EventKind::LessonStep: return "lesson_step";
+    case EventKind::LessonPredictionAsked: return "lesson_prediction_asked";
+    case EventKind::LessonPredictionAnswered: return "lesson_prediction_answered";
+    case EventKind::LessonHeld: return "lesson_held";
+    case EventKind::LessonResumed: return "lesson_resumed";
   }
   return "unknown";
 }
@@ -130,6 +134,27 @@ std::string_view stream_error_name(StreamErrorKind kind) {
     case StreamErrorKind::IncompleteRead: return "incomplete_read";
     case StreamErrorKind::SendFailed: return "send_failed";
     case StreamErrorKind::ReceiveFailed: return "receive_failed";
+  }
+  return "unknown";
+}
+
+}  // namespace loopscope::trace
+
+namespace loopscope::trace {
+
+std::optional<EventKind> event_kind_from_name(std::string_view name) {
+  for (int raw = 1; raw <= 255; ++raw) {
+    const auto kind = static_cast<EventKind>(raw);
+    if (is_known_event_kind(static_cast<std::uint8_t>(raw)) && event_kind_name(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string_view hold_reason_name(HoldReason reason) {
+  switch (reason) {
+    case HoldReason::Prediction: return "prediction";
+    case HoldReason::Paused: return "paused";
+    case HoldReason::Breakpoint: return "breakpoint";
   }
   return "unknown";
 }

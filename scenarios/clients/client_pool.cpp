@@ -119,7 +119,7 @@ ClientId ClientPool::start(const ClientSpec& spec) {
     state.stop_signal = std::make_unique<asio::cancellation_signal>();
     slot = state.stop_signal->slot();
   }
-  auto session = std::make_shared<ClientSession>(context_.get_executor(), id, spec);
+  auto session = std::make_shared<ClientSession>(context_.get_executor(), id, spec, hold_);
   asio::post(context_, [this, session, slot, id, behaviour_label, group_label]() mutable {
     trace::record(trace::EventKind::ClientStarted, id, group_label, 0, {}, behaviour_label);
     asio::co_spawn(context_, run_client(session), asio::bind_cancellation_slot(slot, [](std::exception_ptr) {}));
@@ -176,6 +176,16 @@ void ClientPool::stop_all() {
     for (const auto& [id, state] : clients_) ids.push_back(id);
   }
   for (const ClientId id : ids) post_stop(id);
+}
+
+void ClientPool::hold() {
+  held_.store(true, std::memory_order_relaxed);
+  asio::post(context_, [this] { hold_.set_held(true); });
+}
+
+void ClientPool::release() {
+  held_.store(false, std::memory_order_relaxed);
+  asio::post(context_, [this] { hold_.set_held(false); });
 }
 
 bool ClientPool::finished(ClientId id) const { return end_of(id).has_value(); }

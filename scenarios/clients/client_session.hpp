@@ -1,7 +1,8 @@
 #pragma once
 // One scripted client's connection, on the clients' own io_context. Every send, receive and
 // request/reply round trip is recorded into the clients thread's ring, so client-side latency
-// shares the server's time axis.
+// shares the server's time axis. While the pool's ClientHold is held, it neither connects, sends
+// nor reads (bytes the server sends wait in the kernel), and its pauses stand still.
 
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
@@ -12,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "scenarios/clients/client_hold.hpp"
 #include "scenarios/clients/client_spec.hpp"
 
 namespace loopscope::scenarios {
@@ -20,7 +22,7 @@ using ClientId = std::uint32_t;
 
 class ClientSession : public std::enable_shared_from_this<ClientSession> {
  public:
-  ClientSession(asio::any_io_executor executor, ClientId id, const ClientSpec& spec);
+  ClientSession(asio::any_io_executor executor, ClientId id, const ClientSpec& spec, ClientHold& hold);
 
   ClientId id() const { return id_; }
   const ClientSpec& spec() const { return spec_; }
@@ -43,7 +45,12 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::string make_line(int index) const;
 
  private:
+  // Waits until bytes (or the end of the stream) are there and the hold lets us read them, then
+  // takes what has arrived, at most max_bytes, into received_. False at the end of the stream.
+  asio::awaitable<bool> receive_more(std::size_t max_bytes);
+
   asio::ip::tcp::socket socket_;
+  ClientHold& hold_;
   ClientId id_;
   ClientSpec spec_;
   std::string received_;  // bytes read past the last line handed out

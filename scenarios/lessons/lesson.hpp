@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/model/replay_cursor.hpp"
+#include "core/trace/event_kind.hpp"
 #include "scenarios/clients/client_spec.hpp"
 #include "scenarios/server/server_config.hpp"
 
@@ -52,7 +53,14 @@ struct Prediction {
   std::vector<std::string> choices;
   std::size_t answer = 0;  // index into choices
   std::string explanation;
-  std::size_t before_step = 0;  // asked before this step fires
+  std::size_t before_step = 0;  // asked before this step fires (and the step's actions run)
+  // The step whose narration gives the answer: before_step unless the effect shows later (the
+  // question is asked before the action that causes it, the answer once it has happened).
+  std::size_t reveal_step = 0;
+  // The trace events whose happening is the answer ("freeze_begin", "drain_stall_begin", ...):
+  // none may happen between the question and the step it comes before. Optional; the tests
+  // hold every built-in lesson to it.
+  std::vector<trace::EventKind> about;
 };
 
 struct LessonCheck {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/model/model_queries.hpp"
+#include "core/trace/hook.hpp"
 #include "scenarios/lessons/prediction_book.hpp"
 
 namespace loopscope::scenarios {
@@ -19,6 +20,7 @@ struct LessonDirector::State {
         session(session_in),
         options(options_in),
         predictions(lesson.predictions),
+        asked(lesson_in.predictions.size(), false),
         breakpoint_done(lesson_in.breakpoints.size(), false),
         running_since(Clock::now()) {
     if (!(options.speed > 0)) throw std::invalid_argument("lesson speed must be above 0");
@@ -36,6 +38,34 @@ struct LessonDirector::State {
     } else if (!should_run && running_since) {
       banked_s = clock_s();
       running_since.reset();
+    }
+    sync_clients();
+  }
+
+  // The world waits with the lesson clock: while the class is asked or the lesson is paused, the
+  // scripted clients stand still, so nothing a question asks about can happen behind its back.
+  // An ended lesson lets its clients finish.
+  void sync_clients() {
+    const bool should_hold = (paused || holding) && !ended_latched;
+    if (should_hold == clients_held) return;
+    clients_held = should_hold;
+    if (should_hold) {
+      session.clients().hold();
+      const trace::HoldReason reason =
+          holding ? trace::HoldReason::Prediction : hit ? trace::HoldReason::Breakpoint : trace::HoldReason::Paused;
+      session.record_lesson_wait(trace::EventKind::LessonHeld, lesson.id, 0, trace::detail_of(reason));
+    } else {
+      session.clients().release();
+      session.record_lesson_wait(trace::EventKind::LessonResumed, lesson.id, 0);
+    }
+  }
+
+  // Records each prediction once, when it is first put to the class (before any hold for it).
+  void record_newly_asked() {
+    for (const std::size_t index : predictions.open_before(next_step, lesson.steps.size())) {
+      if (asked[index]) continue;
+      asked[index] = true;
+      session.record_lesson_wait(trace::EventKind::LessonPredictionAsked, lesson.id, static_cast<std::uint32_t>(index));
     }
   }
 
@@ -137,6 +167,7 @@ struct LessonDirector::State {
   LiveSession& session;
   LessonDirectorOptions options;  // speed changes with set_speed()
   PredictionBook predictions;     // over lesson.predictions (declared after it)
+  std::vector<bool> asked;        // one per prediction: its "asked" is in the trace
   std::vector<bool> breakpoint_done;  // one per lesson breakpoint: it has paused the lesson
   std::optional<BreakpointHit> hit;
   std::set<std::string> started_groups;             // GroupDone only counts groups we started
@@ -148,6 +179,7 @@ struct LessonDirector::State {
   bool holding = false;
   bool ended_latched = false;
   bool timed_out_latched = false;
+  bool clients_held = false;  // as last told to the client pool
 };
 
 LessonDirector::LessonDirector(const Lesson& lesson, LiveSession& session, LessonDirectorOptions options)
@@ -164,6 +196,7 @@ void LessonDirector::advance() {
     state.sync_clock();
     return;
   }
+  state.record_newly_asked();
   if (state.paused || state.pause_at_breakpoint()) return;
   state.release_hold_if_answered();
   while (state.next_step < state.lesson.steps.size() &&
@@ -214,6 +247,11 @@ void LessonDirector::step_now() {
 
 void LessonDirector::reveal_now() {
   State& state = *state_;
+  for (const std::size_t index : state.predictions.open_before(state.next_step, state.lesson.steps.size())) {
+    if (state.predictions.answer_of(index) || !state.asked[index]) continue;
+    state.session.record_lesson_wait(trace::EventKind::LessonPredictionAnswered, state.lesson.id,
+                                     static_cast<std::uint32_t>(index), 0, trace::kRevealedUnanswered);
+  }
   state.predictions.release(state.next_step);
   state.release_hold_if_answered();
 }
@@ -245,7 +283,10 @@ bool LessonDirector::revealed(std::size_t prediction_index) const {
 }
 
 void LessonDirector::answer(std::size_t prediction_index, std::size_t choice_index) {
-  state_->predictions.answer(prediction_index, choice_index);
+  state_->predictions.answer(prediction_index, choice_index);  // throws for a choice that does not exist
+  state_->session.record_lesson_wait(trace::EventKind::LessonPredictionAnswered, state_->lesson.id,
+                                     static_cast<std::uint32_t>(prediction_index), 0,
+                                     static_cast<std::uint16_t>(choice_index));
   state_->release_hold_if_answered();
 }
 

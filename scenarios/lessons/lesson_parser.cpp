@@ -199,6 +199,16 @@ Prediction read_prediction(const nlohmann::json& value, const std::string& path,
   prediction.explanation = object.text("explanation");
   prediction.before_step = static_cast<std::size_t>(
       object.integer_or("before_step", 0, 0, static_cast<long long>(step_count == 0 ? 0 : step_count - 1)));
+  prediction.reveal_step = static_cast<std::size_t>(object.integer_or(
+      "reveal_step", static_cast<long long>(prediction.before_step), static_cast<long long>(prediction.before_step),
+      static_cast<long long>(step_count == 0 ? 0 : step_count - 1)));
+  if (object.has("about")) {
+    for (const std::string& name : object.text_array("about")) {
+      const std::optional<trace::EventKind> kind = trace::event_kind_from_name(name);
+      if (!kind) object.fail("about", "expected trace event names such as \"freeze_begin\" or \"drain_stall_begin\" (docs/trace-format.md); found \"" + name + "\"");
+      prediction.about.push_back(*kind);
+    }
+  }
   object.reject_unknown_keys();
   return prediction;
 }

@@ -55,7 +55,7 @@ class NarrationPrinter {
 
   void reveal_predictions(std::size_t step_index, double session_time_s) {
     for (const Prediction& prediction : lesson_.predictions) {
-      if (prediction.before_step != step_index) continue;
+      if (prediction.reveal_step != step_index) continue;
       out_ << clock_text(session_time_s) << "Answer: " << static_cast<char>('a' + prediction.answer) << ") "
            << prediction.choices[prediction.answer] << ". " << prediction.explanation << "\n";
     }

@@ -26,9 +26,9 @@ class PredictionBook {
     }
     return open;
   }
-  // A prediction is revealed once the step it comes before has fired.
+  // A prediction is revealed once the step that tells its answer has fired.
   bool revealed(std::size_t prediction_index, std::size_t next_step) const {
-    return predictions_->at(prediction_index).before_step < next_step;
+    return predictions_->at(prediction_index).reveal_step < next_step;
   }
   // Step `step_index` waits while a prediction it reveals has no answer, unless released.
   bool must_hold(std::size_t step_index) const {

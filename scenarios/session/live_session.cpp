@@ -191,6 +191,11 @@ void LiveSession::record_lesson_step(std::string_view lesson_id, std::size_t ste
                 parts_->recorder.intern_label(lesson_id));
 }
 
+void LiveSession::record_lesson_wait(trace::EventKind kind, std::string_view lesson_id, std::uint32_t subject,
+                                     std::uint8_t detail, std::uint16_t aux) {
+  trace::record(kind, subject, parts_->recorder.intern_label(lesson_id), detail, {}, aux);
+}
+
 std::size_t LiveSession::pending_commands() const {
   return parts_->pending_commands.load(std::memory_order_relaxed);
 }

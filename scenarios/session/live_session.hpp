@@ -66,6 +66,10 @@ class LiveSession {
   void mark(std::string_view text);                          // a labelled mark in the trace
   // Records that a lesson step fired, so a replay of this run can narrate it (EventKind::LessonStep).
   void record_lesson_step(std::string_view lesson_id, std::size_t step_index);
+  // Records a live lesson's wait for its class: a prediction asked or answered (subject = its
+  // index, aux = the choice), the clients held (detail = HoldReason) or resumed.
+  void record_lesson_wait(trace::EventKind kind, std::string_view lesson_id, std::uint32_t subject,
+                          std::uint8_t detail = 0, std::uint16_t aux = 0);
   std::size_t pending_commands() const;  // posted and not yet run by the loop
 
   // Scripted clients (their own thread and io_context).

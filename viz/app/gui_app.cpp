@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -11,7 +12,7 @@
 #include "scenarios/lessons/lesson_parser.hpp"
 #include "viz/app/fonts.hpp"
 #include "viz/app/gui_window.hpp"
-#include "viz/app/key_input.hpp"
+#include "viz/app/key_map.hpp"
 #include "viz/app/screenshot.hpp"
 #include "viz/app/timeline_report.hpp"
 #include "viz/theme/app_theme.hpp"
@@ -36,8 +37,9 @@ LaunchSettings launch_settings(const GuiOptions& options) {
   settings.host = options.host;
   settings.preferred_port = options.port;
   settings.speed = options.speed;
-  // A screenshot has nobody to answer predictions; the interactive app asks first.
-  settings.hold_for_answers = options.screenshot_path.empty();
+  // The app always asks first; screenshot mode answers each question the moment it is asked,
+  // so its trace has the order a class would see.
+  settings.hold_for_answers = true;
   settings.pause_at_breakpoints = options.screenshot_path.empty();
   return settings;
 }
@@ -96,15 +98,48 @@ void GuiApp::show_new_breakpoint() {
   breakpoint_shown_ns_ = hit_ns;
 }
 
-void GuiApp::handle_shortcuts() {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (key_pressed(GLFW_KEY_F11)) want_presenting_ = true;
-  if (io.WantTextInput) return;
-  replay_controls_.handle_keys(state_);
-  compare_view_.handle_keys(state_);
-  if (key_pressed(GLFW_KEY_SPACE) && state_.director) {
-    if (state_.director->paused()) state_.director->resume();
-    else state_.director->pause();
+void GuiApp::handle_keys() {
+  // As of the last frame: while a text field has the keyboard, the keys are its own.
+  const bool typing = ImGui::GetIO().WantTextInput;
+  for (const int key : window_->take_pressed_keys()) {
+    const std::optional<KeyCommand> command = command_for_key(key);
+    if (!command || (typing && *command != KeyCommand::TogglePresentation)) continue;
+    constexpr std::size_t kKeysRemembered = 64;
+    if (keys_handled_.size() == kKeysRemembered) keys_handled_.erase(keys_handled_.begin());
+    keys_handled_.push_back(*command);
+    apply_key(*command);
+  }
+}
+
+void GuiApp::apply_key(KeyCommand command) {
+  if (command == KeyCommand::TogglePresentation) {
+    want_presenting_ = !presenting_;
+    return;
+  }
+  if (command == KeyCommand::Leave) {
+    want_presenting_ = false;
+    return;
+  }
+  if (state_.comparison) {
+    compare_view_.apply(state_, command);
+  } else if (state_.director) {
+    if (presentation_.apply(state_, command).switch_live_or_recorded) {
+      launcher_.switch_live_or_recorded(state_);
+      presentation_.reset();
+    }
+  } else if (state_.loaded) {
+    replay_controls_.apply(state_, command);
+  } else if (command == KeyCommand::GoToStart) {
+    state_.navigation.fit_all(state_.now_ns());
+  } else if (command == KeyCommand::GoToEnd) {
+    state_.navigation.set_follow_live(true);
+  }
+}
+
+void GuiApp::answer_for_screenshot() {
+  if (options_.screenshot_path.empty() || !state_.director || state_.director->recorded()) return;
+  for (const std::size_t index : state_.director->open_predictions()) {
+    if (!state_.director->answer_of(index)) state_.director->answer(index, state_.director->lesson().predictions[index].answer);
   }
 }
 
@@ -237,15 +272,7 @@ void GuiApp::draw_frame() {
 }
 
 void GuiApp::draw_presentation() {
-  const PresentationView::KeyRequests requests = presentation_.handle_keys(state_);
-  if (requests.leave) want_presenting_ = false;
-  if (requests.switch_live_or_recorded) {
-    launcher_.switch_live_or_recorded(state_);
-    presentation_.reset();
-  }
-  replay_controls_.handle_keys(state_);
   if (state_.comparison) {  // both runs fill the screen; their panels stay on the desktop
-    compare_view_.handle_keys(state_);
     compare_view_.draw(state_);
     return;
   }
@@ -256,7 +283,6 @@ void GuiApp::draw_presentation() {
 
 void GuiApp::draw_desktop() {
   draw_menu_bar();
-  handle_shortcuts();
   const float status_height = ImGui::GetFrameHeightWithSpacing();
   const ImVec2 available = ImGui::GetContentRegionAvail();
   const float body_height = available.y - status_height;
@@ -313,9 +339,42 @@ void GuiApp::write_report() const {
       {"port", state_.session ? state_.session->port() : 0},
   };
   if (state_.comparison) report["compare"] = compare_view_.report(state_);
-  std::ofstream out(options_.report_path);
-  out << report.dump(2) << "\n";
-  if (!out) throw std::runtime_error("could not write the report to " + options_.report_path);
+  report["presenting"] = presenting_;
+  report["frame"] = ImGui::GetFrameCount();
+  nlohmann::json keys = nlohmann::json::array();
+  for (const KeyCommand command : keys_handled_) keys.push_back(key_command_name(command));
+  report["keys_handled"] = keys;
+  report["status_message"] = state_.status_message;
+  if (state_.director) report["lesson"] = lesson_report();
+  // Written beside and renamed over, so a test polling the file never reads half of it.
+  const std::string partial_path = options_.report_path + ".partial";
+  {
+    std::ofstream out(partial_path);
+    out << report.dump(2) << "\n";
+    if (!out) throw std::runtime_error("could not write the report to " + options_.report_path);
+  }
+  std::filesystem::rename(partial_path, options_.report_path);
+}
+
+nlohmann::json GuiApp::lesson_report() const {
+  const scenarios::LessonPlayback& director = *state_.director;
+  nlohmann::json open = nlohmann::json::array();
+  for (const std::size_t index : director.open_predictions()) open.push_back(index);
+  nlohmann::json fired = nlohmann::json::array();
+  for (const scenarios::FiredStep& step : director.fired()) fired.push_back(step.index);
+  return {
+      {"id", director.lesson().id},
+      {"next_step", director.next_step()},
+      {"fired_steps", fired},
+      {"open_predictions", open},
+      {"holding_for_answers", director.holding_for_answers()},
+      {"paused", director.paused()},
+      {"clients_held", state_.session != nullptr && state_.session->clients().held()},
+      {"speed", director.speed()},
+      {"ended", director.ended()},
+      {"pinned_answer", presentation_.pinned_answer() ? nlohmann::json(*presentation_.pinned_answer()) : nlohmann::json()},
+      {"reviewing_step", presentation_.reviewing() ? nlohmann::json(*presentation_.reviewing()) : nlohmann::json()},
+  };
 }
 
 void GuiApp::save_trace() const {
@@ -323,6 +382,20 @@ void GuiApp::save_trace() const {
   if (options_.trace_path.empty() || state_.log() == nullptr) return;
   if (options_.trace_path.ends_with(".json")) trace::save_chrome_trace(*state_.log(), options_.trace_path);
   else trace::save_native_trace(*state_.log(), options_.trace_path);
+}
+
+void GuiApp::write_live_report() {
+  // The interactive app (not screenshot mode) keeps its report fresh for whoever drives it:
+  // a test sends keys with xdotool and reads back what they did.
+  if (options_.report_path.empty() || !options_.screenshot_path.empty()) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_report_ < std::chrono::milliseconds(100)) return;
+  last_report_ = now;
+  try {
+    write_report();
+  } catch (const std::exception& error) {
+    state_.status_message = error.what();
+  }
 }
 
 int GuiApp::open_what_to_show() {
@@ -400,8 +473,10 @@ int GuiApp::run() {
   while (!window_->should_close()) {
     window_->poll_events(1.0 / 60);
     const auto frame_start = std::chrono::steady_clock::now();  // the work, not the wait for input
+    handle_keys();
     if (state_.session) state_.session->poll();
     if (state_.director) state_.director->advance();
+    answer_for_screenshot();
     show_new_breakpoint();
     replay_controls_.advance(state_);
     if (frames_since_due_ < 0 && screenshot_due()) {
@@ -430,6 +505,7 @@ int GuiApp::run() {
       return 0;
     }
     window_->present();
+    write_live_report();
     frame_time_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
     if (!options_.screenshot_path.empty() && std::chrono::steady_clock::now() > deadline) {
       err_ << "loopscope: the screenshot moment (" << options_.at_s << " s) never came\n";

@@ -3,12 +3,15 @@
 // ImGui 1.86, so the layout is computed from the window size each frame) and, in screenshot
 // mode, saves the frame and a report of where the timeline drew what.
 
+#include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 
 #include "viz/app/app_state.hpp"
 #include "viz/app/gui_options.hpp"
+#include "viz/app/key_map.hpp"
 #include "viz/app/presentation_view.hpp"
 #include "viz/app/replay_controls.hpp"
 #include "viz/app/session_launcher.hpp"
@@ -39,7 +42,9 @@ class GuiApp {
   void draw_left_column(float width_px, float height_px);
   void draw_bottom_tabs(AppState& shown, float height_px);
   void draw_status_bar();
-  void handle_shortcuts();
+  void handle_keys();               // the key map, from the window's queue of presses
+  void apply_key(KeyCommand command);
+  void answer_for_screenshot();      // screenshot mode: each question answered as it is asked
   void show_new_breakpoint();
   // Starts the live session, or loads the replay or comparison, the options ask for. Returns
   // the exit code when that fails (0 when it worked).
@@ -50,6 +55,8 @@ class GuiApp {
   std::string window_title() const;
   bool screenshot_due() const;
   void write_report() const;
+  void write_live_report();  // --report without --screenshot: every 100 ms
+  nlohmann::json lesson_report() const;
   void save_trace() const;
 
   GuiOptions options_;
@@ -75,6 +82,8 @@ class GuiApp {
   bool show_picker_ = true;
   int frames_since_due_ = -1;  // screenshot mode: frames drawn since the moment arrived
   double frame_time_ms_ = 0;
+  std::chrono::steady_clock::time_point last_report_{};
+  std::vector<KeyCommand> keys_handled_;  // the latest keys acted on, oldest first (for --report)
   std::string title_shown_;
   std::optional<std::uint64_t> breakpoint_shown_ns_;  // the lesson breakpoint the view last went to
 };

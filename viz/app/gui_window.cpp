@@ -34,11 +34,15 @@ GuiWindow::GuiWindow(int width_px, int height_px, const std::string& title) {
     throw std::runtime_error("cannot create an OpenGL 3.0 window: " + reason);
   }
   glfwMakeContextCurrent(window_);
+  // Installed before ImGui's backend, which keeps it and calls it first from its own callback.
+  glfwSetWindowUserPointer(window_, this);
+  glfwSetKeyCallback(window_, &GuiWindow::on_key);
   glfwSwapInterval(1);
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the layout is computed each frame; nothing to remember
-  ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  // No keyboard navigation: it moved the focus on Left/Right and pressed the focused button on
+  // Space, where the classroom keys (viz/app/key_map.hpp) must mean the same thing every time.
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 130");
 }
@@ -49,6 +53,20 @@ GuiWindow::~GuiWindow() {
   ImGui::DestroyContext();
   glfwDestroyWindow(window_);
   glfwTerminate();
+}
+
+void GuiWindow::on_key(GLFWwindow* window, int key, int /*scancode*/, int action, int /*mods*/) {
+  auto* self = static_cast<GuiWindow*>(glfwGetWindowUserPointer(window));
+  constexpr std::size_t kMaxQueuedKeys = 256;  // nobody presses more between two frames
+  if (self != nullptr && action == GLFW_PRESS && self->pressed_keys_.size() < kMaxQueuedKeys) {
+    self->pressed_keys_.push_back(key);
+  }
+}
+
+std::vector<int> GuiWindow::take_pressed_keys() {
+  std::vector<int> keys;
+  keys.swap(pressed_keys_);
+  return keys;
 }
 
 bool GuiWindow::should_close() const { return glfwWindowShouldClose(window_) != 0; }

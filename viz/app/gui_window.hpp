@@ -4,6 +4,7 @@
 // std::runtime_error with a readable reason (no display, no OpenGL 3.0 context).
 
 #include <string>
+#include <vector>
 
 struct GLFWwindow;
 
@@ -37,8 +38,15 @@ class GuiWindow {
   int framebuffer_width() const;
   int framebuffer_height() const;
   GLFWwindow* handle() const { return window_; }
+  // Every key pressed since the last call (GLFW key codes, in order, repeats left out). ImGui
+  // 1.86 sees only whether a key is down when a frame starts, so a quick tap can fall between
+  // two frames; this queue is filled by the key callback itself and loses nothing.
+  std::vector<int> take_pressed_keys();
 
  private:
+  static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
+
+  std::vector<int> pressed_keys_;
   GLFWwindow* window_ = nullptr;
   bool fullscreen_ = false;
   int windowed_x_ = 0, windowed_y_ = 0, windowed_width_ = 0, windowed_height_ = 0;

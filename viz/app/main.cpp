@@ -119,7 +119,7 @@ void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
       ->check(CLI::IsMember({"server", "clients"}))->capture_default_str();
   command.add_option("--select", gui.select_task, "select this task id at the start (its code, its buffers)");
   command.add_option("--report", gui.report_path,
-                     "screenshot mode: also write where the timeline drew its lanes (JSON), for tests");
+                     "write a JSON report for tests: where the timeline drew its lanes, the lesson state, the keys handled (screenshot mode: once; otherwise every 100 ms)");
   command.add_option("--trace", gui.trace_path,
                      "save the session's trace on exit (or right after the screenshot): .json = Chrome format");
 }

@@ -1,6 +1,5 @@
 #include "presentation_view.hpp"
 
-#include "viz/app/key_input.hpp"
 
 #include <imgui.h>
 
@@ -18,6 +17,17 @@ const ImVec4 kRecorded(0.55f, 0.8f, 1.0f, 1);
 
 
 char choice_letter(std::size_t index) { return static_cast<char>('a' + index); }
+
+void draw_answer(const scenarios::Prediction& prediction, std::optional<std::size_t> chosen) {
+  ImGui::TextColored(kRight, "Answer: %c) %s", choice_letter(prediction.answer),
+                     prediction.choices[prediction.answer].c_str());
+  if (chosen) {
+    ImGui::SameLine();
+    ImGui::TextDisabled(*chosen == prediction.answer ? "(the class said %c: right)" : "(the class said %c)",
+                        choice_letter(*chosen));
+  }
+  ImGui::TextUnformatted(prediction.explanation.c_str());
+}
 
 }  // namespace
 
@@ -45,6 +55,10 @@ void PresentationView::review_step(AppState& state, std::size_t fired_index) {
 
 void PresentationView::step_forward(AppState& state) {
   if (!state.director) return;
+  if (pinned_answer_) {  // moving on from the answer is the first step forward
+    pinned_answer_.reset();
+    return;
+  }
   if (reviewing_) {
     if (*reviewing_ + 1 < state.director->fired().size()) {
       review_step(state, *reviewing_ + 1);
@@ -70,27 +84,45 @@ void PresentationView::step_backward(AppState& state) {
   review_step(state, target);
 }
 
-PresentationView::KeyRequests PresentationView::handle_keys(AppState& state) {
+PresentationView::KeyRequests PresentationView::apply(AppState& state, KeyCommand command) {
   KeyRequests requests;
-  if (ImGui::GetIO().WantTextInput) return requests;
-  requests.leave = key_pressed(GLFW_KEY_ESCAPE) || key_pressed(GLFW_KEY_F11);
   if (!state.director) return requests;
-  requests.switch_live_or_recorded = key_pressed(GLFW_KEY_R);
   scenarios::LessonPlayback& director = *state.director;
-  if (key_pressed(GLFW_KEY_SPACE)) {
-    if (director.paused()) director.resume();
-    else director.pause();
-  }
-  if (key_pressed(GLFW_KEY_RIGHT)) step_forward(state);
-  if (key_pressed(GLFW_KEY_LEFT)) step_backward(state);
-  if (key_pressed(GLFW_KEY_P)) director.reveal_now();
-  if (key_pressed(GLFW_KEY_EQUAL) || key_pressed(GLFW_KEY_KP_ADD)) {
-    director.set_speed(std::min(director.speed() * 2, director.max_speed()));
-  }
-  if (key_pressed(GLFW_KEY_MINUS) || key_pressed(GLFW_KEY_KP_SUBTRACT)) {
-    director.set_speed(std::max(director.speed() / 2, director.min_speed()));
+  switch (command) {
+    case KeyCommand::PlayPause:
+      if (director.paused()) director.resume();
+      else director.pause();
+      break;
+    case KeyCommand::Next: step_forward(state); break;
+    case KeyCommand::Previous: step_backward(state); break;
+    case KeyCommand::Reveal: director.reveal_now(); break;
+    case KeyCommand::Faster: director.set_speed(std::min(director.speed() * 2, director.max_speed())); break;
+    case KeyCommand::Slower: director.set_speed(std::max(director.speed() / 2, director.min_speed())); break;
+    case KeyCommand::LiveOrRecorded: requests.switch_live_or_recorded = true; break;
+    case KeyCommand::GoToStart:
+      reviewing_.reset();
+      state.navigation.fit_all(state.now_ns());
+      break;
+    case KeyCommand::GoToEnd:
+      reviewing_.reset();
+      state.navigation.set_follow_live(true);
+      break;
+    case KeyCommand::TogglePresentation:
+    case KeyCommand::Leave: break;  // the app's own
   }
   return requests;
+}
+
+void PresentationView::pin_new_answers(const scenarios::LessonPlayback& director) {
+  const std::size_t count = director.lesson().predictions.size();
+  if (answers_seen_.size() != count) answers_seen_.assign(count, false);
+  for (std::size_t index = 0; index < count; ++index) {
+    if (answers_seen_[index] || !director.revealed(index)) continue;
+    answers_seen_[index] = true;
+    pinned_answer_ = index;
+  }
+  // A new question takes the caption; the answer before it has been seen.
+  if (pinned_answer_ && !director.open_predictions().empty()) pinned_answer_.reset();
 }
 
 void PresentationView::draw_header(const AppState& state) {
@@ -134,6 +166,7 @@ void PresentationView::draw_caption(AppState& state) {
     return;
   }
   scenarios::LessonPlayback& director = *state.director;
+  pin_new_answers(director);
   const auto& lesson = director.lesson();
   const auto& fired = director.fired();
   ImGui::PushTextWrapPos(0);
@@ -156,13 +189,19 @@ void PresentationView::draw_caption(AppState& state) {
   } else if (!fired.empty()) {
     const std::size_t shown = reviewing_ ? *reviewing_ : fired.size() - 1;
     const std::size_t step_index = fired[shown].index;
+    // The answer first while it is held, then whatever the lesson says after it.
+    if (pinned_answer_ && !reviewing_) {
+      const scenarios::Prediction& prediction = lesson.predictions[*pinned_answer_];
+      draw_answer(prediction, director.answer_of(*pinned_answer_));
+      ImGui::TextDisabled("Right: go on");
+      ImGui::Separator();
+    }
     ImGui::TextUnformatted(lesson.steps[step_index].narration.c_str());
     for (std::size_t index = 0; index < lesson.predictions.size(); ++index) {
       const scenarios::Prediction& prediction = lesson.predictions[index];
-      if (prediction.before_step != step_index || !director.revealed(index)) continue;
-      ImGui::TextColored(kRight, "Answer: %c) %s", choice_letter(prediction.answer),
-                         prediction.choices[prediction.answer].c_str());
-      ImGui::TextUnformatted(prediction.explanation.c_str());
+      if (prediction.reveal_step != step_index || !director.revealed(index)) continue;
+      if (pinned_answer_ == index && !reviewing_) continue;  // already above
+      draw_answer(prediction, director.answer_of(index));
     }
   } else {
     ImGui::TextUnformatted(lesson.summary.c_str());
@@ -206,8 +245,7 @@ void PresentationView::draw(AppState& state, TimelineWidget& timeline, Presentat
   ImGui::BeginChild("caption_text", ImVec2(0, -keys_height), false);
   draw_caption(state);
   ImGui::EndChild();
-  ImGui::TextDisabled("Space pause   Left/Right step   +/- speed   P reveal   R %s   F11 leave",
-                      state.director && state.director->recorded() ? "run it live" : "recorded run");
+  ImGui::TextDisabled("%s", key_map_line().c_str());
   ImGui::EndChild();
 }
 

@@ -2,14 +2,16 @@
 // Classroom mode: the lesson for a projector. The timeline fills the screen with only the
 // panels the lesson names beside it, the narration runs as a large caption, predictions are
 // put to the class as a question before their reveal, and the instructor drives it all from
-// the keyboard: Space pause, Right next step, Left show the previous step again, +/- speed,
-// P reveal, R switch between the live run and the lesson's recorded run, F11 or Escape leave.
-// The header always says which of the two is on screen.
+// the keyboard (viz/app/key_map.hpp): Space pause, Right next step, Left show the previous step
+// again, +/- speed, P reveal, R switch between the live run and the lesson's recorded run, F11 or
+// Escape leave. The header always says which of the two is on screen. A revealed answer stays in
+// the caption, above the narration that follows, until the presenter moves on (Right).
 
 #include <cstddef>
 #include <optional>
 
 #include "viz/app/app_state.hpp"
+#include "viz/app/key_map.hpp"
 #include "viz/panels/code_panel.hpp"
 #include "viz/panels/connections_panel.hpp"
 #include "viz/panels/event_log_panel.hpp"
@@ -33,11 +35,17 @@ class PresentationView {
   void draw(AppState& state, TimelineWidget& timeline, PresentationPanels panels);
   // What the classroom keys ask of the app beyond the lesson itself.
   struct KeyRequests {
-    bool leave = false;                   // F11 or Escape
     bool switch_live_or_recorded = false;  // R
   };
-  KeyRequests handle_keys(AppState& state);
-  void reset() { reviewing_.reset(); }
+  // A key of the key map, for a lesson (desktop or presentation): what the app must do beyond it.
+  KeyRequests apply(AppState& state, KeyCommand command);
+  void reset() {
+    reviewing_.reset();
+    pinned_answer_.reset();
+    answers_seen_.clear();
+  }
+  std::optional<std::size_t> pinned_answer() const { return pinned_answer_; }
+  std::optional<std::size_t> reviewing() const { return reviewing_; }
 
  private:
   void draw_header(const AppState& state);
@@ -46,9 +54,13 @@ class PresentationView {
   void review_step(AppState& state, std::size_t fired_index);
   void step_forward(AppState& state);
   void step_backward(AppState& state);
+  // Pins an answer the moment it is revealed, so the narration after it cannot push it away.
+  void pin_new_answers(const scenarios::LessonPlayback& director);
 
   // Left/Right walk back through the steps already fired: which one is shown again, if any.
   std::optional<std::size_t> reviewing_;
+  std::optional<std::size_t> pinned_answer_;  // the prediction whose answer the caption holds
+  std::vector<bool> answers_seen_;            // per prediction: its reveal has been pinned once
 };
 
 }  // namespace loopscope::viz

@@ -1,6 +1,5 @@
 #include "replay_controls.hpp"
 
-#include "viz/app/key_input.hpp"
 
 #include <imgui.h>
 
@@ -87,17 +86,29 @@ void ReplayControls::step(AppState& state, bool forward) {
 
 void ReplayControls::change_speed(AppState& state, double factor) { set_speed(state, speed(state) * factor); }
 
-void ReplayControls::handle_keys(AppState& state) {
-  if (state.director || !state.loaded || !state.loaded->cursor || ImGui::GetIO().WantTextInput) return;
-  if (key_pressed(GLFW_KEY_SPACE)) {
-    if (state.loaded->cursor->at_end()) state.loaded->cursor->seek(0);
-    state.loaded->playing = !state.loaded->playing;
-    last_stop_.clear();
+void ReplayControls::apply(AppState& state, KeyCommand command) {
+  if (state.director || !state.loaded || !state.loaded->cursor) return;
+  model::ReplayCursor& cursor = *state.loaded->cursor;
+  switch (command) {
+    case KeyCommand::PlayPause:
+      if (cursor.at_end()) cursor.seek(0);
+      state.loaded->playing = !state.loaded->playing;
+      last_stop_.clear();
+      break;
+    case KeyCommand::Next: step(state, true); break;
+    case KeyCommand::Previous: step(state, false); break;
+    case KeyCommand::Faster: change_speed(state, 2); break;
+    case KeyCommand::Slower: change_speed(state, 0.5); break;
+    case KeyCommand::GoToStart:
+      state.loaded->playing = false;
+      cursor.seek(0);
+      break;
+    case KeyCommand::GoToEnd:
+      state.loaded->playing = false;
+      cursor.seek(cursor.end_ns());
+      break;
+    default: break;  // lesson and app keys
   }
-  if (key_pressed(GLFW_KEY_RIGHT)) step(state, true);
-  if (key_pressed(GLFW_KEY_LEFT)) step(state, false);
-  if (key_pressed(GLFW_KEY_EQUAL) || key_pressed(GLFW_KEY_KP_ADD)) change_speed(state, 2);
-  if (key_pressed(GLFW_KEY_MINUS) || key_pressed(GLFW_KEY_KP_SUBTRACT)) change_speed(state, 0.5);
 }
 
 void ReplayControls::draw(AppState& state, bool show_origin) {

@@ -10,6 +10,7 @@
 
 #include "core/model/replay_cursor.hpp"
 #include "viz/app/app_state.hpp"
+#include "viz/app/key_map.hpp"
 
 namespace loopscope::viz {
 
@@ -23,9 +24,9 @@ class ReplayControls {
   // show_origin: the RECORDED label and where the trace came from (presentation mode's header
   // says it instead).
   void draw(AppState& state, bool show_origin = true);
-  // Space play/pause, Left/Right step by the chosen kind, +/- speed. Plain replays only: a
-  // lesson's keys (Space, Left/Right by step) belong to the lesson.
-  void handle_keys(AppState& state);
+  // A key of the key map for a plain replay: Space play/pause, Left/Right step by the chosen
+  // kind, +/- speed, Home/End. A lesson's keys (Space, Left/Right by step) belong to the lesson.
+  void apply(AppState& state, KeyCommand command);
   model::StepKind step_kind() const { return step_kind_; }
   const std::string& last_stop() const { return last_stop_; }
 

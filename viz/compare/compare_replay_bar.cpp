@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "viz/app/key_input.hpp"
 #include "viz/app/replay_controls.hpp"
 
 namespace loopscope::viz {
@@ -37,16 +36,22 @@ void CompareReplayBar::step(RunComparison& comparison, bool forward) {
                                 std::string(model::step_kind_name(step_kind_)) + " in either run";
 }
 
-void CompareReplayBar::handle_keys(RunComparison& comparison) {
-  if (ImGui::GetIO().WantTextInput) return;
-  if (key_pressed(GLFW_KEY_SPACE)) toggle_play(comparison);
-  if (key_pressed(GLFW_KEY_RIGHT)) step(comparison, true);
-  if (key_pressed(GLFW_KEY_LEFT)) step(comparison, false);
-  if (key_pressed(GLFW_KEY_EQUAL) || key_pressed(GLFW_KEY_KP_ADD)) {
-    comparison.speed = model::clamp_replay_speed(comparison.speed * 2);
-  }
-  if (key_pressed(GLFW_KEY_MINUS) || key_pressed(GLFW_KEY_KP_SUBTRACT)) {
-    comparison.speed = model::clamp_replay_speed(comparison.speed / 2);
+void CompareReplayBar::apply(RunComparison& comparison, KeyCommand command) {
+  switch (command) {
+    case KeyCommand::PlayPause: toggle_play(comparison); break;
+    case KeyCommand::Next: step(comparison, true); break;
+    case KeyCommand::Previous: step(comparison, false); break;
+    case KeyCommand::Faster: comparison.speed = model::clamp_replay_speed(comparison.speed * 2); break;
+    case KeyCommand::Slower: comparison.speed = model::clamp_replay_speed(comparison.speed / 2); break;
+    case KeyCommand::GoToStart:
+      comparison.playing = false;
+      comparison.replay->seek(0);
+      break;
+    case KeyCommand::GoToEnd:
+      comparison.playing = false;
+      comparison.replay->seek(comparison.end_ns());
+      break;
+    default: break;
   }
 }
 

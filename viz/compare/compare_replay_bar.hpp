@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/model/replay_cursor.hpp"
+#include "viz/app/key_map.hpp"
 #include "viz/compare/run_comparison.hpp"
 
 namespace loopscope::viz {
@@ -17,7 +18,7 @@ class CompareReplayBar {
   void advance(RunComparison& comparison);
   void draw(RunComparison& comparison);
   // Space play/pause, Left/Right step by the chosen kind, +/- speed (as for one replay).
-  void handle_keys(RunComparison& comparison);
+  void apply(RunComparison& comparison, KeyCommand command);  // a key of the key map
 
  private:
   void toggle_play(RunComparison& comparison);

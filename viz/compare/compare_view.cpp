@@ -43,8 +43,8 @@ std::string joined(const std::vector<std::string>& names) {
 
 CompareView::CompareView(const SiteLabeler& labeler) : timelines_{TimelineWidget(labeler), TimelineWidget(labeler)} {}
 
-void CompareView::handle_keys(AppState& state) {
-  if (state.comparison) bar_.handle_keys(*state.comparison);
+void CompareView::apply(AppState& state, KeyCommand command) {
+  if (state.comparison) bar_.apply(*state.comparison, command);
 }
 
 void CompareView::draw_toolbar(AppState& state) {

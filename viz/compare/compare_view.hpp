@@ -21,7 +21,7 @@ class CompareView {
   // Once per frame while state.comparison is set; fills the space left in the current window.
   void draw(AppState& state);
   // Space, Left/Right, +/-: the shared replay (see CompareReplayBar).
-  void handle_keys(AppState& state);
+  void apply(AppState& state, KeyCommand command);  // a key of the key map, for both runs
   // For --report: the shared time and, per half, its run, summary and where its lanes were drawn.
   nlohmann::json report(const AppState& state) const;
 

@@ -27,6 +27,10 @@ bool detail_depends_on_code_only(EventKind kind) {
     case EventKind::EventsDropped:
     case EventKind::Mark:
     case EventKind::LessonStep:
+    case EventKind::LessonPredictionAsked:
+    case EventKind::LessonPredictionAnswered:
+    case EventKind::LessonHeld:
+    case EventKind::LessonResumed:
       return false;
     default:
       return true;
@@ -136,6 +140,10 @@ EventSubject event_subject(const trace::TraceEvent& event) {
       return EventSubject::Recorder;
     case EventKind::Mark:
     case EventKind::LessonStep:
+    case EventKind::LessonPredictionAsked:
+    case EventKind::LessonPredictionAnswered:
+    case EventKind::LessonHeld:
+    case EventKind::LessonResumed:
     case EventKind::None:
       return EventSubject::None;
   }
@@ -199,6 +207,17 @@ std::string event_detail_text(const trace::TraceEvent& event, const trace::Trace
     case EventKind::LessonStep:
       return std::string(log.label(static_cast<std::uint32_t>(event.value))) + ": step " +
              std::to_string(event.subject_id + 1);
+    case EventKind::LessonPredictionAsked:
+      return std::string(log.label(static_cast<std::uint32_t>(event.value))) + ": prediction " +
+             std::to_string(event.subject_id + 1) + " asked";
+    case EventKind::LessonPredictionAnswered:
+      return std::string(log.label(static_cast<std::uint32_t>(event.value))) + ": prediction " +
+             std::to_string(event.subject_id + 1) +
+             (event.aux == trace::kRevealedUnanswered ? " revealed unanswered"
+                                                      : " answered " + std::string(1, static_cast<char>('a' + event.aux)));
+    case EventKind::LessonHeld:
+      return "clients held (" + std::string(trace::hold_reason_name(event.detail_as<trace::HoldReason>())) + ")";
+    case EventKind::LessonResumed: return "clients carry on";
     case EventKind::BytesReceived:
     case EventKind::BytesSent:
     case EventKind::HandlerInvoked:

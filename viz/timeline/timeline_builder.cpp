@@ -124,6 +124,7 @@ void TimelineBuilder::build(const model::TraceModel& model, const std::vector<La
   const float bottom_px = std::min(frame.lanes_top_px + lanes_height_px(lanes), frame.visible_bottom_px);
   add_marks(model, frame, top_px, bottom_px, out);
   add_freeze_bands(model, frame, top_px, bottom_px, out);
+  add_hold_bands(model, frame, top_px, bottom_px, out);
 }
 
 void TimelineBuilder::add_loop_lane(const model::TraceModel& model, const Lane& lane, const TimelineFrame& frame,
@@ -332,6 +333,30 @@ void TimelineBuilder::add_freeze_bands(const model::TraceModel& model, const Tim
     float clip_px = std::min(x0 + 480, right_px);
     if (index + 1 < freezes.size()) clip_px = std::min(clip_px, frame.viewport.x_of(freezes[index + 1].begin_ns) - 4);
     out.texts.push_back(DrawText{x0 + 4, top_px + 2, std::max(clip_px, x1 - 2), colors::kLightText, std::move(text)});
+  }
+}
+
+// Where a live lesson held its clients for the class (a question, a pause): what happens inside
+// is the server alone, and the lesson step that follows sits at the band's right edge, on the
+// events it narrates.
+void TimelineBuilder::add_hold_bands(const model::TraceModel& model, const TimelineFrame& frame, float top_px,
+                                     float bottom_px, DrawList& out) {
+  const float right_px = frame.viewport.left_px + frame.viewport.width_px;
+  for (const model::LessonHoldRecord& hold : model.lesson_holds()) {
+    const std::uint64_t end_ns = hold.end_ns ? *hold.end_ns : frame.now_ns;
+    if (end_ns < frame.viewport.begin_ns || hold.begin_ns > frame.viewport.end_ns) continue;
+    const float x0 = std::max(frame.viewport.x_of(hold.begin_ns), frame.viewport.left_px);
+    const float x1 = std::max(std::min(frame.viewport.x_of(end_ns), right_px), x0 + 2);
+    out.bands.push_back(DrawRect{x0, top_px, x1, bottom_px, colors::kHeldBand, 0});
+    out.lines.push_back(DrawLine{x0, top_px, x0, bottom_px, colors::kHeldEdge, 1, false});
+    out.lines.push_back(DrawLine{x1, top_px, x1, bottom_px, colors::kHeldEdge, 1, false});
+    const char* why = hold.reason == trace::HoldReason::Prediction ? "held for the class's answer" : "held (paused)";
+    // Only inside the band: a narrow one shows no label rather than one over the lanes beside it.
+    if (x1 - x0 > 6 * frame.text_line_height_px) {
+      out.texts.push_back(DrawText{x0 + 4, top_px + 2 + frame.text_line_height_px, x1 - 4, colors::kHeldEdge,
+                                   std::string(why) + " " + format_duration_ns(end_ns - hold.begin_ns),
+                                   colors::kLabelBox});
+    }
   }
 }
 

@@ -48,6 +48,8 @@ class TimelineBuilder {
                         const TimelineFrame& frame, DrawList& out);
   void add_freeze_bands(const model::TraceModel& model, const TimelineFrame& frame, float top_px, float bottom_px,
                         DrawList& out);
+  void add_hold_bands(const model::TraceModel& model, const TimelineFrame& frame, float top_px, float bottom_px,
+                      DrawList& out);
   void add_marks(const model::TraceModel& model, const TimelineFrame& frame, float top_px, float bottom_px,
                  DrawList& out);
   const std::string& site_label(trace::SiteId site);
