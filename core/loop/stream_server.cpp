@@ -93,7 +93,8 @@ void StreamServer::admit(ConnectionSocket socket) {
   }
   const StreamLimits& limits = options_.limits;
   configure_socket(socket, limits);
-  const TaskId id = allocate_task_id();
+  // Numbered per server, so every run's first connection is task 1 (on the loop thread only).
+  const TaskId id = next_task_id_++;
   // Every caller of close_now holds its own shared_ptr to the connection, so erasing the map's
   // reference when it reports the close (connection_closed) cannot destroy it mid-call; the
   // shutdown loops iterate over copies.

@@ -86,6 +86,7 @@ class StreamServer final : private ConnectionObserver {
   std::unordered_map<TaskId, std::shared_ptr<Connection>> connections_;
   std::atomic<std::size_t> open_connections_{0};
   std::atomic<std::size_t> running_tasks_{0};
+  TaskId next_task_id_ = 1;
   bool started_ = false;
   bool closed_ = false;
 };

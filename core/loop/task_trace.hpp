@@ -16,9 +16,6 @@ namespace loopscope::loop {
 
 using TaskId = std::uint32_t;
 
-// Process-wide so ids stay unique when tests run several servers side by side.
-TaskId allocate_task_id();
-
 inline thread_local TaskId tls_current_task = 0;
 
 inline TaskId current_task() { return tls_current_task; }

@@ -47,6 +47,10 @@ struct AppState {
   TimelineNavigation navigation;
   LaneOptions lane_options;
   std::string status_message;  // shown in the status bar (errors included), empty for none
+  // Bumped whenever what is shown is replaced (a lesson, free play, a replay, a comparison):
+  // everything derived from the old trace (label caches, check results, filters, selection)
+  // is dropped by whoever keeps it. Pointers cannot say so: a new log may reuse the old address.
+  std::uint64_t generation = 0;
 
   bool has_session() const { return session != nullptr; }
   // What the timeline draws: the live session's model, else the loaded trace's, else none.

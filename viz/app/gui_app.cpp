@@ -136,6 +136,20 @@ void GuiApp::apply_key(KeyCommand command) {
   }
 }
 
+void GuiApp::start_clean_if_switched() {
+  if (state_.generation == generation_seen_) return;
+  generation_seen_ = state_.generation;
+  // What the panels derived from the old trace (check results, filters, scroll, the step shown
+  // again) belongs to it; the timeline drops its own caches when it sees the new generation.
+  lesson_panel_ = LessonPanel{};
+  connections_panel_ = ConnectionsPanel{};
+  loop_health_panel_ = LoopHealthPanel{};
+  code_panel_ = CodePanel{};
+  event_log_panel_ = EventLogPanel{};
+  presentation_.reset();
+  breakpoint_shown_ns_.reset();
+}
+
 void GuiApp::answer_for_screenshot() {
   if (options_.screenshot_path.empty() || !state_.director || state_.director->recorded()) return;
   for (const std::size_t index : state_.director->open_predictions()) {
@@ -372,7 +386,7 @@ nlohmann::json GuiApp::lesson_report() const {
       {"clients_held", state_.session != nullptr && state_.session->clients().held()},
       {"speed", director.speed()},
       {"ended", director.ended()},
-      {"pinned_answer", presentation_.pinned_answer() ? nlohmann::json(*presentation_.pinned_answer()) : nlohmann::json()},
+      {"pinned_answers", presentation_.pinned_answers()},
       {"reviewing_step", presentation_.reviewing() ? nlohmann::json(*presentation_.reviewing()) : nlohmann::json()},
   };
 }
@@ -474,6 +488,7 @@ int GuiApp::run() {
     window_->poll_events(1.0 / 60);
     const auto frame_start = std::chrono::steady_clock::now();  // the work, not the wait for input
     handle_keys();
+    start_clean_if_switched();
     if (state_.session) state_.session->poll();
     if (state_.director) state_.director->advance();
     answer_for_screenshot();

@@ -44,7 +44,8 @@ class GuiApp {
   void draw_status_bar();
   void handle_keys();               // the key map, from the window's queue of presses
   void apply_key(KeyCommand command);
-  void answer_for_screenshot();      // screenshot mode: each question answered as it is asked
+  void answer_for_screenshot();
+  void start_clean_if_switched();    // a new session, lesson or replay: the panels start afresh      // screenshot mode: each question answered as it is asked
   void show_new_breakpoint();
   // Starts the live session, or loads the replay or comparison, the options ask for. Returns
   // the exit code when that fails (0 when it worked).
@@ -83,6 +84,7 @@ class GuiApp {
   int frames_since_due_ = -1;  // screenshot mode: frames drawn since the moment arrived
   double frame_time_ms_ = 0;
   std::chrono::steady_clock::time_point last_report_{};
+  std::uint64_t generation_seen_ = 0;
   std::vector<KeyCommand> keys_handled_;  // the latest keys acted on, oldest first (for --report)
   std::string title_shown_;
   std::optional<std::uint64_t> breakpoint_shown_ns_;  // the lesson breakpoint the view last went to

@@ -55,8 +55,8 @@ void PresentationView::review_step(AppState& state, std::size_t fired_index) {
 
 void PresentationView::step_forward(AppState& state) {
   if (!state.director) return;
-  if (pinned_answer_) {  // moving on from the answer is the first step forward
-    pinned_answer_.reset();
+  if (!pinned_answers_.empty()) {  // moving on from the answers is the first step forward
+    pinned_answers_.clear();
     return;
   }
   if (reviewing_) {
@@ -119,10 +119,10 @@ void PresentationView::pin_new_answers(const scenarios::LessonPlayback& director
   for (std::size_t index = 0; index < count; ++index) {
     if (answers_seen_[index] || !director.revealed(index)) continue;
     answers_seen_[index] = true;
-    pinned_answer_ = index;
+    pinned_answers_.push_back(index);
   }
-  // A new question takes the caption; the answer before it has been seen.
-  if (pinned_answer_ && !director.open_predictions().empty()) pinned_answer_.reset();
+  // A new question takes the caption; the answers before it have been seen.
+  if (!director.open_predictions().empty()) pinned_answers_.clear();
 }
 
 void PresentationView::draw_header(const AppState& state) {
@@ -190,9 +190,9 @@ void PresentationView::draw_caption(AppState& state) {
     const std::size_t shown = reviewing_ ? *reviewing_ : fired.size() - 1;
     const std::size_t step_index = fired[shown].index;
     // The answer first while it is held, then whatever the lesson says after it.
-    if (pinned_answer_ && !reviewing_) {
-      const scenarios::Prediction& prediction = lesson.predictions[*pinned_answer_];
-      draw_answer(prediction, director.answer_of(*pinned_answer_));
+    const bool answers_pinned = !pinned_answers_.empty() && !reviewing_;
+    if (answers_pinned) {
+      for (const std::size_t index : pinned_answers_) draw_answer(lesson.predictions[index], director.answer_of(index));
       ImGui::TextDisabled("Right: go on");
       ImGui::Separator();
     }
@@ -200,7 +200,9 @@ void PresentationView::draw_caption(AppState& state) {
     for (std::size_t index = 0; index < lesson.predictions.size(); ++index) {
       const scenarios::Prediction& prediction = lesson.predictions[index];
       if (prediction.reveal_step != step_index || !director.revealed(index)) continue;
-      if (pinned_answer_ == index && !reviewing_) continue;  // already above
+      if (answers_pinned && std::find(pinned_answers_.begin(), pinned_answers_.end(), index) != pinned_answers_.end()) {
+        continue;  // already above
+      }
       draw_answer(prediction, director.answer_of(index));
     }
   } else {

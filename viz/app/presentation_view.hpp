@@ -41,10 +41,10 @@ class PresentationView {
   KeyRequests apply(AppState& state, KeyCommand command);
   void reset() {
     reviewing_.reset();
-    pinned_answer_.reset();
+    pinned_answers_.clear();
     answers_seen_.clear();
   }
-  std::optional<std::size_t> pinned_answer() const { return pinned_answer_; }
+  const std::vector<std::size_t>& pinned_answers() const { return pinned_answers_; }
   std::optional<std::size_t> reviewing() const { return reviewing_; }
 
  private:
@@ -59,7 +59,7 @@ class PresentationView {
 
   // Left/Right walk back through the steps already fired: which one is shown again, if any.
   std::optional<std::size_t> reviewing_;
-  std::optional<std::size_t> pinned_answer_;  // the prediction whose answer the caption holds
+  std::vector<std::size_t> pinned_answers_;  // the predictions whose answers the caption holds
   std::vector<bool> answers_seen_;            // per prediction: its reveal has been pinned once
 };
 

@@ -130,6 +130,9 @@ bool SessionLauncher::switch_live_or_recorded(AppState& state) {
 }
 
 void SessionLauncher::stop(AppState& state) {
+  ++state.generation;
+  state.selected_task.reset();
+  state.status_message.clear();  // a new start says its own problems
   state.director.reset();  // it refers to the session
   if (state.session) state.session->finish();
   state.session.reset();

@@ -89,6 +89,12 @@ std::string format_bytes(std::uint64_t bytes) {
 
 TimelineBuilder::TimelineBuilder(SiteLabeler labeler) : labeler_(std::move(labeler)) {}
 
+void TimelineBuilder::forget_trace() {
+  labels_log_ = nullptr;
+  site_labels_.clear();
+  summaries_.forget_model_if_not(nullptr);
+}
+
 const std::string& TimelineBuilder::site_label(trace::SiteId site) {
   auto found = site_labels_.find(site);
   if (found == site_labels_.end()) {

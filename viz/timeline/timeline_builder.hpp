@@ -37,6 +37,8 @@ struct TimelineFrame {
 class TimelineBuilder {
  public:
   explicit TimelineBuilder(SiteLabeler labeler);
+  // Drops every cache (site labels, span summaries): the next build is of another trace.
+  void forget_trace();
 
   void build(const model::TraceModel& model, const std::vector<Lane>& lanes, const TimelineFrame& frame,
              DrawList& out);

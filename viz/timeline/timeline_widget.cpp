@@ -278,6 +278,10 @@ void TimelineWidget::draw(AppState& state) {
 }
 
 void TimelineWidget::draw_canvas(AppState& state, TimelineNavigation& navigation) {
+  if (state.generation != generation_seen_) {
+    builder_.forget_trace();
+    generation_seen_ = state.generation;
+  }
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImVec2 size = ImGui::GetContentRegionAvail();
   size.x = std::max(size.x, 200.0f);

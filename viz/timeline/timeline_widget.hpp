@@ -49,6 +49,7 @@ class TimelineWidget {
   void draw_tooltip(const AppState& state, float mouse_x, float mouse_y);
 
   TimelineBuilder builder_;
+  std::uint64_t generation_seen_ = 0;  // AppState::generation the caches belong to
   DrawList draw_list_;
   RectRaster lane_raster_;  // the draw list's rects as pixels, repainted only when they change
   LaneTexture lane_texture_;

@@ -1,0 +1,192 @@
+"""The app driven as a presenter drives it: real key presses through the X server (xdotool) to
+the running app under Xvfb, and the app's live --report read back after each one.
+
+Guards the bugs a class saw: Left/Right moved ImGui's focus instead of stepping, '-' was lost,
+keys stopped working after R, P and Left, Space right after Left was ignored, and the revealed
+answer was replaced by the next caption at once. Every wait is bounded; every process is killed.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+BINARY = os.environ.get("LOOPSCOPE_BINARY", "build/viz/loopscope")
+WAIT_S = 30  # generous: a shared 2-core machine under a software renderer
+
+
+def have_tools():
+    return all(shutil.which(tool) for tool in ("Xvfb", "xdotool"))
+
+
+@unittest.skipUnless(have_tools(), "needs Xvfb and xdotool (scripts/setup installs them)")
+class AppUnderKeys(unittest.TestCase):
+    def setUp(self):
+        self.directory = tempfile.mkdtemp(prefix="loopscope-keys-")
+        self.report_path = os.path.join(self.directory, "report.json")
+        self.processes = []
+        read_end, write_end = os.pipe()
+        # -displayfd: Xvfb picks a free display and writes its number, so parallel tests never collide.
+        self.xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_end)
+        self.processes.append(self.xvfb)
+        with os.fdopen(read_end) as display_number:
+            self.display = ":" + display_number.readline().strip()
+        self.env = dict(os.environ, DISPLAY=self.display)
+
+    def tearDown(self):
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=10)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    # --- driving the app ---
+    def start_app(self, *arguments):
+        app = subprocess.Popen([BINARY, *arguments, "--size", "1280x800", "--report", self.report_path],
+                               env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.processes.append(app)
+        self.app = app
+        self.wait_for(lambda report: report.get("frame", 0) > 3, "the app's first frames")
+        window = subprocess.run(["xdotool", "search", "--sync", "--name", "Loopscope"], env=self.env,
+                                capture_output=True, text=True, timeout=WAIT_S, check=True)
+        self.window = window.stdout.split()[0]
+        subprocess.run(["xdotool", "windowfocus", "--sync", self.window], env=self.env, timeout=WAIT_S, check=True)
+
+    def report(self):
+        try:
+            with open(self.report_path) as file:
+                return json.load(file)
+        except (OSError, ValueError):
+            return {}
+
+    def wait_for(self, condition, what):
+        deadline = time.monotonic() + WAIT_S
+        report = {}
+        while time.monotonic() < deadline:
+            if getattr(self, "app", None) is not None and self.app.poll() is not None:
+                self.fail(f"the app exited ({self.app.returncode}) while waiting for {what}: "
+                          f"{self.app.stderr.read().decode(errors='replace')}")
+            report = self.report()
+            if report and condition(report):
+                return report
+            time.sleep(0.05)
+        self.fail(f"waited {WAIT_S} s for {what}; last report: {json.dumps(report)[:2000]}")
+
+    def press(self, key):
+        """One key, and wait until the app says it acted on it."""
+        handled_before = len(self.report().get("keys_handled", []))
+        frame_before = self.report().get("frame", 0)
+        subprocess.run(["xdotool", "key", "--window", self.window, key], env=self.env, timeout=WAIT_S, check=True)
+        return self.wait_for(
+            lambda report: len(report.get("keys_handled", [])) > handled_before or
+            (handled_before == 64 and report.get("frame", 0) > frame_before + 2),
+            f"the app to act on {key}")
+
+    def click(self, x, y):
+        subprocess.run(["xdotool", "mousemove", "--window", self.window, str(x), str(y), "click", "1"],
+                       env=self.env, timeout=WAIT_S, check=True)
+
+    def record_a_plain_trace(self):
+        """A trace of `serve` with one client sending a few lines: a replay with no lesson over it."""
+        trace = os.path.join(self.directory, "plain.trace")
+        server = subprocess.Popen([BINARY, "serve", "--port", "0", "--duration", "3", "--trace", trace],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.processes.append(server)
+        first_line = server.stdout.readline()  # "listening on 127.0.0.1:PORT"
+        port = int(first_line.strip().rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=WAIT_S) as client:
+            for index in range(5):
+                client.sendall(b"line %d\n" % index)
+                client.recv(100)
+                time.sleep(0.05)
+        server.wait(timeout=WAIT_S)
+        server.stdout.close()
+        self.assertTrue(os.path.exists(trace), "serve wrote its trace")
+        return trace
+
+    # --- the tests ---
+    def test_presentation_keys_drive_a_live_lesson(self):
+        self.start_app("gui", "--lesson", "hello-loop", "--present")
+        report = self.wait_for(lambda r: r.get("lesson", {}).get("holding_for_answers"), "the first question")
+        lesson = report["lesson"]
+        self.assertEqual(lesson["open_predictions"], [0])
+        self.assertEqual(lesson["fired_steps"], [], "asked before the first step runs")
+        self.assertTrue(lesson["clients_held"], "the clients wait for the class")
+
+        report = self.press("p")
+        self.assertEqual(report["keys_handled"][-1], "reveal")
+        self.wait_for(lambda r: 0 in r["lesson"]["fired_steps"], "the step the answer let go")
+        # hello-loop asks its second question before step 3 and tells the first answer at step 3.
+        report = self.wait_for(lambda r: r["lesson"]["holding_for_answers"] and r["lesson"]["open_predictions"] == [1],
+                               "the second question")
+        self.assertNotIn(2, report["lesson"]["fired_steps"])
+        self.press("p")
+        self.wait_for(lambda r: r["lesson"]["pinned_answers"][:1] == [0], "the first answer, revealed")
+        # The answer stays while the lesson goes on, until the presenter moves on.
+        time.sleep(1.5)
+        report = self.report()
+        self.assertEqual(report["lesson"]["pinned_answers"][:1], [0], "the revealed answer is held on screen")
+        report = self.press("Right")
+        self.assertEqual(report["lesson"]["pinned_answers"], [], "Right moves on from the answers")
+
+        for key, speed in (("minus", 0.5), ("minus", 0.25), ("plus", 0.5), ("KP_Add", 1.0), ("KP_Subtract", 0.5)):
+            report = self.press(key)
+            self.assertAlmostEqual(report["lesson"]["speed"], speed, msg=f"after {key}")
+
+        report = self.press("space")
+        self.assertTrue(report["lesson"]["paused"])
+        if not report["lesson"]["ended"]:  # an ended lesson lets its clients finish
+            self.assertTrue(report["lesson"]["clients_held"], "paused, the clients stand still too")
+        report = self.press("space")
+        self.assertFalse(report["lesson"]["paused"])
+
+    def test_keys_keep_working_after_r_p_left(self):
+        self.start_app("gui", "--lesson", "drain-backpressure", "--present")
+        self.wait_for(lambda r: r.get("lesson", {}).get("holding_for_answers"), "the first question")
+        report = self.press("r")
+        report = self.wait_for(lambda r: r.get("recorded") is True, "the recorded run")
+        for key in ("p", "Left", "space"):
+            report = self.press(key)
+        self.assertEqual(report["keys_handled"][-3:], ["reveal", "previous", "play_pause"])
+        paused = report["lesson"]["paused"]
+        report = self.press("space")
+        self.assertNotEqual(report["lesson"]["paused"], paused, "Space right after Left still toggles")
+        report = self.press("Next")  # a clicker's PageDown
+        self.assertEqual(report["keys_handled"][-1], "next")
+        report = self.press("Prior")  # PageUp
+        self.assertEqual(report["keys_handled"][-1], "previous")
+        report = self.press("Escape")
+        self.assertFalse(report["presenting"])
+        report = self.press("F11")
+        self.assertTrue(report["presenting"])
+
+    def test_left_and_right_step_a_replay_after_a_click(self):
+        trace = self.record_a_plain_trace()
+        self.start_app("open", trace)
+        # A click on the window's widgets gave ImGui's keyboard navigation the focus before.
+        self.click(640, 120)
+        self.click(640, 400)
+        start_ns = self.report()["replay_time_ns"]
+        report = self.press("Right")
+        self.assertGreater(report["replay_time_ns"], start_ns, "Right stepped to the next event")
+        report = self.press("Right")
+        forward_ns = report["replay_time_ns"]
+        report = self.press("Left")
+        self.assertLess(report["replay_time_ns"], forward_ns, "Left stepped back")
+        report = self.press("End")
+        self.assertEqual(report["keys_handled"][-1], "go_to_end")
+        self.assertGreater(report["replay_time_ns"], forward_ns)
+        report = self.press("Home")
+        self.assertEqual(report["keys_handled"][-1], "go_to_start")
+        self.assertEqual(report["replay_time_ns"], 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
