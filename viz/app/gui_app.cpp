@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -163,12 +164,15 @@ void GuiApp::draw_menu_bar() {
     if (ImGui::MenuItem("Lessons and free play", nullptr, show_picker_)) show_picker_ = !show_picker_;
     // A replay can be saved too: a learner takes the class's recorded run home (and to Perfetto).
     if (ImGui::MenuItem("Save trace", nullptr, false, state_.log() != nullptr && state_.comparison == nullptr)) {
-      const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch()).count();
-      const std::string path = "loopscope-" + std::to_string(stamp) + ".trace";
+      // Named for what it is and when, and said in full: a learner must find it again.
+      const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+      char stamp[32];
+      std::strftime(stamp, sizeof stamp, "%Y-%m-%d-%H%M%S", std::localtime(&now));
+      const std::string what = state_.director ? state_.director->lesson().id : state_.session ? "free-play" : "replay";
+      const std::filesystem::path path = std::filesystem::absolute("loopscope-" + what + "-" + stamp + ".trace");
       try {
         trace::save_native_trace(*state_.log(), path);
-        state_.status_message = "trace saved to " + path;
+        state_.status_message = "trace saved to " + path.string() + " (loopscope open it to replay)";
       } catch (const std::exception& error) {
         state_.status_message = std::string("could not save the trace: ") + error.what();
       }

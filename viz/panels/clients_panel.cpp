@@ -237,7 +237,8 @@ void ClientsPanel::draw_groups(AppState& state) {
     }
   }
 
-  ImGui::Text("%zu clients running", session.clients().running());
+  const std::size_t running = session.clients().running();
+  ImGui::Text("%zu %s running", running, running == 1 ? "client" : "clients");
   ImGui::SameLine();
   if (ImGui::Button("Stop all")) session.clients().stop_all();
   help_marker("run: clients still connected; done: finished (hover the count to see how they ended). "

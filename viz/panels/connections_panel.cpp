@@ -201,9 +201,12 @@ void ConnectionsPanel::draw_row(AppState& state, const model::TraceModel& model,
   if (!connection.closed_ns) {
     ImGui::TextColored(to_imvec4(panel_colors::kGood), "open");
   } else {
+    // "closed" by the handler reads as itself, not "closed: closed".
     const std::string reason =
         connection.close_reason ? std::string(trace::close_reason_name(*connection.close_reason)) : "unknown";
-    if (closed_abnormally(connection)) {
+    if (connection.close_reason == trace::CloseReason::Closed) {
+      ImGui::TextDisabled("closed");
+    } else if (closed_abnormally(connection)) {
       ImGui::TextColored(to_imvec4(panel_colors::kCaution), "closed: %s", reason.c_str());
     } else {
       ImGui::TextDisabled("closed: %s", reason.c_str());

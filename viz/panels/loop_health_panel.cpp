@@ -1,5 +1,7 @@
 #include "loop_health_panel.hpp"
 
+#include "viz/code/function_name.hpp"
+
 #include <imgui.h>
 
 #include <algorithm>
@@ -111,7 +113,7 @@ LoopHealthPanel::FreezeNow LoopHealthPanel::freeze_now(const AppState& state, co
     now.frozen_for_ns = freeze.frozen_for_ns;
     now.task = freeze.task;
     now.site = site_text(freeze.site);
-    if (const char* function = freeze.site.function_name(); function != nullptr) now.function = function;
+    if (const char* function = freeze.site.function_name(); function != nullptr) now.function = readable_function_name(function);
     return now;
   }
   // Only the newest freeze can be open: a FreezeEnd closes the latest one.
@@ -123,7 +125,7 @@ LoopHealthPanel::FreezeNow LoopHealthPanel::freeze_now(const AppState& state, co
   now.task = open.task;
   now.site = log.site_text(open.site);
   if (now.site.empty()) now.site = "an unknown place";
-  if (const trace::SiteInfo* site = log.site(open.site)) now.function = site->function;
+  if (const trace::SiteInfo* site = log.site(open.site)) now.function = readable_function_name(site->function);
   return now;
 }
 
@@ -214,7 +216,8 @@ void LoopHealthPanel::draw_freeze_banner(const FreezeNow& freeze) const {
 
   if (!freeze.function.empty()) {
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextDisabled("in %s", freeze.function.c_str());
+    // As a person writes it: "blocking_sleep() at blocking_sleep.cpp:12".
+    ImGui::TextDisabled("in %s at %s", freeze.function.c_str(), freeze.site.c_str());
     ImGui::PopTextWrapPos();
   }
   ImGui::TextWrapped("Every other connection waits until this handler gives the loop back.");
