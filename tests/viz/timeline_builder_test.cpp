@@ -317,6 +317,26 @@ TEST(TimelineBuilder, AFreezeIsABandAcrossEveryLaneNamingItsSite) {
   EXPECT_TRUE(named);
 }
 
+// Freeze labels ran past their band onto the idle loop lane and piled up: a narrow band gets a
+// shorter wording that fits inside it.
+TEST(TimelineBuilder, ANarrowFreezeBandKeepsItsLabelInside) {
+  trace::TraceLog log = drain_story();
+  log.events.push_back(trace::TraceEvent{200'000, 0, 7, 1, trace::EventKind::FreezeBegin, 0, 0, 0, 0});
+  log.events.push_back(trace::TraceEvent{300'000, 100'000, 7, 1, trace::EventKind::FreezeEnd, 0, 0, 0, 0});
+  const auto model = model::TraceModel::from_log(log);
+  const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+  viz::TimelineBuilder builder(test_labeler());
+  viz::DrawList list;
+  builder.build(model, lanes, frame_for(one_px_per_us(), log), list);
+  ASSERT_EQ(list.bands.size(), 1u);
+  const auto label = std::find_if(list.texts.begin(), list.texts.end(),
+                                  [](const viz::DrawText& text) { return text.text.find("us") != std::string::npos; });
+  ASSERT_NE(label, list.texts.end());
+  EXPECT_EQ(label->text, "100 us") << "the wording that fits a 100 px band";
+  EXPECT_LE(label->clip_right_px, list.bands[0].x1);
+  EXPECT_GE(label->x, list.bands[0].x0);
+}
+
 TEST(TimelineBuilder, ALessonStepIsALineAcrossTheLanesWithItsNumber) {
   trace::TraceLog log = drain_story();
   log.labels.push_back("a-lesson");

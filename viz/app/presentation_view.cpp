@@ -231,7 +231,7 @@ void PresentationView::draw(AppState& state, TimelineWidget& timeline, Presentat
   const float caption_height = std::max(available.y * 0.26f, ImGui::GetTextLineHeightWithSpacing() * 4);
   const float body_height = available.y - caption_height - ImGui::GetStyle().ItemSpacing.y;
   const bool with_panels = state.director && !state.director->lesson().panels.empty();
-  const float timeline_width = with_panels ? available.x * 0.64f : available.x;
+  const float timeline_width = with_panels ? available.x * 0.70f : available.x;
   ImGui::BeginChild("present_timeline", ImVec2(timeline_width, body_height), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   timeline.draw(state);

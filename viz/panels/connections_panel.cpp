@@ -98,12 +98,38 @@ void ConnectionsPanel::learn_socket_buffers(const trace::TraceLog& log, bool liv
   limits_cursor_.advance_to(log, log.events.size());
 }
 
+// A slow reader against the kernel's default buffers never makes drain() wait: megabytes sit in
+// the kernel's send queue and the writer buffer stays low. Say so, and what to change.
+void ConnectionsPanel::draw_kernel_hint(const model::TraceModel& model) {
+  constexpr std::uint64_t kKernelHolds_bytes = 512 * 1024;
+  const model::ConnectionRecord* hoarding = nullptr;
+  for (const auto& [id, connection] : model.connections()) {
+    const std::uint64_t kernel_bytes = connection.peak(trace::BufferKind::KernelSend);
+    const bool writer_stayed_low = connection.high_water_bytes == 0 ||
+                                   connection.peak(trace::BufferKind::Writer) <= connection.high_water_bytes;
+    if (kernel_bytes >= kKernelHolds_bytes && writer_stayed_low &&
+        (hoarding == nullptr || kernel_bytes > hoarding->peak(trace::BufferKind::KernelSend))) {
+      hoarding = &connection;
+    }
+  }
+  if (hoarding == nullptr) return;
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(to_imvec4(panel_colors::kCaution),
+                     "Connection %u: the kernel is holding %s of its replies, so its writer buffer never reached high "
+                     "water. Lower SO_SNDBUF (Server panel, socket buffers) to see drain() wait.",
+                     static_cast<unsigned>(hoarding->id),
+                     format_bytes(hoarding->peak(trace::BufferKind::KernelSend)).c_str());
+  ImGui::PopTextWrapPos();
+}
+
 void ConnectionsPanel::choose_rows(const model::TraceModel& model) {
   std::size_t closed = 0;
   for (const auto& [id, connection] : model.connections()) {
     if (connection.closed_ns) ++closed;
   }
-  if (!hide_closed_chosen_) hide_closed_ = closed > kClosedShownUpTo;
+  // Many closed rows hide the open ones; but once every connection has closed there is nothing
+  // else to show, and an empty table would look like no run at all.
+  if (!hide_closed_chosen_) hide_closed_ = closed > kClosedShownUpTo && closed < model.connections().size();
   rows_.clear();
   for (const auto& [id, connection] : model.connections()) {
     if (hide_closed_ && connection.closed_ns) continue;
@@ -136,6 +162,7 @@ void ConnectionsPanel::draw(AppState& state) {
     hide_closed_chosen_ = true;
     choose_rows(model);
   }
+  draw_kernel_hint(model);
   if (total == 0) {
     if (state.session) {
       ImGui::TextDisabled("No connections yet: start clients, or connect your own with  nc %s %u",

@@ -26,6 +26,7 @@ class ConnectionsPanel {
   };
 
   void learn_socket_buffers(const trace::TraceLog& log, bool live);
+  void draw_kernel_hint(const model::TraceModel& model);
   void choose_rows(const model::TraceModel& model);
   void draw_row(AppState& state, const model::TraceModel& model, const trace::TraceLog& log,
                 const model::ConnectionRecord& connection, std::uint64_t now_ns) const;

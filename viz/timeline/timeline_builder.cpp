@@ -330,15 +330,22 @@ void TimelineBuilder::add_freeze_bands(const model::TraceModel& model, const Tim
     const float x1 = std::max(std::min(frame.viewport.x_of(end_ns), right_px), x0 + 2);
     out.bands.push_back(DrawRect{x0, top_px, x1, bottom_px, colors::kFreezeBand, 0});
     out.lines.push_back(DrawLine{x0, top_px, x0, bottom_px, colors::kFreezeEdge, 2, false});
-    std::string text = (freeze.end_ns == model::kOpenEnd ? "loop frozen for " : "loop frozen ") +
-                       format_duration_ns(end_ns - freeze.begin_ns);
+    // The label stays inside its band: the longest wording that fits, never one cut mid-word
+    // (the full story is in the tooltip and the loop health panel).
+    const std::string duration = format_duration_ns(end_ns - freeze.begin_ns);
+    std::string longest = (freeze.end_ns == model::kOpenEnd ? "loop frozen for " : "loop frozen ") + duration;
     const std::string& site = site_label(freeze.site);
-    if (!site.empty()) text += " in " + site;
-    if (freeze.task != 0) text += " (task " + std::to_string(freeze.task) + ")";
-    // The label may run past a narrow band, but never into the next freeze's label.
-    float clip_px = std::min(x0 + 480, right_px);
-    if (index + 1 < freezes.size()) clip_px = std::min(clip_px, frame.viewport.x_of(freezes[index + 1].begin_ns) - 4);
-    out.texts.push_back(DrawText{x0 + 4, top_px + 2, std::max(clip_px, x1 - 2), colors::kLightText, std::move(text)});
+    if (!site.empty()) longest += " in " + site;
+    if (freeze.task != 0) longest += " (task " + std::to_string(freeze.task) + ")";
+    const std::string wordings[] = {longest, "frozen " + duration, duration};
+    // DejaVu Sans averages about half its line height per character.
+    const float char_width_px = 0.52f * frame.text_line_height_px;
+    const float room_px = x1 - x0 - 8;
+    for (const std::string& wording : wordings) {
+      if (static_cast<float>(wording.size()) * char_width_px > room_px) continue;
+      out.texts.push_back(DrawText{x0 + 4, top_px + 2, x1 - 2, colors::kLightText, wording});
+      break;
+    }
   }
 }
 
