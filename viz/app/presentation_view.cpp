@@ -228,10 +228,19 @@ void PresentationView::draw(AppState& state, TimelineWidget& timeline, Presentat
   if (reviewing_ && (!state.director || *reviewing_ >= state.director->fired().size())) reviewing_.reset();
   draw_header(state);
   const ImVec2 available = ImGui::GetContentRegionAvail();
-  const float caption_height = std::max(available.y * 0.26f, ImGui::GetTextLineHeightWithSpacing() * 4);
+  // The caption is as tall as what it says (measured last frame), so every choice and the
+  // explanation are readable on a 1280x800 projector; the timeline keeps at least half.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float caption_chrome_px = ImGui::GetTextLineHeightWithSpacing() + 2 * style.WindowPadding.y + style.ItemSpacing.y;
+  const float caption_height =
+      std::clamp(caption_content_px_ + caption_chrome_px, std::max(available.y * 0.2f, ImGui::GetTextLineHeightWithSpacing() * 4),
+                 available.y * 0.5f);
   const float body_height = available.y - caption_height - ImGui::GetStyle().ItemSpacing.y;
   const bool with_panels = state.director && !state.director->lesson().panels.empty();
-  const float timeline_width = with_panels ? available.x * 0.70f : available.x;
+  // Source code needs more width than gauges to be read from the back of a room.
+  const auto& panel_names = with_panels ? state.director->lesson().panels : std::vector<std::string>{};
+  const bool shows_code = std::find(panel_names.begin(), panel_names.end(), "code") != panel_names.end();
+  const float timeline_width = with_panels ? available.x * (shows_code ? 0.6f : 0.7f) : available.x;
   ImGui::BeginChild("present_timeline", ImVec2(timeline_width, body_height), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   timeline.draw(state);
@@ -246,6 +255,7 @@ void PresentationView::draw(AppState& state, TimelineWidget& timeline, Presentat
   const float keys_height = ImGui::GetTextLineHeightWithSpacing();
   ImGui::BeginChild("caption_text", ImVec2(0, -keys_height), false);
   draw_caption(state);
+  caption_content_px_ = ImGui::GetCursorPosY() - style.ItemSpacing.y;
   ImGui::EndChild();
   ImGui::TextDisabled("%s", key_map_line().c_str());
   ImGui::EndChild();

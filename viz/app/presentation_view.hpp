@@ -61,6 +61,7 @@ class PresentationView {
   std::optional<std::size_t> reviewing_;
   std::vector<std::size_t> pinned_answers_;  // the predictions whose answers the caption holds
   std::vector<bool> answers_seen_;            // per prediction: its reveal has been pinned once
+  float caption_content_px_ = 0;              // how tall the caption's text was last frame
 };
 
 }  // namespace loopscope::viz

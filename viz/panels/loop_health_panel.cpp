@@ -256,7 +256,11 @@ void LoopHealthPanel::draw_lag(const model::TraceModel& model, const FreezeNow& 
     ImGui::TextDisabled("no heartbeat yet");
     return;
   }
-  const std::string overlay = "max " + format_duration_ns(worst_ns) + " in the last 10 s";
+  // The longest wording that fits the gauge: a cut one ("ng handlers") reads as nonsense.
+  const std::string overlay = fitting_text(
+      {"max " + format_duration_ns(worst_ns) + " in the last 10 s", "max " + format_duration_ns(worst_ns),
+       format_duration_ns(worst_ns)},
+      ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().FramePadding.x);
   // At least 1 ms tall, so microsecond jitter stays a flat line instead of filling the plot.
   const float scale_max_ms = std::max(static_cast<float>(static_cast<double>(worst_ns) / 1e6) * 1.1f, 1.0f);
   ImGui::PushStyleColor(ImGuiCol_PlotLines, to_imvec4(worst_ns >= 50'000'000 ? panel_colors::kAlarm : colors::kReaderLevel));
@@ -305,8 +309,12 @@ void LoopHealthPanel::draw_utilisation(const model::TraceModel& model, const Fre
             static_cast<double>(kUtilisationWindowNs);
   }
   busy = std::clamp(busy, 0.0, 1.0);
-  char overlay[64];
-  std::snprintf(overlay, sizeof overlay, "%.0f%% running handlers", busy * 100.0);
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%.0f%%", busy * 100.0);
+  const std::string overlay_text =
+      fitting_text({std::string(percent) + " running handlers", std::string(percent) + " busy", percent},
+                   ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().FramePadding.x);
+  const char* overlay = overlay_text.c_str();
   const bool saturated = busy >= 0.9;
   if (saturated) ImGui::PushStyleColor(ImGuiCol_PlotHistogram, to_imvec4(panel_colors::kAlarm));
   ImGui::ProgressBar(static_cast<float>(busy), ImVec2(-FLT_MIN, 0.0f), overlay);
@@ -357,7 +365,10 @@ void LoopHealthPanel::draw_freezes(const model::TraceModel& model, const FreezeN
   // time) keeps growing, so the longer of the two is true.
   std::uint64_t longest_ns = model::longest_freeze_ns(model, model::TimeRange{});
   if (freeze.frozen) longest_ns = std::max(longest_ns, freeze.frozen_for_ns);
-  ImGui::TextColored(to_imvec4(panel_colors::kAlarm), "%zu, the longest %s", count, format_duration_ns(longest_ns).c_str());
+  const std::string text = fitting_text({std::to_string(count) + ", the longest " + format_duration_ns(longest_ns),
+                                         std::to_string(count) + ", max " + format_duration_ns(longest_ns)},
+                                        ImGui::GetContentRegionAvail().x);
+  ImGui::TextColored(to_imvec4(panel_colors::kAlarm), "%s", text.c_str());
 }
 
 void LoopHealthPanel::draw_pending_commands(const scenarios::LiveSession& session) const {
