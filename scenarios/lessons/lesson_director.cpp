@@ -253,6 +253,8 @@ void LessonDirector::reveal_now() {
                                      static_cast<std::uint32_t>(index), 0, trace::kRevealedUnanswered);
   }
   state.predictions.release(state.next_step);
+  // Paused at a breakpoint, "reveal" would wait for Play unseen: the presenter asked to move on.
+  if (state.paused && state.hit) resume();
   state.release_hold_if_answered();
 }
 

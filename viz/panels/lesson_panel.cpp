@@ -82,20 +82,34 @@ void LessonPanel::draw_predictions(scenarios::LessonPlayback& director) {
     ImGui::Separator();
     ImGui::PopID();
   }
-  for (const std::size_t index : director.open_predictions()) {
+  const std::vector<std::size_t> open = director.open_predictions();
+  for (const std::size_t index : open) {
     const scenarios::Prediction& prediction = predictions[index];
     ImGui::PushID(static_cast<int>(index + 1000));
+    // A question that just appeared is scrolled into view: the lesson waits for it silently.
+    if (open != open_seen_) ImGui::SetScrollHereY(0.0f);
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored(kAsk, "Predict: %s", prediction.question.c_str());
-    ImGui::PopTextWrapPos();
     const auto answer = director.answer_of(index);
     for (std::size_t choice = 0; choice < prediction.choices.size(); ++choice) {
-      const std::string label = std::string(1, choice_letter(choice)) + ") " + prediction.choices[choice];
-      if (ImGui::RadioButton(label.c_str(), answer && *answer == choice)) director.answer(index, choice);
+      ImGui::PushID(static_cast<int>(choice));
+      // The button alone, then the choice wrapped beside it: a radio button's label never wraps.
+      if (ImGui::RadioButton("##choice", answer && *answer == choice)) director.answer(index, choice);
+      ImGui::SameLine();
+      ImGui::Text("%c) %s", choice_letter(choice), prediction.choices[choice].c_str());
+      if (ImGui::IsItemClicked()) director.answer(index, choice);
+      ImGui::PopID();
     }
+    ImGui::PopTextWrapPos();
     ImGui::PopID();
   }
-  if (director.holding_for_answers()) {
+  open_seen_ = open;
+  if (director.paused() && director.breakpoint_hit()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(kAsk, "Paused at a lesson breakpoint: Play (Space) goes on.");
+    ImGui::PopTextWrapPos();
+  }
+  if (director.holding_for_answers() || (!open.empty() && director.paused())) {
     ImGui::TextColored(kAsk, "The lesson waits for your prediction.");
     ImGui::SameLine();
     if (ImGui::SmallButton("Skip and reveal")) director.reveal_now();

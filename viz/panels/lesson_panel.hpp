@@ -25,6 +25,7 @@ class LessonPanel {
   bool checks_evaluated_ = false;
   std::size_t narration_seen_ = 0;  // scroll to the newest step when one fires
   const scenarios::LessonPlayback* director_seen_ = nullptr;
+  std::vector<std::size_t> open_seen_;  // the open predictions last frame
 };
 
 }  // namespace loopscope::viz

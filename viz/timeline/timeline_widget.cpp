@@ -117,6 +117,26 @@ void TimelineWidget::draw_legend(bool on_this_line) {
     ImGui::TextUnformatted(name.c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(state_legend_text(state)).c_str());
   }
+  // The loop lane's own colours, and the band a live lesson draws while its clients wait.
+  struct Swatch {
+    const char* text;
+    PackedColor color;
+    const char* tooltip;
+  };
+  const Swatch swatches[] = {
+      {"loop busy", colors::kLoopBusy, "the loop is running a handler (one tick per handler run)"},
+      {"loop idle", colors::kLoopIdle, "the loop is waiting for something to happen: nobody needs it"},
+      {"held for the class", colors::kHeldEdge, "a live lesson held its scripted clients still while it waited"}};
+  for (const Swatch& swatch : swatches) {
+    next_item(swatch_px + 4 + ImGui::CalcTextSize(swatch.text).x);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(at, vec(at.x + swatch_px, at.y + swatch_px), swatch.color);
+    ImGui::GetWindowDrawList()->AddRect(at, vec(at.x + swatch_px, at.y + swatch_px), colors::kLightText);
+    ImGui::Dummy(vec(swatch_px, swatch_px));
+    ImGui::SameLine(0, 4);
+    ImGui::TextUnformatted(swatch.text);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", swatch.tooltip);
+  }
   struct Extra {
     const char* text;
     ImVec4 color;
