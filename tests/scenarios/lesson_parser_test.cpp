@@ -203,3 +203,29 @@ TEST(LessonParser, ReadsBreakpointsOnNamedEvents) {
   extra_key["breakpoints"] = nlohmann::json::parse(R"([ { "on": "freeze", "when": 1 } ])");
   expect_refused(extra_key, "$.breakpoints[0].when", "");
 }
+
+// A prediction is asked before one step and may be answered by a later one, and says which trace
+// events are its answer; a reveal before the question, or an event name that does not exist, is
+// refused where it was written.
+TEST(LessonParser, ReadsWhenAPredictionIsRevealedAndWhatItIsAbout) {
+  auto lesson_json = valid_lesson();
+  lesson_json["predictions"][0]["before_step"] = 0;
+  lesson_json["predictions"][0]["reveal_step"] = 1;
+  lesson_json["predictions"][0]["about"] = {"freeze_begin", "drain_stall_begin"};
+  const auto lesson = parse_lesson(lesson_json.dump(), "lessons/tiny.json");
+  ASSERT_EQ(lesson.predictions.size(), 1u);
+  EXPECT_EQ(lesson.predictions[0].before_step, 0u);
+  EXPECT_EQ(lesson.predictions[0].reveal_step, 1u);
+  ASSERT_EQ(lesson.predictions[0].about.size(), 2u);
+  EXPECT_EQ(lesson.predictions[0].about[0], loopscope::trace::EventKind::FreezeBegin);
+
+  const auto by_default = parse_lesson(valid_lesson().dump(), "lessons/tiny.json");
+  EXPECT_EQ(by_default.predictions[0].reveal_step, by_default.predictions[0].before_step);
+
+  auto early_reveal = valid_lesson();
+  early_reveal["predictions"][0]["reveal_step"] = 0;  // before_step is 1
+  expect_refused(early_reveal, "$.predictions[0].reveal_step", "from 1 to 1");
+  auto unknown_event = valid_lesson();
+  unknown_event["predictions"][0]["about"] = {"freeze"};
+  expect_refused(unknown_event, "$.predictions[0].about", "found \"freeze\"");
+}

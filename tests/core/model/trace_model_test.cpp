@@ -179,3 +179,28 @@ TEST(TraceModel, ReadWaitAfterTheClientSentIsRunnable) {
   EXPECT_EQ(loopscope::model::time_in_state_ns(model, *task, TaskState::AwaitingRead, TimeRange{0, 2100}), 1900u);
   EXPECT_EQ(loopscope::model::time_in_state_ns(model, *task, TaskState::Runnable, TimeRange{0, 2100}), 1500u);
 }
+
+// A live lesson's wait for its class: the model keeps each held stretch (the timeline draws it)
+// and each prediction with when it was asked and answered, a reveal without an answer included.
+TEST(TraceModel, KeepsTheLessonsHoldsAndPredictions) {
+  using loopscope::trace::EventKind;
+  loopscope::testing::TraceLogBuilder builder({"", "hello-loop"});
+  builder.add(100, EventKind::LessonPredictionAsked, 0, 1)
+      .add(150, EventKind::LessonHeld, 0, 1, static_cast<std::uint8_t>(loopscope::trace::HoldReason::Prediction))
+      .add(900, EventKind::LessonPredictionAnswered, 0, 1, 0, 2)
+      .add(910, EventKind::LessonResumed, 0, 1)
+      .add(1000, EventKind::LessonPredictionAsked, 1, 1)
+      .add(1200, EventKind::LessonHeld, 0, 1, static_cast<std::uint8_t>(loopscope::trace::HoldReason::Paused))
+      .add(1300, EventKind::LessonPredictionAnswered, 1, 1, 0, loopscope::trace::kRevealedUnanswered);
+  const auto model = loopscope::model::TraceModel::from_log(builder.log());
+  ASSERT_EQ(model.lesson_holds().size(), 2u);
+  EXPECT_EQ(model.lesson_holds()[0].begin_ns, 150u);
+  EXPECT_EQ(model.lesson_holds()[0].end_ns, std::optional<std::uint64_t>(910));
+  EXPECT_EQ(model.lesson_holds()[1].reason, loopscope::trace::HoldReason::Paused);
+  EXPECT_FALSE(model.lesson_holds()[1].end_ns) << "still held";
+  ASSERT_EQ(model.lesson_predictions().size(), 2u);
+  EXPECT_EQ(model.lesson_predictions()[0].answered_ns, std::optional<std::uint64_t>(900));
+  EXPECT_EQ(model.lesson_predictions()[0].choice, std::optional<std::uint16_t>(2));
+  EXPECT_EQ(model.lesson_predictions()[1].answered_ns, std::optional<std::uint64_t>(1300));
+  EXPECT_FALSE(model.lesson_predictions()[1].choice) << "revealed without an answer";
+}
