@@ -147,6 +147,42 @@ class AppUnderKeys(unittest.TestCase):
         report = self.press("space")
         self.assertFalse(report["lesson"]["paused"])
 
+    def test_every_builtin_lesson_plays_live_from_the_keyboard(self):
+        """A presenter at 1280x800 plays each lesson with P (reveal) and Space alone, to its end."""
+        listing = subprocess.run([BINARY, "lesson", "--list"], capture_output=True, text=True, timeout=WAIT_S,
+                                 check=True).stdout
+        lessons = [line.split()[0] for line in listing.splitlines() if line.strip()][:20]
+        self.assertIn("hello-loop", lessons)
+        for lesson in lessons:
+            with self.subTest(lesson=lesson):
+                self.report_path = os.path.join(self.directory, f"report-{lesson}.json")
+                try:
+                    self.play_to_the_end(lesson)
+                finally:
+                    if self.app.poll() is None:
+                        self.app.kill()
+                    self.app.wait(timeout=10)
+                    self.app = None
+
+    def play_to_the_end(self, lesson):
+        self.start_app("gui", "--lesson", lesson, "--present")
+        deadline = time.monotonic() + 60
+        questions = 0
+        while time.monotonic() < deadline:
+            state = self.report().get("lesson", {})
+            if state.get("ended"):
+                break
+            if state.get("holding_for_answers") and not state.get("paused"):
+                self.assertTrue(state["clients_held"], "the clients wait while the class thinks")
+                self.press("p")
+                questions += 1
+            elif state.get("paused"):  # a lesson breakpoint: look, then go on
+                self.press("space")
+            time.sleep(0.1)
+        state = self.report()["lesson"]
+        self.assertTrue(state["ended"], f"{lesson} reached its end: {state}")
+        self.assertGreaterEqual(questions, 1, "it asked at least one question")
+
     def test_keys_keep_working_after_r_p_left(self):
         self.start_app("gui", "--lesson", "drain-backpressure", "--present")
         self.wait_for(lambda r: r.get("lesson", {}).get("holding_for_answers"), "the first question")
