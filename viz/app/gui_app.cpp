@@ -192,6 +192,12 @@ void GuiApp::draw_menu_bar() {
     }
     ImGui::EndMenu();
   }
+  if (ImGui::BeginMenu("Keys")) {  // the one key map, as docs/gui.md lists it
+    for (const KeyBinding& binding : key_bindings()) {
+      ImGui::MenuItem(binding.action_text, binding.keys_text, false, false);
+    }
+    ImGui::EndMenu();
+  }
   if (state_.session) {
     ImGui::TextDisabled("|  listening on %s:%u  |  try: nc %s %u", state_.session->host().c_str(),
                         static_cast<unsigned>(state_.session->port()), state_.session->host().c_str(),
@@ -335,7 +341,7 @@ void GuiApp::apply_mode_change() {
     apply_presentation_theme();
     desktop_lane_options_ = state_.lane_options;
     state_.lane_options = PresentationView::lane_options_for(font_size_px, desktop_lane_options_);
-    presentation_.reset();
+    presentation_.stop_reviewing();
   } else {
     apply_desktop_theme();
     const auto collapsed = state_.lane_options.collapsed_groups;
@@ -496,6 +502,7 @@ int GuiApp::run() {
     if (state_.session) state_.session->poll();
     if (state_.director) state_.director->advance();
     answer_for_screenshot();
+    if (state_.director) presentation_.track_reveals(*state_.director, presenting_);
     show_new_breakpoint();
     replay_controls_.advance(state_);
     if (frames_since_due_ < 0 && screenshot_due()) {

@@ -1,7 +1,7 @@
 #pragma once
 // The app's one key map: the same keys in the desktop layout, replays, comparisons and
 // presentation mode, listed in docs/gui.md and shown in the app (the presentation footer, the
-// Help menu). Keys are read from the window's own queue of presses (GuiWindow), not from
+// Keys menu). Keys are read from the window's own queue of presses (GuiWindow), not from
 // ImGui's per-frame key state, so a press and release inside one frame is never lost, and
 // ImGui's keyboard navigation is off so no focused widget takes them.
 

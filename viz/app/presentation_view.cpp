@@ -113,14 +113,16 @@ PresentationView::KeyRequests PresentationView::apply(AppState& state, KeyComman
   return requests;
 }
 
-void PresentationView::pin_new_answers(const scenarios::LessonPlayback& director) {
+void PresentationView::track_reveals(const scenarios::LessonPlayback& director, bool presenting) {
   const std::size_t count = director.lesson().predictions.size();
   if (answers_seen_.size() != count) answers_seen_.assign(count, false);
   for (std::size_t index = 0; index < count; ++index) {
     if (answers_seen_[index] || !director.revealed(index)) continue;
     answers_seen_[index] = true;
-    pinned_answers_.push_back(index);
+    if (presenting) pinned_answers_.push_back(index);
   }
+  // The desktop's lesson panel lists every answer; there is nothing to hold on to.
+  if (!presenting) pinned_answers_.clear();
   // A new question takes the caption; the answers before it have been seen.
   if (!director.open_predictions().empty()) pinned_answers_.clear();
 }
@@ -166,7 +168,6 @@ void PresentationView::draw_caption(AppState& state) {
     return;
   }
   scenarios::LessonPlayback& director = *state.director;
-  pin_new_answers(director);
   const auto& lesson = director.lesson();
   const auto& fired = director.fired();
   ImGui::PushTextWrapPos(0);

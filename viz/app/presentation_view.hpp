@@ -46,6 +46,11 @@ class PresentationView {
   }
   const std::vector<std::size_t>& pinned_answers() const { return pinned_answers_; }
   std::optional<std::size_t> reviewing() const { return reviewing_; }
+  // Every frame, in both layouts: notes each answer as it is revealed and, while presenting, pins
+  // it so the narration after it cannot push it away. An answer revealed on the desktop is not
+  // pinned later when presentation mode starts.
+  void track_reveals(const scenarios::LessonPlayback& director, bool presenting);
+  void stop_reviewing() { reviewing_.reset(); }
 
  private:
   void draw_header(const AppState& state);
@@ -54,8 +59,6 @@ class PresentationView {
   void review_step(AppState& state, std::size_t fired_index);
   void step_forward(AppState& state);
   void step_backward(AppState& state);
-  // Pins an answer the moment it is revealed, so the narration after it cannot push it away.
-  void pin_new_answers(const scenarios::LessonPlayback& director);
 
   // Left/Right walk back through the steps already fired: which one is shown again, if any.
   std::optional<std::size_t> reviewing_;
