@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 #include "viz/app/fonts.hpp"
 #include "viz/app/gui_window.hpp"
 #include "viz/app/screenshot.hpp"
@@ -124,7 +124,7 @@ Timings measure(viz::GuiWindow& window, viz::AppState& state, viz::TimelineWidge
     // As in the app: the clear colour is the window background, so the window paints none.
     ImGui::Begin("timeline", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
-    if (widget != nullptr) widget->draw(state);
+    if (widget != nullptr) widget->draw(viz::timeline_subject(state));
     ImGui::End();
     window.finish_ui();
     const auto built = Clock::now();

@@ -13,9 +13,10 @@
 #include "scenarios/lessons/lesson_parser.hpp"
 #include "viz/app/fonts.hpp"
 #include "viz/app/gui_window.hpp"
-#include "viz/app/key_map.hpp"
+#include "viz/input/key_map.hpp"
+#include "viz/layout/layout_report.hpp"
 #include "viz/app/screenshot.hpp"
-#include "viz/app/timeline_report.hpp"
+#include "viz/timeline/timeline_report.hpp"
 #include "viz/theme/app_theme.hpp"
 #include "viz/code/source_lookup.hpp"
 
@@ -63,6 +64,7 @@ GuiApp::GuiApp(const GuiOptions& options, std::ostream& err)
       compare_view_(label_for_site) {}
 
 GuiApp::~GuiApp() {
+  if (active_layout_audit() == &layout_audit_) set_active_layout_audit(nullptr);
   launcher_.stop(state_);
   window_.reset();
 }
@@ -322,7 +324,7 @@ void GuiApp::draw_desktop() {
     compare_view_.draw(state_);
   } else {
     replay_controls_.draw(state_);
-    timeline_.draw(state_);
+    timeline_.draw(timeline_subject(state_));
   }
   ImGui::EndChild();
   draw_bottom_tabs(state_shown_in_panels(state_), 0);
@@ -370,6 +372,8 @@ void GuiApp::write_report() const {
   report["keys_handled"] = keys;
   report["status_message"] = state_.status_message;
   if (state_.director) report["lesson"] = lesson_report();
+  report["layout"] = layout_json(last_layout_);
+  if (layout_sweep_) report["layout_audit"] = layout_sweep_->report();
   // Written beside and renamed over, so a test polling the file never reads half of it.
   const std::string partial_path = options_.report_path + ".partial";
   {
@@ -468,7 +472,37 @@ int GuiApp::open_what_to_show() {
     err_ << "loopscope: " << state_.status_message << "\n";
     return 1;
   }
+  if (options_.audit_layout) {
+    try {
+      layout_sweep_ = std::make_unique<LayoutSweep>(state_);
+    } catch (const std::invalid_argument& error) {
+      err_ << "loopscope: " << error.what() << "\n";
+      return 2;
+    }
+  }
   return 0;
+}
+
+bool GuiApp::finish_layout_sweep(int& exit_code) {
+  if (!layout_sweep_) return false;
+  layout_sweep_->after_frame(state_, last_layout_);
+  if (!layout_sweep_->done()) return false;
+  exit_code = 0;
+  for (const auto& moment : layout_sweep_->report()) {
+    for (const auto& problem : moment["problems"]) {
+      err_ << "loopscope: at " << moment["time_ns"].get<std::uint64_t>() / 1'000'000 << " ms"
+           << (moment["answered"].get<bool>() ? " (answered)" : "") << ": " << problem["kind"].get<std::string>() << ": "
+           << problem["what"].get<std::string>() << "\n";
+      exit_code = 1;
+    }
+  }
+  try {
+    if (!options_.report_path.empty()) write_report();
+  } catch (const std::exception& error) {
+    err_ << "loopscope: " << error.what() << "\n";
+    exit_code = 1;
+  }
+  return true;
 }
 
 int GuiApp::run() {
@@ -486,7 +520,8 @@ int GuiApp::run() {
   }
   apply_desktop_theme();
   // A screenshot shows the app as it is, not a tooltip wherever the virtual pointer happens to be.
-  if (!options_.screenshot_path.empty()) ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
+  if (!options_.screenshot_path.empty() || layout_sweep_) ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
+  if (!options_.report_path.empty() || layout_sweep_) set_active_layout_audit(&layout_audit_);
 
   if (options_.select_task != 0) state_.selected_task = options_.select_task;
   want_presenting_ = options_.present;
@@ -502,6 +537,7 @@ int GuiApp::run() {
     if (state_.session) state_.session->poll();
     if (state_.director) state_.director->advance();
     answer_for_screenshot();
+    if (layout_sweep_) layout_sweep_->before_frame(state_);
     if (state_.director) presentation_.track_reveals(*state_.director, presenting_);
     show_new_breakpoint();
     replay_controls_.advance(state_);
@@ -517,8 +553,11 @@ int GuiApp::run() {
     }
     apply_mode_change();
     window_->begin_frame();
+    layout_audit_.begin_frame();
     draw_frame();
     window_->end_frame();
+    if (active_layout_audit() == &layout_audit_) last_layout_ = layout_audit_.finish_frame();
+    if (int exit_code = 0; finish_layout_sweep(exit_code)) return exit_code;
     if (frames_since_due_ >= 0 && ++frames_since_due_ > kFramesAfterDue) {
       try {
         save_framebuffer_png(window_->framebuffer_width(), window_->framebuffer_height(), options_.screenshot_path);

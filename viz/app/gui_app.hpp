@@ -9,12 +9,14 @@
 #include <optional>
 #include <ostream>
 
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 #include "viz/app/gui_options.hpp"
-#include "viz/app/key_map.hpp"
+#include "viz/app/layout_sweep.hpp"
+#include "viz/layout/layout_audit.hpp"
+#include "viz/input/key_map.hpp"
 #include "viz/app/presentation_view.hpp"
-#include "viz/app/replay_controls.hpp"
-#include "viz/app/session_launcher.hpp"
+#include "viz/replay/replay_controls.hpp"
+#include "viz/session/session_launcher.hpp"
 #include "viz/compare/compare_view.hpp"
 #include "viz/panels/clients_panel.hpp"
 #include "viz/panels/code_panel.hpp"
@@ -45,7 +47,9 @@ class GuiApp {
   void handle_keys();               // the key map, from the window's queue of presses
   void apply_key(KeyCommand command);
   void answer_for_screenshot();
-  void start_clean_if_switched();    // a new session, lesson or replay: the panels start afresh      // screenshot mode: each question answered as it is asked
+  void start_clean_if_switched();    // a new session, lesson or replay: the panels start afresh
+  // --audit-layout after a frame: true when the sweep is over (exit_code says how it went).
+  bool finish_layout_sweep(int& exit_code);
   void show_new_breakpoint();
   // Starts the live session, or loads the replay or comparison, the options ask for. Returns
   // the exit code when that fails (0 when it worked).
@@ -88,6 +92,10 @@ class GuiApp {
   std::vector<KeyCommand> keys_handled_;  // the latest keys acted on, oldest first (for --report)
   std::string title_shown_;
   std::optional<std::uint64_t> breakpoint_shown_ns_;  // the lesson breakpoint the view last went to
+  // Filled each frame while a report or an audit is wanted (the audit is otherwise inactive).
+  LayoutAudit layout_audit_;
+  LayoutSnapshot last_layout_;
+  std::unique_ptr<LayoutSweep> layout_sweep_;  // --audit-layout
 };
 
 }  // namespace loopscope::viz

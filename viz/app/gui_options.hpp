@@ -26,6 +26,8 @@ struct GuiOptions {
   std::string tab = "connections";  // bottom panel shown: connections, loop, code, events
   std::string left_tab = "server";  // left panel under the lesson: server, clients
   std::uint32_t select_task = 0;    // select this task at the start (0: none), e.g. for the code panel
+  // Layout audit: step through the lesson's recorded run, report what is cut or overlapping, exit.
+  bool audit_layout = false;
   std::string report_path;          // screenshot mode: where things were drawn (JSON), for tests
   std::string trace_path;           // on exit: save the session's trace (.json = Chrome)
 };

@@ -42,7 +42,7 @@ GuiWindow::GuiWindow(int width_px, int height_px, const std::string& title) {
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the layout is computed each frame; nothing to remember
   // No keyboard navigation: it moved the focus on Left/Right and pressed the focused button on
-  // Space, where the classroom keys (viz/app/key_map.hpp) must mean the same thing every time.
+  // Space, where the classroom keys (viz/input/key_map.hpp) must mean the same thing every time.
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 130");
 }

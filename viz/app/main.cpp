@@ -118,6 +118,9 @@ void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
   command.add_option("--left-tab", gui.left_tab, "left panel to show first")
       ->check(CLI::IsMember({"server", "clients"}))->capture_default_str();
   command.add_option("--select", gui.select_task, "select this task id at the start (its code, its buffers)");
+  command.add_flag("--audit-layout", gui.audit_layout,
+                   "with --lesson NAME --recorded (or open on a lesson's trace): visit every step, with its question "
+                   "open and answered, and list what is cut or overlapping (exit 1 if anything is); --report keeps the details");
   command.add_option("--report", gui.report_path,
                      "write a JSON report for tests: where the timeline drew its lanes, the lesson state, the keys handled (screenshot mode: once; otherwise every 100 ms)");
   command.add_option("--trace", gui.trace_path,

@@ -1,10 +1,13 @@
 #include "presentation_view.hpp"
 
-
 #include <imgui.h>
 
 #include <algorithm>
 #include <cstdio>
+
+#include "viz/layout/fitted_text.hpp"
+#include "viz/layout/flow_layout.hpp"
+#include "viz/layout/layout_audit.hpp"
 
 namespace loopscope::viz {
 
@@ -128,35 +131,48 @@ void PresentationView::track_reveals(const scenarios::LessonPlayback& director, 
 }
 
 void PresentationView::draw_header(const AppState& state) {
+  // One line at a projector's width; what does not fit moves to a second line, and the title
+  // gives up its end first (the window title has all of it).
+  bool first = true;
+  const auto next = [&first](const std::string& text, float gap_px = 30) {
+    if (!first) same_line_if_room(ImGui::CalcTextSize(text.c_str()).x, gap_px);
+    first = false;
+  };
   if (state.director) {
-    ImGui::TextUnformatted(state.director->lesson().title.c_str());
-    ImGui::SameLine(0, 30);
+    const std::string title = elided_to_width(state.director->lesson().title, ImGui::GetContentRegionAvail().x * 0.45f);
+    next(title);
+    ImGui::TextUnformatted(title.c_str());
   }
   if (state.session) {
+    next("LIVE");
     ImGui::TextColored(kLive, "LIVE");
-    ImGui::SameLine();
-    ImGui::TextDisabled("on %s:%u", state.session->host().c_str(), static_cast<unsigned>(state.session->port()));
+    const std::string where = "on " + state.session->host() + ":" + std::to_string(state.session->port());
+    next(where, -1);
+    ImGui::TextDisabled("%s", where.c_str());
   } else if (state.loaded) {
+    next("RECORDED RUN");
     ImGui::TextColored(kRecorded, "RECORDED RUN");
-    ImGui::SameLine();
+    next(state.loaded->origin_short, -1);
     ImGui::TextDisabled("%s", state.loaded->origin_short.c_str());
   }
   if (state.director) {
-    ImGui::SameLine(0, 30);
-    ImGui::Text("%.1f s  x%.2g", state.director->lesson_time_s(), state.director->speed());
+    char clock[48];
+    std::snprintf(clock, sizeof clock, "%.1f s  x%.2g", state.director->lesson_time_s(), state.director->speed());
+    next(clock);
+    ImGui::TextUnformatted(clock);
     if (state.director->paused()) {
-      ImGui::SameLine(0, 20);
+      std::string paused = "PAUSED";
       if (const auto hit = state.director->breakpoint_hit()) {
         const scenarios::LessonBreakpoint& breakpoint = state.director->lesson().breakpoints[hit->breakpoint_index];
-        ImGui::TextColored(kQuestion, "PAUSED AT %s #%d", std::string(model::step_kind_name(breakpoint.on)).c_str(),
-                           breakpoint.occurrence);
-      } else {
-        ImGui::TextColored(kQuestion, "PAUSED");
+        paused = "PAUSED AT " + std::string(model::step_kind_name(breakpoint.on)) + " #" + std::to_string(breakpoint.occurrence);
       }
+      next(paused, 20);
+      ImGui::TextColored(kQuestion, "%s", paused.c_str());
     }
     if (reviewing_) {
-      ImGui::SameLine(0, 20);
-      ImGui::TextColored(kQuestion, "SHOWING STEP %zu AGAIN", *reviewing_ + 1);
+      const std::string again = "SHOWING STEP " + std::to_string(*reviewing_ + 1) + " AGAIN";
+      next(again, 20);
+      ImGui::TextColored(kQuestion, "%s", again.c_str());
     }
   }
 }
@@ -193,17 +209,16 @@ void PresentationView::draw_caption(AppState& state) {
     // The answer first while it is held, then whatever the lesson says after it.
     const bool answers_pinned = !pinned_answers_.empty() && !reviewing_;
     if (answers_pinned) {
+      // The answer alone, as large as the class needs it: the step's narration follows on Right.
       for (const std::size_t index : pinned_answers_) draw_answer(lesson.predictions[index], director.answer_of(index));
       ImGui::TextDisabled("Right: go on");
-      ImGui::Separator();
+      ImGui::PopTextWrapPos();
+      return;
     }
     ImGui::TextUnformatted(lesson.steps[step_index].narration.c_str());
     for (std::size_t index = 0; index < lesson.predictions.size(); ++index) {
       const scenarios::Prediction& prediction = lesson.predictions[index];
       if (prediction.reveal_step != step_index || !director.revealed(index)) continue;
-      if (answers_pinned && std::find(pinned_answers_.begin(), pinned_answers_.end(), index) != pinned_answers_.end()) {
-        continue;  // already above
-      }
       draw_answer(prediction, director.answer_of(index));
     }
   } else {
@@ -233,9 +248,13 @@ void PresentationView::draw(AppState& state, TimelineWidget& timeline, Presentat
   // explanation are readable on a 1280x800 projector; the timeline keeps at least half.
   const ImGuiStyle& style = ImGui::GetStyle();
   const float caption_chrome_px = ImGui::GetTextLineHeightWithSpacing() + 2 * style.WindowPadding.y + style.ItemSpacing.y;
+  const float wanted_caption_px = caption_content_px_ + caption_chrome_px;
   const float caption_height =
-      std::clamp(caption_content_px_ + caption_chrome_px, std::max(available.y * 0.2f, ImGui::GetTextLineHeightWithSpacing() * 4),
+      std::clamp(wanted_caption_px, std::max(available.y * 0.2f, ImGui::GetTextLineHeightWithSpacing() * 4),
                  available.y * 0.5f);
+  // A scrollbar only when the caption is at its limit: one that came and went as the text
+  // reflowed around it would change the height it measures every other frame.
+  const bool caption_scrolls = wanted_caption_px > caption_height + 0.5f;
   const float body_height = available.y - caption_height - ImGui::GetStyle().ItemSpacing.y;
   const bool with_panels = state.director && !state.director->lesson().panels.empty();
   // Source code needs more width than gauges to be read from the back of a room.
@@ -244,7 +263,7 @@ void PresentationView::draw(AppState& state, TimelineWidget& timeline, Presentat
   const float timeline_width = with_panels ? available.x * (shows_code ? 0.6f : 0.7f) : available.x;
   ImGui::BeginChild("present_timeline", ImVec2(timeline_width, body_height), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
-  timeline.draw(state);
+  timeline.draw(timeline_subject(state));
   ImGui::EndChild();
   if (with_panels) {
     ImGui::SameLine();
@@ -254,7 +273,8 @@ void PresentationView::draw(AppState& state, TimelineWidget& timeline, Presentat
   }
   ImGui::BeginChild("present_caption", ImVec2(0, 0), true);
   const float keys_height = ImGui::GetTextLineHeightWithSpacing();
-  ImGui::BeginChild("caption_text", ImVec2(0, -keys_height), false);
+  ImGui::BeginChild("caption_text", ImVec2(0, -keys_height), false, caption_scrolls ? 0 : ImGuiWindowFlags_NoScrollbar);
+  require_whole_window_content();  // a question cut below the fold is one the class never reads
   draw_caption(state);
   caption_content_px_ = ImGui::GetCursorPosY() - style.ItemSpacing.y;
   ImGui::EndChild();

@@ -2,7 +2,7 @@
 // Classroom mode: the lesson for a projector. The timeline fills the screen with only the
 // panels the lesson names beside it, the narration runs as a large caption, predictions are
 // put to the class as a question before their reveal, and the instructor drives it all from
-// the keyboard (viz/app/key_map.hpp): Space pause, Right next step, Left show the previous step
+// the keyboard (viz/input/key_map.hpp): Space pause, Right next step, Left show the previous step
 // again, +/- speed, P reveal, R switch between the live run and the lesson's recorded run, F11 or
 // Escape leave. The header always says which of the two is on screen. A revealed answer stays in
 // the caption, above the narration that follows, until the presenter moves on (Right).
@@ -10,8 +10,8 @@
 #include <cstddef>
 #include <optional>
 
-#include "viz/app/app_state.hpp"
-#include "viz/app/key_map.hpp"
+#include "viz/session/app_state.hpp"
+#include "viz/input/key_map.hpp"
 #include "viz/panels/code_panel.hpp"
 #include "viz/panels/connections_panel.hpp"
 #include "viz/panels/event_log_panel.hpp"

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "viz/app/replay_controls.hpp"
+#include "viz/replay/replay_controls.hpp"
 
 namespace loopscope::viz {
 

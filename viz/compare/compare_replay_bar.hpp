@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/model/replay_cursor.hpp"
-#include "viz/app/key_map.hpp"
+#include "viz/input/key_map.hpp"
 #include "viz/compare/run_comparison.hpp"
 
 namespace loopscope::viz {

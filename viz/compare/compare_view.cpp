@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-#include "viz/app/timeline_report.hpp"
+#include "viz/timeline/timeline_report.hpp"
 #include "viz/theme/state_colors.hpp"
 #include "viz/timeline/timeline_builder.hpp"
 
@@ -130,7 +130,7 @@ void CompareView::draw_half(AppState& state, std::size_t index, float height_px)
   draw_header(comparison, index);
   draw_summary(comparison, index);
   const auto selected_before = half.view.selected_task;
-  timelines_[index].draw_canvas(half.view, state.navigation);
+  timelines_[index].draw_canvas(timeline_subject(half.view), state.navigation);
   // Clicking a task in a half is looking at that run: the panels follow.
   if (half.view.selected_task != selected_before) comparison.half_in_panels = index;
   draw_replay_time_line(comparison, index);

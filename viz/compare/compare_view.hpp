@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 #include "viz/compare/compare_replay_bar.hpp"
 #include "viz/compare/run_comparison.hpp"
 #include "viz/timeline/timeline_widget.hpp"

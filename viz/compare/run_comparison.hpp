@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 
-#include "viz/app/app_state.hpp"
-#include "viz/app/session_launcher.hpp"
+#include "viz/session/app_state.hpp"
+#include "viz/session/session_launcher.hpp"
 #include "viz/compare/lockstep_replay.hpp"
 #include "viz/compare/run_summary.hpp"
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/model/model_queries.hpp"
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 #include "viz/panels/panel_widgets.hpp"
 
 namespace loopscope::viz {

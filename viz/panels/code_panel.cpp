@@ -3,11 +3,12 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <string>
 
 #include "core/handlers/handler_catalog.hpp"
 #include "core/model/task_state.hpp"
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 #include "viz/code/source_lookup.hpp"
 #include "viz/panels/panel_widgets.hpp"
 
@@ -109,6 +110,7 @@ void CodePanel::draw(AppState& state) {
   }
 
   TaskStatus status;
+  ImGui::PushTextWrapPos(0.0f);  // a side panel on a projector is narrow; these sentences wrap
   if (task != nullptr) {
     status = describe_task(*model, *log, state.now_ns(), *task);
     if (status.dim) {
@@ -130,6 +132,7 @@ void CodePanel::draw(AppState& state) {
   if (handler.empty()) {
     // A replay with no task to follow, or a task recorded without its handler's name.
     if (task != nullptr) ImGui::TextDisabled("The trace does not name this task's handler.");
+    ImGui::PopTextWrapPos();
     return;
   }
   const std::string_view summary = handler_summary(handler);
@@ -138,6 +141,7 @@ void CodePanel::draw(AppState& state) {
   } else {
     ImGui::Text("handler %s: %s", handler.c_str(), std::string(summary).c_str());
   }
+  ImGui::PopTextWrapPos();
   help_marker(
       "Left: the C++ coroutine the server really runs for this connection. Right: the same handler "
       "written with Python's asyncio streams. Each co_await on the left is an await on the right.\n\n"
@@ -178,13 +182,22 @@ void CodePanel::draw(AppState& state) {
   if (scroll) --scroll_frames_left_;
 
   const ImVec2 available = ImGui::GetContentRegionAvail();
-  const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  const float width = (available.x - spacing) * 0.5f;
-  const float height = available.y - ImGui::GetTextLineHeightWithSpacing();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  // Side by side while each half holds a line of code; one above the other in a narrow panel
+  // (a projector's side column), where halves would show a dozen characters each.
+  ImFont* mono = monospace_font();
+  const float code_char_px = mono != nullptr ? mono->CalcTextSizeA(ImGui::GetFontSize(), FLT_MAX, 0, "M").x
+                                             : ImGui::CalcTextSize("M").x;
+  constexpr float kReadableLineChars = 56;  // the handlers' lines, with their line numbers
+  const bool stacked = available.x < 2 * kReadableLineChars * code_char_px;
+  const float title_px = ImGui::GetTextLineHeightWithSpacing();
+  const float width = stacked ? available.x : (available.x - style.ItemSpacing.x) * 0.5f;
+  const float height = stacked ? (available.y - style.ItemSpacing.y) * 0.5f - title_px : available.y - title_px;
   for (const SourceView* view : {&cpp, &asyncio}) {
-    if (view == &asyncio) ImGui::SameLine();
+    if (view == &asyncio && !stacked) ImGui::SameLine();
     ImGui::BeginGroup();
-    ImGui::TextDisabled("%s", view->file != nullptr ? std::string(view->file->path).c_str() : "(missing)");
+    const std::string title = view->file != nullptr ? std::string(view->file->path) : "(missing)";
+    ImGui::TextDisabled("%s", elided_to_width(title, width).c_str());
     draw_source(*view, width, height, scroll);
     ImGui::EndGroup();
   }

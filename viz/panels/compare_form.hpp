@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "viz/app/app_state.hpp"
-#include "viz/app/session_launcher.hpp"
+#include "viz/session/app_state.hpp"
+#include "viz/session/session_launcher.hpp"
 
 namespace loopscope::viz {
 

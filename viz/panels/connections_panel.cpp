@@ -6,6 +6,7 @@
 #include <cfloat>
 #include <string>
 
+#include "viz/layout/flow_layout.hpp"
 #include "viz/panels/panel_widgets.hpp"
 #include "viz/theme/state_colors.hpp"
 #include "viz/timeline/timeline_builder.hpp"
@@ -157,19 +158,21 @@ void ConnectionsPanel::draw(AppState& state) {
   ImGui::AlignTextToFramePadding();
   ImGui::Text("%zu open, %zu closed", open, total - open);
   help_marker(kTableHelp);
-  ImGui::SameLine();
+  same_line_if_room(checkbox_width_px("hide closed"));
   if (ImGui::Checkbox("hide closed", &hide_closed_)) {
     hide_closed_chosen_ = true;
     choose_rows(model);
   }
   draw_kernel_hint(model);
   if (total == 0) {
+    ImGui::PushTextWrapPos(0.0f);
     if (state.session) {
       ImGui::TextDisabled("No connections yet: start clients, or connect your own with  nc %s %u",
                           state.session->host().c_str(), static_cast<unsigned>(state.session->port()));
     } else {
       ImGui::TextDisabled("No connections yet at this point of the trace.");
     }
+    ImGui::PopTextWrapPos();
     return;
   }
 

@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 #include "viz/panels/log_cursor.hpp"
 
 namespace loopscope::viz {

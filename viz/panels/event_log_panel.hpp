@@ -8,7 +8,7 @@
 #include <array>
 #include <cstddef>
 
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 #include "viz/panels/event_log_filter.hpp"
 
 namespace loopscope::viz {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "scenarios/lessons/lesson_checks.hpp"
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 
 namespace loopscope::viz {
 

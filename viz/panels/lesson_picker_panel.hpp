@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "scenarios/lessons/lesson.hpp"
-#include "viz/app/app_state.hpp"
-#include "viz/app/session_launcher.hpp"
+#include "viz/session/app_state.hpp"
+#include "viz/session/session_launcher.hpp"
 #include "viz/panels/compare_form.hpp"
 
 namespace loopscope::viz {

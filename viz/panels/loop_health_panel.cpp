@@ -1,6 +1,7 @@
 #include "loop_health_panel.hpp"
 
 #include "viz/code/function_name.hpp"
+#include "viz/layout/layout_audit.hpp"
 
 #include <imgui.h>
 
@@ -66,6 +67,11 @@ void label_cell(const char* label, const char* help) {
   ImGui::TableSetColumnIndex(0);
   ImGui::TextUnformatted(label);
   help_marker(help);
+  if (ImGui::TableGetColumnCount() == 1) {  // stacked: the value on the row below, the whole width
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    return;
+  }
   ImGui::TableSetColumnIndex(1);
 }
 
@@ -91,8 +97,14 @@ void LoopHealthPanel::draw(AppState& state) {
 
   if (freeze.frozen) draw_freeze_banner(freeze);
 
-  if (!ImGui::BeginTable("loop_health", 2, ImGuiTableFlags_SizingStretchProp)) return;
-  ImGui::TableSetupColumn("sign", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("commands queued (?)").x);
+  // Beside their labels when there is room; under them in a narrow panel (a projector's side
+  // column), where a label column would leave the gauges a sliver.
+  const float label_px = ImGui::CalcTextSize("commands queued (?)").x;
+  const bool stacked = ImGui::GetContentRegionAvail().x < 2.5f * label_px;
+  if (!ImGui::BeginTable(stacked ? "loop_health_stacked" : "loop_health", stacked ? 1 : 2, ImGuiTableFlags_SizingStretchProp)) {
+    return;
+  }
+  if (!stacked) ImGui::TableSetupColumn("sign", ImGuiTableColumnFlags_WidthFixed, label_px);
   ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
   draw_lag(model, freeze, now_ns);
   draw_utilisation(model, freeze, now_ns, live);
@@ -212,6 +224,9 @@ void LoopHealthPanel::draw_freeze_banner(const FreezeNow& freeze) const {
   draw_list->AddRect(top_left, ImVec2(top_left.x + width_px, top_left.y + height_px), colors::kFreezeEdge, 4.0f);
   draw_list->AddText(font, size_px, ImVec2(top_left.x + padding_px, top_left.y + padding_px), panel_colors::kAlarm,
                      headline, nullptr, wrap_px);
+  const ImVec2 text_at(top_left.x + padding_px, top_left.y + padding_px);
+  note_drawn_text(headline, ScreenRect{text_at.x, text_at.y, text_at.x + text_size.x, text_at.y + text_size.y},
+                  ScreenRect{top_left.x, top_left.y, top_left.x + width_px, top_left.y + height_px});
   ImGui::Dummy(ImVec2(width_px, height_px));
 
   if (!freeze.function.empty()) {
@@ -267,6 +282,7 @@ void LoopHealthPanel::draw_lag(const model::TraceModel& model, const FreezeNow& 
   // PlotLines in 1.86 takes no negative "fill the rest" width (ProgressBar does), so it is measured.
   ImGui::PlotLines("##lag", lag_ms_.data(), static_cast<int>(lag_ms_.size()), 0, overlay.c_str(), 0.0f, scale_max_ms,
                    ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetTextLineHeight() * 3.5f));
+  note_item_overlay_text(overlay, true);
   ImGui::PopStyleColor();
 }
 
@@ -318,6 +334,7 @@ void LoopHealthPanel::draw_utilisation(const model::TraceModel& model, const Fre
   const bool saturated = busy >= 0.9;
   if (saturated) ImGui::PushStyleColor(ImGuiCol_PlotHistogram, to_imvec4(panel_colors::kAlarm));
   ImGui::ProgressBar(static_cast<float>(busy), ImVec2(-FLT_MIN, 0.0f), overlay);
+  note_item_overlay_text(overlay_text, false);
   if (saturated) ImGui::PopStyleColor();
 }
 
@@ -378,11 +395,13 @@ void LoopHealthPanel::draw_pending_commands(const scenarios::LiveSession& sessio
     ImGui::TextUnformatted("0");
     return;
   }
+  ImGui::PushTextWrapPos(0.0f);
   if (session.freeze().frozen) {
     ImGui::TextColored(to_imvec4(panel_colors::kAlarm), "%zu waiting for the loop: it is frozen", pending);
   } else {
     ImGui::TextColored(to_imvec4(panel_colors::kCaution), "%zu waiting for the loop to get round to them", pending);
   }
+  ImGui::PopTextWrapPos();
 }
 
 }  // namespace loopscope::viz

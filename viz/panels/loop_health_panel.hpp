@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 
 namespace loopscope::viz {
 

@@ -28,11 +28,4 @@ void color_swatch(PackedColor color) {
   ImGui::Dummy(ImVec2(side_px, height_px));
 }
 
-std::string fitting_text(const std::vector<std::string>& wordings, float width_px) {
-  for (const std::string& wording : wordings) {
-    if (ImGui::CalcTextSize(wording.c_str()).x <= width_px) return wording;
-  }
-  return wordings.empty() ? std::string() : wordings.back();
-}
-
 }  // namespace loopscope::viz

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "viz/layout/fitted_text.hpp"  // fitting_text, which panels use everywhere
 #include "viz/theme/state_colors.hpp"
 
 // PackedColor is handed to ImDrawList as an ImU32, which only holds with ImGui's default RGBA packing.
@@ -26,8 +27,6 @@ void no_session_hint(const char* what);
 // A filled square in the colour, one text line high, centred in an item as tall as a framed
 // widget (so it lines up in table rows and can carry a tooltip).
 void color_swatch(PackedColor color);
-// The first of `wordings` (longest first) that fits `width_px` in the current font; the last if none.
-std::string fitting_text(const std::vector<std::string>& wordings, float width_px);
 
 inline ImVec4 to_imvec4(PackedColor color) {
   constexpr float kScale = 1.0f / 255.0f;

@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "core/handlers/handler_catalog.hpp"
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 #include "viz/panels/panel_widgets.hpp"
 
 namespace loopscope::viz {

@@ -126,6 +126,11 @@ void TimelineBuilder::build(const model::TraceModel& model, const std::vector<La
       case LaneKind::GroupHeader: break;  // the widget draws its text
     }
   }
+  // A lane cut by the canvas's edge keeps its rectangles (clipped) but not a label that would
+  // be cut in half or sit on the strip below.
+  std::erase_if(out.texts, [&](const DrawText& text) {
+    return text.y < frame.visible_top_px - 1 || text.y + frame.text_line_height_px > frame.visible_bottom_px + 1;
+  });
   const float top_px = std::max(frame.lanes_top_px, frame.visible_top_px);
   const float bottom_px = std::min(frame.lanes_top_px + lanes_height_px(lanes), frame.visible_bottom_px);
   add_marks(model, frame, top_px, bottom_px, out);
@@ -297,8 +302,13 @@ void TimelineBuilder::add_buffers_lane(const model::TraceModel& model, const Lan
     const float low_y = y_of(connection->low_water_bytes);
     out.lines.push_back(DrawLine{left_px, high_y, right_px, high_y, colors::kHighWater, 1, false});
     out.lines.push_back(DrawLine{left_px, low_y, right_px, low_y, colors::kLowWater, 1, false});
-    out.texts.push_back(DrawText{left_px + 4, high_y - 13, right_px, colors::kHighWater,
-                                 "high water " + format_bytes(connection->high_water_bytes)});
+    // Above its line, inside the lane; below the line when the lane has no room above it.
+    const float line_px = frame.text_line_height_px;
+    const float label_y = high_y - line_px >= top ? high_y - line_px : high_y + 1;
+    if (label_y + line_px <= bottom + 1) {
+      out.texts.push_back(DrawText{left_px + 4, label_y, right_px, colors::kHighWater,
+                                   "high water " + format_bytes(connection->high_water_bytes)});
+    }
   }
 
   // Cause and effect: the writer buffer reached low water, then the waiting drain() resumed.
@@ -376,27 +386,37 @@ void TimelineBuilder::add_hold_bands(const model::TraceModel& model, const Timel
 void TimelineBuilder::add_marks(const model::TraceModel& model, const TimelineFrame& frame, float top_px,
                                 float bottom_px, DrawList& out) {
   const float right_px = frame.viewport.left_px + frame.viewport.width_px;
+  const float line_px = frame.text_line_height_px;
+  // In the strip below the lanes, steps on its first line and marks on its second (lessons
+  // often place a mark at a step's moment); without one, in the lanes' last two lines.
+  const bool strip = frame.annotations_top_px >= 0;
+  const float steps_y = strip ? frame.annotations_top_px + 1 : bottom_px - 2 * line_px;
+  const float marks_y = strip ? frame.annotations_top_px + 2 + line_px : bottom_px - line_px;
+  const float lines_bottom_px = strip ? frame.annotations_top_px + annotations_height_px(line_px) : bottom_px;
+  // Labels moments apart would stack into an unreadable smear: one that would reach over the
+  // one before it on its line is left out (its line stays, and the tooltip names it).
+  const float char_width_px = 0.52f * line_px;  // DejaVu Sans, on average
+  float mark_free_from_px = -1e9f;
   for (const model::MarkRecord& mark : model.marks()) {
     if (mark.time_ns < frame.viewport.begin_ns || mark.time_ns > frame.viewport.end_ns) continue;
     const float x = frame.viewport.x_of(mark.time_ns);
-    out.lines.push_back(DrawLine{x, top_px, x, bottom_px, colors::kMark, 1, false});
-    out.texts.push_back(DrawText{x + 3, bottom_px - frame.text_line_height_px, right_px, colors::kMark, mark.text});
+    out.lines.push_back(DrawLine{x, top_px, x, lines_bottom_px, colors::kMark, 1, false});
+    if (x < mark_free_from_px) continue;
+    out.texts.push_back(DrawText{x + 3, marks_y, right_px, colors::kMark, mark.text});
+    mark_free_from_px = x + 3 + static_cast<float>(mark.text.size()) * char_width_px + line_px;
   }
-  // Lesson steps, so a replay shows where the narration changes. Their labels sit a line above
-  // the marks' because lessons often place a mark at the same moment, on a box so they stay
-  // readable over the buffer lanes' own labels.
-  // Steps that fire moments apart would stack their labels into an unreadable smear: a label
-  // that would overlap the one before it is left out (its line stays).
-  const float label_width_px = 3.5f * frame.text_line_height_px;  // "step 12" and a margin
-  float label_free_from_px = -1e9f;
+  // Lesson steps, so a replay shows where the narration changes, on a box so they read over
+  // the lanes when there is no strip.
+  const float step_label_width_px = 3.5f * line_px;  // "step 12" and a margin
+  float step_free_from_px = -1e9f;
   for (const model::LessonStepRecord& step : model.lesson_steps()) {
     if (step.time_ns < frame.viewport.begin_ns || step.time_ns > frame.viewport.end_ns) continue;
     const float x = frame.viewport.x_of(step.time_ns);
-    out.lines.push_back(DrawLine{x, top_px, x, bottom_px, colors::kLessonStep, 1, false});
-    if (x < label_free_from_px) continue;
-    out.texts.push_back(DrawText{x + 3, bottom_px - 2 * frame.text_line_height_px, right_px, colors::kLessonStep,
+    out.lines.push_back(DrawLine{x, top_px, x, lines_bottom_px, colors::kLessonStep, 1, false});
+    if (x < step_free_from_px) continue;
+    out.texts.push_back(DrawText{x + 3, steps_y, right_px, colors::kLessonStep,
                                  "step " + std::to_string(step.step_index + 1), colors::kLabelBox});
-    label_free_from_px = x + label_width_px;
+    step_free_from_px = x + step_label_width_px;
   }
 }
 

@@ -32,7 +32,14 @@ struct TimelineFrame {
   float min_marker_width_px = 90; // a wait narrower than this gets no site label
   float min_label_lane_height_px = 0;  // a lane lower than this gets no site labels (unreadable)
   float text_line_height_px = 16;      // the type's line height: rows of labels are spaced by it
+  // The top of a strip two text lines high below the lanes (the widget keeps it on screen and
+  // the lanes above it) where the marks' and lesson steps' labels go, so none sits on a lane's
+  // own labels. Negative: no strip; those labels go in the last lines of the lanes.
+  float annotations_top_px = -1;
 };
+
+// How tall the strip for marks and lesson steps is, for a type of this line height.
+inline float annotations_height_px(float text_line_height_px) { return 2 * text_line_height_px + 4; }
 
 class TimelineBuilder {
  public:

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/model/model_queries.hpp"
+#include "viz/layout/fitted_text.hpp"
 
 namespace loopscope::viz {
 
@@ -76,18 +77,23 @@ std::uint64_t level_at(const std::vector<model::CounterSample>& samples, std::ui
 
 TimelineWidget::TimelineWidget(SiteLabeler labeler) : builder_(std::move(labeler)) {}
 
-void TimelineWidget::draw_toolbar(AppState& state) {
-  bool follow = state.navigation.follow_live();
-  if (ImGui::Checkbox("Follow live", &follow)) state.navigation.set_follow_live(follow);
+void TimelineWidget::draw_toolbar(const TimelineSubject& subject) {
+  TimelineNavigation& navigation = *subject.navigation;
+  bool follow = navigation.follow_live();
+  if (ImGui::Checkbox("Follow live", &follow)) navigation.set_follow_live(follow);
   ImGui::SameLine();
-  if (ImGui::Button("Fit all")) state.navigation.fit_all(state.now_ns());
+  if (ImGui::Button("Fit all")) navigation.fit_all(subject.now_ns);
   ImGui::SameLine();
   ImGui::Checkbox("Legend", &show_legend_);
   ImGui::SameLine();
-  ImGui::TextDisabled("showing %s  |  wheel: zoom  drag: pan  shift+wheel: scroll lanes  click: select",
-                      format_duration_ns(state.navigation.viewport().duration_ns()).c_str());
-  if (state.session && state.session->freeze().frozen) {
-    const loop::FreezeState& freeze = state.session->freeze();
+  // As much of the help as the toolbar has room for; the rest is in docs/gui.md.
+  const std::string shown = "showing " + format_duration_ns(navigation.viewport().duration_ns());
+  ImGui::TextDisabled("%s", fitting_text({shown + "  |  wheel: zoom  drag: pan  shift+wheel: scroll lanes  click: select",
+                                          shown + "  |  wheel: zoom  drag: pan", shown},
+                                         ImGui::GetContentRegionAvail().x)
+                                .c_str());
+  if (subject.live_freeze != nullptr && subject.live_freeze->frozen) {
+    const loop::FreezeState& freeze = *subject.live_freeze;
     std::string site = freeze.site.file_name();
     site = site.substr(site.find_last_of('/') + 1);
     ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.35f, 1.0f), "LOOP FROZEN for %s in %s:%u (task %u): nobody else can run",
@@ -161,12 +167,17 @@ void TimelineWidget::draw_ruler(const TimelineViewport& viewport, float top_px, 
     const float x = viewport.x_of(tick);
     if (x < viewport.left_px) continue;
     draw->AddLine(vec(x, top_px + height_px - 6), vec(x, top_px + height_px), colors::kLightText);
+    // Each tick's time has the room up to the next tick (the last one, up to the ruler's end).
+    // A time cut to "1..." says nothing, so one without room is left out.
+    const float room_right_px = std::min(viewport.x_of(tick + step_ns) - 2, right_px);
     const std::string text = tick_text(tick, step_ns);
-    draw->AddText(vec(x + 3, top_px + 1), colors::kLightText, text.c_str());
+    if (x + 3 + ImGui::CalcTextSize(text.c_str()).x > room_right_px) continue;
+    draw_fitted_text(draw, vec(x + 3, top_px + 1), colors::kLightText, text,
+                     ScreenRect{x, top_px, room_right_px, top_px + height_px});
   }
 }
 
-void TimelineWidget::draw_lane_labels(AppState& state, float label_x, float label_width_px, float top_px,
+void TimelineWidget::draw_lane_labels(const TimelineSubject& subject, float label_x, float label_width_px, float top_px,
                                       float bottom_px) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   for (const Lane& lane : geometry_.lanes) {
@@ -176,7 +187,7 @@ void TimelineWidget::draw_lane_labels(AppState& state, float label_x, float labe
     PackedColor text = colors::kLightText;
     if (lane.kind == LaneKind::GroupHeader) background = pack_rgba(60, 66, 80);
     if (lane.kind == LaneKind::Buffers) text = pack_rgba(170, 170, 170);
-    if (lane.kind == LaneKind::Task && state.selected_task == lane.task_id) background = pack_rgba(70, 90, 130);
+    if (lane.kind == LaneKind::Task && *subject.selected_task == lane.task_id) background = pack_rgba(70, 90, 130);
     draw->AddRectFilled(vec(label_x, y), vec(label_x + label_width_px, y + lane.height_px), background);
     if (lane.kind == LaneKind::GroupHeader) {
       // Group headers stretch across the canvas, so the group reads as one block.
@@ -184,16 +195,20 @@ void TimelineWidget::draw_lane_labels(AppState& state, float label_x, float labe
                           vec(geometry_.viewport.left_px + geometry_.viewport.width_px, y + lane.height_px),
                           pack_rgba(45, 50, 62));
     }
-    // A label cut to a sliver cannot be read; its glyphs would still cost fill.
+    // A label cut to a sliver cannot be read; its glyphs would still cost fill. Nor one the
+    // canvas's edge (or the strip under the lanes) cuts in half.
     if (lane.height_px < kMinReadableLineShare * ImGui::GetTextLineHeight()) continue;
-    const ImVec4 clip(label_x, y, lane.kind == LaneKind::GroupHeader ? label_x + 2000 : label_x + label_width_px - 2,
-                      y + lane.height_px);
-    draw->AddText(nullptr, 0, vec(label_x + 4, y + (lane.height_px - ImGui::GetTextLineHeight()) / 2), text,
-                  lane.label.c_str(), nullptr, 0, &clip);
+    const float text_top_px = y + std::max(0.0f, (lane.height_px - ImGui::GetTextLineHeight()) / 2);
+    if (y < top_px - 1 || text_top_px + ImGui::GetTextLineHeight() > bottom_px + 1) continue;
+    // A group header's name may run across the canvas (its row is empty); a lane's stays in its cell.
+    const float right_px = lane.kind == LaneKind::GroupHeader ? geometry_.viewport.left_px + geometry_.viewport.width_px
+                                                              : label_x + label_width_px - 2;
+    draw_fitted_text(draw, vec(label_x + 4, text_top_px), text, lane.label,
+                     ScreenRect{label_x, y, right_px, std::max(y + lane.height_px, text_top_px + ImGui::GetTextLineHeight())});
   }
 }
 
-void TimelineWidget::handle_input(AppState& state, TimelineNavigation& navigation, float lanes_height_px) {
+void TimelineWidget::handle_input(const TimelineSubject& subject, TimelineNavigation& navigation, float lanes_height_px) {
   const ImGuiIO& io = ImGui::GetIO();
   const bool hovered = ImGui::IsItemHovered();
   if (hovered && io.MouseWheel != 0) {
@@ -214,21 +229,21 @@ void TimelineWidget::handle_input(AppState& state, TimelineNavigation& navigatio
     const float lane_y = io.MousePos.y - geometry_.lanes_top_px;
     for (const Lane& lane : geometry_.lanes) {
       if (lane_y < lane.top_px || lane_y >= lane.bottom_px()) continue;
-      if (lane.kind == LaneKind::Task || lane.kind == LaneKind::Buffers) state.selected_task = lane.task_id;
+      if (lane.kind == LaneKind::Task || lane.kind == LaneKind::Buffers) *subject.selected_task = lane.task_id;
       if (lane.kind == LaneKind::GroupHeader) {
-        auto& collapsed = state.lane_options.collapsed_groups;
+        auto& collapsed = subject.lane_options->collapsed_groups;
         if (!collapsed.erase(lane.group)) collapsed.insert(lane.group);
       }
     }
   }
 }
 
-void TimelineWidget::draw_tooltip(const AppState& state, float mouse_x, float mouse_y) {
-  if (state.model() == nullptr) return;
-  const model::TraceModel& model = *state.model();
-  const trace::TraceLog& log = *state.log();
+void TimelineWidget::draw_tooltip(const TimelineSubject& subject, float mouse_x, float mouse_y) {
+  if (subject.model == nullptr) return;
+  const model::TraceModel& model = *subject.model;
+  const trace::TraceLog& log = *subject.log;
   const std::uint64_t time_ns = geometry_.viewport.time_at(mouse_x);
-  const std::uint64_t now_ns = state.now_ns();
+  const std::uint64_t now_ns = subject.now_ns;
   const float lane_y = mouse_y - geometry_.lanes_top_px;
   const Lane* lane = nullptr;
   for (const Lane& candidate : geometry_.lanes) {
@@ -291,16 +306,16 @@ void TimelineWidget::draw_tooltip(const AppState& state, float mouse_x, float mo
   ImGui::EndTooltip();
 }
 
-void TimelineWidget::draw(AppState& state) {
-  draw_toolbar(state);
+void TimelineWidget::draw(const TimelineSubject& subject) {
+  draw_toolbar(subject);
   if (show_legend_) draw_legend();
-  draw_canvas(state, state.navigation);
+  draw_canvas(subject, *subject.navigation);
 }
 
-void TimelineWidget::draw_canvas(AppState& state, TimelineNavigation& navigation) {
-  if (state.generation != generation_seen_) {
+void TimelineWidget::draw_canvas(const TimelineSubject& subject, TimelineNavigation& navigation) {
+  if (subject.generation != generation_seen_) {
     builder_.forget_trace();
-    generation_seen_ = state.generation;
+    generation_seen_ = subject.generation;
   }
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImVec2 size = ImGui::GetContentRegionAvail();
@@ -313,18 +328,23 @@ void TimelineWidget::draw_canvas(AppState& state, TimelineNavigation& navigation
   const float canvas_top_px = origin.y + ruler_px;
   const float canvas_height_px = size.y - ruler_px;
 
-  const std::uint64_t now_ns = state.now_ns();
+  const std::uint64_t now_ns = subject.now_ns;
   navigation.update(now_ns, time_left_px, time_width_px);
-  state.lane_options.selected_task = state.selected_task;  // a cleared selection must clear it too
-  geometry_.lanes = state.model() ? build_lanes(*state.model(), state.lane_options) : std::vector<Lane>{};
+  subject.lane_options->selected_task = *subject.selected_task;  // a cleared selection must clear it too
+  geometry_.lanes = subject.model ? build_lanes(*subject.model, *subject.lane_options) : std::vector<Lane>{};
   geometry_.canvas_x = time_left_px;
   geometry_.canvas_y = canvas_top_px;
   geometry_.canvas_width = time_width_px;
-  geometry_.canvas_height = canvas_height_px;
+  // Marks and lesson steps label a strip of their own at the bottom, so the lanes end above it.
+  const bool annotated =
+      subject.model != nullptr && (!subject.model->marks().empty() || !subject.model->lesson_steps().empty());
+  const float strip_px = annotated ? annotations_height_px(ImGui::GetTextLineHeight()) : 0.0f;
+  const float lanes_area_bottom_px = origin.y + size.y - strip_px;
+  geometry_.canvas_height = canvas_height_px - strip_px;  // what the lanes can use, and scroll within
 
   ImGui::InvisibleButton("timeline_canvas", size, ImGuiButtonFlags_MouseButtonLeft);
   const float lanes_height = lanes_height_px(geometry_.lanes);
-  handle_input(state, navigation, lanes_height);
+  handle_input(subject, navigation, lanes_height);
   geometry_.viewport = navigation.viewport();
   geometry_.lanes_top_px = canvas_top_px - scroll_y_px_;
 
@@ -336,20 +356,23 @@ void TimelineWidget::draw_canvas(AppState& state, TimelineNavigation& navigation
   draw->AddRectFilled(vec(origin.x, lanes_bottom_px), vec(origin.x + size.x, origin.y + size.y), pack_rgba(22, 24, 28));
   draw_ruler(geometry_.viewport, origin.y, ruler_px);
   draw->PushClipRect(vec(origin.x, canvas_top_px), vec(origin.x + size.x, origin.y + size.y), true);
-  draw_lane_labels(state, origin.x, label_column_width_px, canvas_top_px, origin.y + size.y);
+  draw_lane_labels(subject, origin.x, label_column_width_px, canvas_top_px, lanes_area_bottom_px);
+  // Right under the last lane when they end above the bottom, else at the bottom over them.
+  const float annotations_top_px = std::min(lanes_bottom_px, lanes_area_bottom_px);
 
-  if (state.model() != nullptr) {
+  if (subject.model != nullptr) {
     TimelineFrame frame;
     frame.viewport = geometry_.viewport;
     frame.lanes_top_px = geometry_.lanes_top_px;
     frame.visible_top_px = canvas_top_px;
-    frame.visible_bottom_px = origin.y + size.y;
+    frame.visible_bottom_px = lanes_area_bottom_px;
+    if (annotated) frame.annotations_top_px = annotations_top_px;
     frame.now_ns = now_ns;
-    frame.log = state.log();
+    frame.log = subject.log;
     frame.min_label_lane_height_px = kMinReadableLineShare * ImGui::GetTextLineHeight();
     frame.text_line_height_px = ImGui::GetTextLineHeight();
     geometry_.text_line_height_px = frame.text_line_height_px;
-    builder_.build(*state.model(), geometry_.lanes, frame, draw_list_);
+    builder_.build(*subject.model, geometry_.lanes, frame, draw_list_);
   } else {
     draw_list_.clear();
   }
@@ -359,36 +382,44 @@ void TimelineWidget::draw_canvas(AppState& state, TimelineNavigation& navigation
   const int raster_left_px = static_cast<int>(std::floor(time_left_px));
   const int raster_top_px = static_cast<int>(std::floor(canvas_top_px));
   const int raster_right_px = static_cast<int>(std::ceil(origin.x + size.x));
-  const int raster_bottom_px = static_cast<int>(std::ceil(std::min(origin.y + size.y, lanes_bottom_px)));
+  const int raster_bottom_px = static_cast<int>(std::ceil(std::min(lanes_area_bottom_px, lanes_bottom_px)));
   if (lane_raster_.paint(draw_list_.rects, raster_left_px, raster_top_px, raster_right_px - raster_left_px,
                          raster_bottom_px - raster_top_px)) {
     lane_texture_.upload(lane_raster_);
   }
   lane_texture_.draw(draw, lane_raster_);
+  if (annotated) {  // the lane labels of a lane half under the strip stop at it
+    draw->AddRectFilled(vec(origin.x, annotations_top_px), vec(origin.x + size.x, annotations_top_px + strip_px),
+                        pack_rgba(22, 24, 28));
+  }
   for (const DrawRect& band : draw_list_.bands) draw->AddRectFilled(vec(band.x0, band.y0), vec(band.x1, band.y1), band.color);
   for (const DrawLine& line : draw_list_.lines) {
     draw->AddLine(vec(line.x0, line.y0), vec(line.x1, line.y1), line.color, line.thickness_px);
     if (line.arrow_head) draw_arrow_head(draw, line);
   }
+  const float line_px = ImGui::GetTextLineHeight();
   for (const DrawText& text : draw_list_.texts) {
-    const ImVec4 clip(text.x, text.y, text.clip_right_px, text.y + ImGui::GetTextLineHeight() + 2);
+    // Cut to the end of what it labels, with "..." (the tooltip there has the whole text).
+    const std::string shown = elided_to_width(text.text, text.clip_right_px - text.x);
+    if (shown.empty()) continue;
+    const float width_px = ImGui::CalcTextSize(shown.c_str()).x;
     if (text.background != 0) {
-      const ImVec2 text_size = ImGui::CalcTextSize(text.text.c_str());
-      draw->AddRectFilled(vec(text.x - 2, text.y), vec(std::min(text.x + text_size.x + 2, text.clip_right_px), text.y + text_size.y),
-                          text.background);
+      draw->AddRectFilled(vec(text.x - 2, text.y), vec(text.x + width_px + 2, text.y + line_px), text.background);
     }
-    draw->AddText(nullptr, 0, vec(text.x, text.y), text.color, text.text.c_str(), nullptr, 0, &clip);
+    draw_fitted_text(draw, vec(text.x, text.y), text.color, shown,
+                     ScreenRect{text.x - 2, text.y, text.clip_right_px, text.y + line_px + 2});
   }
-  if (state.model() == nullptr) {
-    draw->AddText(vec(time_left_px + 20, canvas_top_px + 20), colors::kLightText,
-                  "No session yet: pick a lesson or start free play on the left.");
+  if (subject.model == nullptr) {
+    draw_fitted_text(draw, vec(time_left_px + 20, canvas_top_px + 20), colors::kLightText,
+                     "No session yet: pick a lesson or start free play on the left.",
+                     ScreenRect{time_left_px, canvas_top_px, origin.x + size.x, origin.y + size.y});
   }
   draw->PopClipRect();
   draw->PopClipRect();
   draw->PopClipRect();
 
   if (ImGui::IsItemHovered() && ImGui::GetIO().MousePos.x >= time_left_px) {
-    draw_tooltip(state, ImGui::GetIO().MousePos.x, ImGui::GetIO().MousePos.y);
+    draw_tooltip(subject, ImGui::GetIO().MousePos.x, ImGui::GetIO().MousePos.y);
   }
 }
 

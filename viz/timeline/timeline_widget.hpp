@@ -6,12 +6,12 @@
 
 #include <vector>
 
-#include "viz/app/app_state.hpp"
 #include "viz/timeline/draw_list.hpp"
 #include "viz/timeline/lane_layout.hpp"
 #include "viz/timeline/lane_texture.hpp"
 #include "viz/timeline/rect_raster.hpp"
 #include "viz/timeline/timeline_builder.hpp"
+#include "viz/timeline/timeline_subject.hpp"
 
 namespace loopscope::viz {
 
@@ -27,11 +27,11 @@ struct TimelineGeometry {
 class TimelineWidget {
  public:
   explicit TimelineWidget(SiteLabeler labeler);
-  // The toolbar, the legend and the canvas, moved by state.navigation.
-  void draw(AppState& state);
+  // The toolbar, the legend and the canvas, moved by subject.navigation.
+  void draw(const TimelineSubject& subject);
   // The ruler, lane labels and lanes alone, filling the space left, moved by `navigation`: one
   // half of a comparison, whose halves share one navigation so they zoom and pan together.
-  void draw_canvas(AppState& state, TimelineNavigation& navigation);
+  void draw_canvas(const TimelineSubject& subject, TimelineNavigation& navigation);
   // What each colour means; items flow onto the next line when the row is full. With
   // `on_this_line`, the first item goes beside the last widget drawn if it fits.
   static void draw_legend(bool on_this_line = false);
@@ -42,14 +42,14 @@ class TimelineWidget {
   const DrawList& last_draw_list() const { return draw_list_; }
 
  private:
-  void draw_toolbar(AppState& state);
+  void draw_toolbar(const TimelineSubject& subject);
   void draw_ruler(const TimelineViewport& viewport, float top_px, float height_px);
-  void draw_lane_labels(AppState& state, float label_x, float label_width_px, float top_px, float bottom_px);
-  void handle_input(AppState& state, TimelineNavigation& navigation, float lanes_height_px);
-  void draw_tooltip(const AppState& state, float mouse_x, float mouse_y);
+  void draw_lane_labels(const TimelineSubject& subject, float label_x, float label_width_px, float top_px, float bottom_px);
+  void handle_input(const TimelineSubject& subject, TimelineNavigation& navigation, float lanes_height_px);
+  void draw_tooltip(const TimelineSubject& subject, float mouse_x, float mouse_y);
 
   TimelineBuilder builder_;
-  std::uint64_t generation_seen_ = 0;  // AppState::generation the caches belong to
+  std::uint64_t generation_seen_ = 0;  // TimelineSubject::generation the caches belong to
   DrawList draw_list_;
   RectRaster lane_raster_;  // the draw list's rects as pixels, repainted only when they change
   LaneTexture lane_texture_;

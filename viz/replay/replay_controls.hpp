@@ -9,8 +9,8 @@
 #include <string>
 
 #include "core/model/replay_cursor.hpp"
-#include "viz/app/app_state.hpp"
-#include "viz/app/key_map.hpp"
+#include "viz/session/app_state.hpp"
+#include "viz/input/key_map.hpp"
 
 namespace loopscope::viz {
 

@@ -1,11 +1,11 @@
 #include "replay_controls.hpp"
 
-
 #include <imgui.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "viz/layout/fitted_text.hpp"
 #include "viz/timeline/timeline_builder.hpp"
 
 namespace loopscope::viz {
@@ -118,8 +118,6 @@ void ReplayControls::draw(AppState& state, bool show_origin) {
   if (show_origin) {
     ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1), "RECORDED");
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", loaded.origin.c_str());
-    ImGui::SameLine();
   }
   if (ImGui::Button(playing(state) ? "Pause" : "Play")) {
     set_playing(state, !playing(state));
@@ -171,7 +169,17 @@ void ReplayControls::draw(AppState& state, bool show_origin) {
   }
   if (!last_stop_.empty()) {
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1, 0.85f, 0.3f, 1), "%s", last_stop_.c_str());
+    ImGui::TextColored(ImVec4(1, 0.85f, 0.3f, 1), "%s", elided_to_width(last_stop_, ImGui::GetContentRegionAvail().x).c_str());
+  }
+  // Where the recording came from goes last, cut to the room left: a long file name must not
+  // push Play and the step buttons off the bar (its tooltip has all of it).
+  if (show_origin) {
+    ImGui::SameLine();
+    const std::string origin = elided_to_width(loaded.origin, ImGui::GetContentRegionAvail().x);
+    if (!origin.empty()) {
+      ImGui::TextDisabled("%s", origin.c_str());
+      if (origin != loaded.origin && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", loaded.origin.c_str());
+    }
   }
 }
 

@@ -12,6 +12,7 @@
 #include "scenarios/lessons/lesson_director.hpp"
 #include "scenarios/session/live_session.hpp"
 #include "viz/timeline/lane_layout.hpp"
+#include "viz/timeline/timeline_subject.hpp"
 #include "viz/timeline/timeline_viewport.hpp"
 
 namespace loopscope::viz {
@@ -65,5 +66,19 @@ struct AppState {
     return clock_ns > session->model().end_ns() ? clock_ns : session->model().end_ns();
   }
 };
+
+// What the timeline draws of this state and may change in it (see timeline_subject.hpp).
+inline TimelineSubject timeline_subject(AppState& state) {
+  TimelineSubject subject;
+  subject.model = state.model();
+  subject.log = state.log();
+  subject.now_ns = state.now_ns();
+  subject.generation = state.generation;
+  subject.live_freeze = state.session ? &state.session->freeze() : nullptr;
+  subject.selected_task = &state.selected_task;
+  subject.lane_options = &state.lane_options;
+  subject.navigation = &state.navigation;
+  return subject;
+}
 
 }  // namespace loopscope::viz

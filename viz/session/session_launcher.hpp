@@ -9,7 +9,7 @@
 #include <string>
 
 #include "scenarios/lessons/lesson.hpp"
-#include "viz/app/app_state.hpp"
+#include "viz/session/app_state.hpp"
 
 namespace loopscope::viz {
 
