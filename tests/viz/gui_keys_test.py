@@ -183,6 +183,51 @@ class AppUnderKeys(unittest.TestCase):
         self.assertTrue(state["ended"], f"{lesson} reached its end: {state}")
         self.assertGreaterEqual(questions, 1, "it asked at least one question")
 
+    def box_of(self, report, starts_with):
+        """The centre of the drawn text (a button, a picker row) that starts with these words."""
+        for text in report.get("layout", {}).get("texts", []):
+            if text["text"].startswith(starts_with):
+                x0, y0, x1, y1 = text["box"]
+                return int((x0 + x1) / 2), int((y0 + y1) / 2)
+        return None
+
+    def play_until(self, condition, what):
+        """Lets the lesson run (P at each question, Space at a breakpoint) until `condition` holds."""
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
+            report = self.report()
+            if report and condition(report):
+                return report
+            state = report.get("lesson", {})
+            if state.get("holding_for_answers") and not state.get("paused"):
+                self.press("p")
+            elif state.get("paused"):
+                self.press("space")
+            time.sleep(0.1)
+        self.fail(f"waited {WAIT_S} s for {what}; last report: {json.dumps(self.report())[:2000]}")
+
+    def test_a_lesson_switch_is_a_clean_start(self):
+        """Guards: after blocking-freezes-everyone, drain-backpressure's drain waits were labelled
+        `reader.readline() at blocking_sleep.cpp:10` (the old trace's site); every label must be
+        the new lesson's own."""
+        self.start_app("gui", "--lesson", "blocking-freezes-everyone", "--port", "0")
+        self.play_until(lambda r: any("blocking_sleep" in t["text"] for t in r.get("layout", {}).get("texts", [])),
+                        "a label at the blocking handler's line")
+        report = self.wait_for(lambda r: self.box_of(r, "All lessons"), "the All lessons button")
+        self.click(*self.box_of(report, "All lessons"))
+        report = self.wait_for(lambda r: self.box_of(r, "4. "), "the picker's fourth lesson")
+        self.click(*self.box_of(report, "4. "))
+        report = self.wait_for(lambda r: r.get("lesson", {}).get("id") == "drain-backpressure", "the new lesson")
+        self.assertEqual([], report["lesson"]["fired_steps"], "it starts from its beginning")
+        report = self.play_until(
+            lambda r: any(t["text"].startswith("writer.drain()") for t in r.get("layout", {}).get("texts", [])),
+            "a drain wait labelled on the new timeline")
+        labels = [t["text"] for t in report["layout"]["texts"]]
+        self.assertFalse([label for label in labels if "blocking_sleep" in label], labels)
+        self.assertFalse([label for label in labels if label.startswith("task") and "blocking_sleep" in label])
+        self.assertIn("task 1 · write_with_drain", labels, "task numbers start again with the new session")
+        self.assertEqual("", report["status_message"], "no message from the old session is left")
+
     def test_keys_keep_working_after_r_p_left(self):
         self.start_app("gui", "--lesson", "drain-backpressure", "--present")
         self.wait_for(lambda r: r.get("lesson", {}).get("holding_for_answers"), "the first question")

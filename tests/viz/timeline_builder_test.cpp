@@ -234,6 +234,30 @@ TEST(LaneLayout, LoopFirstThenGroupsAndABufferLaneOnceABufferFills) {
   EXPECT_EQ(viz::build_lanes(model, collapsed).size(), 2u) << "a collapsed group keeps only its header";
 }
 
+// Guards: in free play, a learner's new nc connection landed below fifty finished lanes.
+TEST(LaneLayout, RunningTasksComeBeforeManyExitedOnesAndRunningGroupsFirst) {
+  LogBuilder builder;
+  constexpr std::uint32_t kExited = 20;
+  for (std::uint32_t id = 1; id <= kExited; ++id) {
+    builder.add(id * 1000, trace::EventKind::TaskSpawned, id, 0, 0, 1)
+        .add(id * 1000 + 500, trace::EventKind::TaskExited, id, 0, 0);
+  }
+  builder.add(100'000, trace::EventKind::TaskSpawned, kExited + 1, 0, 0, 1);  // the learner's new nc
+  const auto model = model::TraceModel::from_log(builder.log());
+  const auto lanes = viz::build_lanes(model, viz::LaneOptions{});
+  ASSERT_GE(lanes.size(), 3u);
+  EXPECT_EQ(lanes[2].kind, viz::LaneKind::Task);
+  EXPECT_EQ(lanes[2].task_id, kExited + 1) << "the running task is the group's first lane";
+  EXPECT_EQ(lanes[3].task_id, 1u) << "then the exited ones, in spawn order";
+
+  LogBuilder few;
+  few.add(1000, trace::EventKind::TaskSpawned, 1, 0, 0, 1)
+      .add(1500, trace::EventKind::TaskExited, 1, 0, 0)
+      .add(2000, trace::EventKind::TaskSpawned, 2, 0, 0, 1);
+  const auto few_lanes = viz::build_lanes(model::TraceModel::from_log(few.log()), viz::LaneOptions{});
+  EXPECT_EQ(few_lanes[2].task_id, 1u) << "a few exited tasks keep their place: lanes do not jump in a lesson";
+}
+
 TEST(TimelineBuilder, ATaskLaneIsColouredByStateWhereTheModelSays) {
   const trace::TraceLog log = drain_story();
   const auto model = model::TraceModel::from_log(log);

@@ -14,6 +14,7 @@
 #include "viz/app/fonts.hpp"
 #include "viz/app/gui_window.hpp"
 #include "viz/input/key_map.hpp"
+#include "viz/layout/flow_layout.hpp"
 #include "viz/layout/layout_report.hpp"
 #include "viz/app/screenshot.hpp"
 #include "viz/timeline/timeline_report.hpp"
@@ -153,6 +154,14 @@ void GuiApp::start_clean_if_switched() {
   breakpoint_shown_ns_.reset();
 }
 
+void GuiApp::restart_lesson() {
+  if (!state_.director) return;
+  // A copy: starting the lesson again replaces the director that holds it.
+  const scenarios::Lesson lesson = state_.director->lesson();
+  if (state_.director->recorded()) launcher_.start_recorded_lesson(state_, lesson);
+  else launcher_.start_lesson(state_, lesson);
+}
+
 void GuiApp::answer_for_screenshot() {
   if (options_.screenshot_path.empty() || !state_.director || state_.director->recorded()) return;
   for (const std::size_t index : state_.director->open_predictions()) {
@@ -214,18 +223,21 @@ void GuiApp::draw_left_column(float width_px, float height_px) {
   ImGui::BeginChild("left_top", ImVec2(0, top_height), true);
   if (state_.director && !show_picker_) {
     if (ImGui::SmallButton("All lessons")) show_picker_ = true;
+    note_last_item("All lessons");
     ImGui::SameLine();
     // The classroom fallback, one click away: the same lesson over its recorded run, or live again.
     if (ImGui::SmallButton(state_.director->recorded() ? "Run it live" : "Use the recorded run")) {
       launcher_.switch_live_or_recorded(state_);
     }
+    same_line_if_room(button_width_px("Restart"));
+    if (ImGui::SmallButton("Restart")) restart_lesson();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The same lesson from its start, as it is played now (live or recorded)");
   }
   if (state_.director && !show_picker_) {
     lesson_panel_.draw(state_);
   } else {
-    if (state_.director && ImGui::SmallButton("Back to the lesson")) show_picker_ = false;
     const scenarios::LessonPlayback* before = state_.director.get();
-    picker_.draw(state_, launcher_);
+    if (picker_.draw(state_, launcher_, state_.director != nullptr)) show_picker_ = false;
     if (state_.director && state_.director.get() != before) show_picker_ = false;  // a lesson started
   }
   ImGui::EndChild();

@@ -47,6 +47,7 @@ class GuiApp {
   void handle_keys();               // the key map, from the window's queue of presses
   void apply_key(KeyCommand command);
   void answer_for_screenshot();
+  void restart_lesson();  // the lesson again from its start, live or recorded as it is now
   void start_clean_if_switched();    // a new session, lesson or replay: the panels start afresh
   // --audit-layout after a frame: true when the sweep is over (exit_code says how it went).
   bool finish_layout_sweep(int& exit_code);

@@ -91,6 +91,14 @@ void require_whole_window_content() {
   if (const ImGuiWindow* window = ImGui::GetCurrentWindowRead()) g_active_audit->require_whole_content(window->Name);
 }
 
+void note_last_item(std::string_view label) {
+  if (g_active_audit == nullptr) return;
+  const ImVec2 min = ImGui::GetItemRectMin();
+  const ImVec2 max = ImGui::GetItemRectMax();
+  const ScreenRect box{min.x, min.y, max.x, max.y};
+  note_drawn_text(label, box, box);
+}
+
 void note_item_overlay_text(std::string_view text, bool centered) {
   if (g_active_audit == nullptr || text.empty()) return;
   const ImVec2 item_min = ImGui::GetItemRectMin();

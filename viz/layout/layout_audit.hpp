@@ -36,6 +36,9 @@ void set_active_layout_audit(LayoutAudit* audit);
 void note_drawn_text(std::string_view text, ScreenRect box, ScreenRect bounds);
 // The current window (a caption) must show all of its content without scrolling.
 void require_whole_window_content();
+// Notes the last item (a button, a list row) by its label, so a test driving the app with
+// real clicks finds where it is from the report.
+void note_last_item(std::string_view label);
 // Notes the overlay text ImGui drew inside the last item (a progress bar's or a plot's),
 // `centered` as PlotLines draws it, else left as ProgressBar does when the bar is empty.
 void note_item_overlay_text(std::string_view text, bool centered);

@@ -6,6 +6,9 @@
 #include "core/handlers/handler_catalog.hpp"
 #include "scenarios/lessons/builtin_lessons.hpp"
 #include "scenarios/lessons/lesson_parser.hpp"
+#include "viz/layout/fitted_text.hpp"
+#include "viz/layout/flow_layout.hpp"
+#include "viz/layout/layout_audit.hpp"
 
 namespace loopscope::viz {
 
@@ -34,11 +37,21 @@ void LessonPickerPanel::start(AppState& state, SessionLauncher& launcher, const 
   }
 }
 
-void LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher) {
+bool LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher, bool offer_back) {
+  bool back = false;
+  ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Lessons");
-  ImGui::TextDisabled("Each runs real clients against the server, then proves its claim.");
+  if (offer_back) {
+    const char* back_label = "Back to the lesson";
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - button_width_px(back_label));
+    back = ImGui::SmallButton(back_label);
+  }
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("In teaching order: start with 1. Each runs real clients against the server, then proves its claim.");
+  ImGui::PopTextWrapPos();
   ImGui::Separator();
-  for (const Entry& entry : entries_) {
+  for (std::size_t index = 0; index < entries_.size(); ++index) {
+    const Entry& entry = entries_[index];
     ImGui::PushID(entry.name.c_str());
     if (!entry.error.empty()) {
       ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s: broken (%s)", entry.name.c_str(), entry.error.c_str());
@@ -48,13 +61,18 @@ void LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher) {
     const char* recorded_label = "recorded";
     const float recorded_width_px = ImGui::CalcTextSize(recorded_label).x + ImGui::GetStyle().FramePadding.x * 2 +
                                     ImGui::GetStyle().ItemSpacing.x;
-    if (ImGui::Selectable(entry.title.c_str(), false, 0,
-                          ImVec2(ImGui::GetContentRegionAvail().x - recorded_width_px, 0))) {
+    // Numbered, so the order is the one to take them in; cut to the row with "...", the
+    // tooltip has the whole title and what the lesson shows.
+    const float row_px = ImGui::GetContentRegionAvail().x - recorded_width_px;
+    const std::string label = elided_to_width(std::to_string(index + 1) + ". " + entry.title, row_px);
+    if (ImGui::Selectable(label.c_str(), false, 0, ImVec2(row_px, 0))) {
       start(state, launcher, entry, false);
     }
+    note_last_item(label);
     if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
       ImGui::PushTextWrapPos(420);
+      ImGui::TextUnformatted(entry.title.c_str());
       ImGui::TextDisabled("%s", entry.name.c_str());
       ImGui::TextUnformatted(entry.summary.c_str());
       ImGui::PopTextWrapPos();
@@ -115,6 +133,7 @@ void LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher) {
     ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", error_.c_str());
     ImGui::PopTextWrapPos();
   }
+  return back;
 }
 
 }  // namespace loopscope::viz

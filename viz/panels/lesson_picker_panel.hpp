@@ -15,7 +15,9 @@ namespace loopscope::viz {
 class LessonPickerPanel {
  public:
   LessonPickerPanel();
-  void draw(AppState& state, SessionLauncher& launcher);
+  // `offer_back`: a lesson is open behind the picker; returns true when "Back to the lesson" was
+  // pressed. The button shares the header's line, so the list sits where it always does.
+  bool draw(AppState& state, SessionLauncher& launcher, bool offer_back = false);
 
  private:
   struct Entry {

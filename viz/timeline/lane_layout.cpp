@@ -50,6 +50,19 @@ std::vector<Lane> build_lanes(const model::TraceModel& model, const LaneOptions&
     if (members.empty()) group_order.push_back(key);
     members.push_back(&task);
   }
+  // A group still running goes above groups whose tasks have all exited, and inside a group
+  // with many exited tasks the running ones come first: a learner's new `nc` must not land
+  // below fifty finished lanes. Small groups keep spawn order, so lanes do not jump in a lesson.
+  const auto running = [](const model::TaskRecord* task) { return !task->exited_ns.has_value(); };
+  std::stable_partition(group_order.begin(), group_order.end(), [&](const std::string& key) {
+    return std::any_of(tasks_by_group[key].begin(), tasks_by_group[key].end(), running);
+  });
+  for (auto& [key, members] : tasks_by_group) {
+    const auto exited = static_cast<std::size_t>(std::count_if(members.begin(), members.end(), [&](const auto* task) {
+      return !running(task);
+    }));
+    if (exited > kExitedKeptInPlace) std::stable_partition(members.begin(), members.end(), running);
+  }
   for (const std::string& key : group_order) {
     const auto& members = tasks_by_group[key];
     const bool collapsed = options.collapsed_groups.count(key) > 0;

@@ -3,6 +3,7 @@
 // lane per task, each task optionally followed by a counter lane for its connection's buffers.
 // Pure layout (heights and offsets in pixels from the top of the canvas), no ImGui.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -41,6 +42,9 @@ struct LaneOptions {
 // "slow (slow_reader)" for a scripted client's task, "your connections" for anything else
 // (a learner's own nc, a browser...).
 std::string group_key_of(const model::TraceModel& model, const model::TaskRecord& task);
+
+// Inside a group with more exited tasks than this, the running tasks' lanes come first.
+inline constexpr std::size_t kExitedKeptInPlace = 8;
 
 std::vector<Lane> build_lanes(const model::TraceModel& model, const LaneOptions& options);
 

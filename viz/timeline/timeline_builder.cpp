@@ -383,6 +383,17 @@ void TimelineBuilder::add_hold_bands(const model::TraceModel& model, const Timel
   }
 }
 
+namespace {
+
+// A label starts just right of its line; near the canvas's right edge it ends at its line
+// instead, so the last step of a run is labelled too.
+float label_left_px(float line_x, float width_px, float right_px) {
+  if (line_x + 3 + width_px <= right_px) return line_x + 3;
+  return std::max(line_x - 3 - width_px, 0.0f);
+}
+
+}  // namespace
+
 void TimelineBuilder::add_marks(const model::TraceModel& model, const TimelineFrame& frame, float top_px,
                                 float bottom_px, DrawList& out) {
   const float right_px = frame.viewport.left_px + frame.viewport.width_px;
@@ -401,9 +412,11 @@ void TimelineBuilder::add_marks(const model::TraceModel& model, const TimelineFr
     if (mark.time_ns < frame.viewport.begin_ns || mark.time_ns > frame.viewport.end_ns) continue;
     const float x = frame.viewport.x_of(mark.time_ns);
     out.lines.push_back(DrawLine{x, top_px, x, lines_bottom_px, colors::kMark, 1, false});
-    if (x < mark_free_from_px) continue;
-    out.texts.push_back(DrawText{x + 3, marks_y, right_px, colors::kMark, mark.text});
-    mark_free_from_px = x + 3 + static_cast<float>(mark.text.size()) * char_width_px + line_px;
+    const float width_px = static_cast<float>(mark.text.size()) * char_width_px;
+    const float label_x = label_left_px(x, width_px, right_px);
+    if (label_x < mark_free_from_px) continue;
+    out.texts.push_back(DrawText{label_x, marks_y, right_px, colors::kMark, mark.text});
+    mark_free_from_px = label_x + width_px + line_px;
   }
   // Lesson steps, so a replay shows where the narration changes, on a box so they read over
   // the lanes when there is no strip.
@@ -413,10 +426,11 @@ void TimelineBuilder::add_marks(const model::TraceModel& model, const TimelineFr
     if (step.time_ns < frame.viewport.begin_ns || step.time_ns > frame.viewport.end_ns) continue;
     const float x = frame.viewport.x_of(step.time_ns);
     out.lines.push_back(DrawLine{x, top_px, x, lines_bottom_px, colors::kLessonStep, 1, false});
-    if (x < step_free_from_px) continue;
-    out.texts.push_back(DrawText{x + 3, steps_y, right_px, colors::kLessonStep,
-                                 "step " + std::to_string(step.step_index + 1), colors::kLabelBox});
-    step_free_from_px = x + step_label_width_px;
+    const std::string text = "step " + std::to_string(step.step_index + 1);
+    const float label_x = label_left_px(x, static_cast<float>(text.size()) * char_width_px, right_px);
+    if (label_x < step_free_from_px) continue;
+    out.texts.push_back(DrawText{label_x, steps_y, right_px, colors::kLessonStep, text, colors::kLabelBox});
+    step_free_from_px = label_x + step_label_width_px;
   }
 }
 
