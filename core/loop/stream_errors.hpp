@@ -4,6 +4,7 @@
 // that connection and keeps serving the others.
 
 #include <cstddef>
+#include <source_location>
 #include <stdexcept>
 #include <string>
 
@@ -11,13 +12,19 @@ namespace loopscope::loop {
 
 struct StreamError : std::runtime_error {
   using std::runtime_error::runtime_error;
+  StreamError(const std::string& message, std::source_location raised_at) : std::runtime_error(message), site(raised_at) {}
+  std::source_location site{};  // the stream call that raised it, when known (the trace names it)
 };
 
-// asyncio: LimitOverrunError / ValueError from readline().
+// asyncio: LimitOverrunError / ValueError from readline(). The limit counts the bytes before
+// the newline, as asyncio's does. The message is the same for every line of a connection, so
+// the trace keeps one label for it; how much was buffered is in the stream_error event.
 struct LineTooLongError : StreamError {
-  LineTooLongError(std::size_t buffered_bytes, std::size_t limit_bytes)
-      : StreamError("line longer than the limit of " + std::to_string(limit_bytes) + " bytes (" +
-                    std::to_string(buffered_bytes) + " bytes buffered without a newline)") {}
+  LineTooLongError(std::size_t limit_bytes, bool newline_seen, std::source_location raised_at)
+      : StreamError(std::string(newline_seen ? "a line (newline found) is longer than the limit of "
+                                             : "no newline within the limit of ") +
+                        std::to_string(limit_bytes) + " bytes",
+                    raised_at) {}
 };
 
 // asyncio: IncompleteReadError from readexactly().

@@ -96,13 +96,19 @@ void StreamReader::take_available(const WaitOutcome& readable, trace::AwaitKind 
 
 asio::awaitable<std::string> StreamReader::readline(std::source_location site) {
   std::size_t scanned_bytes = 0;  // no newline in the first scanned_bytes of what is buffered
+  std::size_t too_long_line_end = 0;  // where the refused line's newline ends; 0: none seen
   for (;;) {
     const std::size_t newline = buffer_.find('\n', consumed_bytes_ + scanned_bytes);
     if (newline != std::string::npos) {
-      const std::size_t line_bytes = newline + 1 - consumed_bytes_;
-      if (line_bytes > line_limit_bytes_) break;
-      co_return take_front(line_bytes);
+      // asyncio's limit counts what comes before the separator: with a limit of 1024 a
+      // 1025-byte line (newline included) is accepted, and 1026 is refused.
+      if (newline - consumed_bytes_ > line_limit_bytes_) {
+        too_long_line_end = newline + 1;
+        break;
+      }
+      co_return take_front(newline + 1 - consumed_bytes_);
     }
+    // No newline yet: more than `limit` bytes can no longer become an acceptable line.
     if (buffered_bytes() > line_limit_bytes_) break;
     if (eof_) co_return take_front(buffered_bytes());
     scanned_bytes = buffered_bytes();
@@ -113,14 +119,19 @@ asio::awaitable<std::string> StreamReader::readline(std::source_location site) {
     }
     take_available(readable, trace::AwaitKind::Readline, site);
   }
-  // Too long: the connection cannot recover its framing, so the whole buffer goes.
+  // Too long. As asyncio's readline(): the refused line goes, up to and with its newline, and
+  // what came after it stays for the next read; without a newline the whole buffer goes.
   const std::size_t buffered = buffered_bytes();
   trace::record(trace::EventKind::StreamError, connection_.id(), buffered,
                 trace::detail_of(trace::StreamErrorKind::LineTooLong), site);
-  buffer_.clear();
-  consumed_bytes_ = 0;
-  record_level();
-  throw LineTooLongError(buffered, line_limit_bytes_);
+  if (too_long_line_end != 0) {
+    take_front(too_long_line_end - consumed_bytes_);  // records the level left
+  } else {
+    buffer_.clear();
+    consumed_bytes_ = 0;
+    record_level();
+  }
+  throw LineTooLongError(line_limit_bytes_, too_long_line_end != 0, site);
 }
 
 asio::awaitable<std::string> StreamReader::read(std::size_t max_bytes, std::source_location site) {

@@ -130,6 +130,7 @@ TaskEntryPoint StreamServer::run_task(std::shared_ptr<Connection> connection,
   // could not even wait_closed() in its cleanup; asyncio lets it.
   co_await asio::this_coro::throw_if_cancelled(false);
   trace::ExitReason reason = trace::ExitReason::Returned;
+  std::optional<TaskFailure> failure;
   try {
     co_await entry->handler(connection->reader(), connection->writer());
     if (connection->reader().saw_eof()) reason = trace::ExitReason::PeerEof;
@@ -139,18 +140,26 @@ TaskEntryPoint StreamServer::run_task(std::shared_ptr<Connection> connection,
     // Asio throws operation_aborted from an await started after the task was cancelled.
     reason = error.code() == asio::error::operation_aborted ? trace::ExitReason::Cancelled
                                                              : trace::ExitReason::Error;
+    if (reason == trace::ExitReason::Error) failure = describe_failure(error);
+  } catch (const std::exception& error) {
+    reason = trace::ExitReason::Error;
+    failure = describe_failure(error);
   } catch (...) {
     // Not only std::exception: nothing may escape, or the accounting below would be skipped.
     reason = trace::ExitReason::Error;
+    failure = TaskFailure{"an exception that is not a std::exception", "", {}};
   }
   enter_task(id);
+  if (failure) record_failure(id, *failure);
   trace::record(trace::EventKind::TaskExited, id, 0, trace::detail_of(reason));
   connection->set_handler_done();
   switch (reason) {
     case trace::ExitReason::Error:
-      // The handler cannot go on with this peer; reset it, and only it.
-      connection->close_now(connection->is_lost() ? trace::CloseReason::PeerReset : trace::CloseReason::Error,
-                            !connection->is_lost());
+      // As asyncio's StreamReaderProtocol when the handler task fails: transport.close(), so
+      // what the handler wrote is still delivered, then a normal end of stream; only a peer
+      // that is already gone is reset.
+      if (connection->is_lost()) connection->close_now(trace::CloseReason::PeerReset, false);
+      else connection->writer().close();
       break;
     case trace::ExitReason::Cancelled:
       connection->writer().close();  // flush what was staged, then close
@@ -163,6 +172,22 @@ TaskEntryPoint StreamServer::run_task(std::shared_ptr<Connection> connection,
   }
   running_tasks_.fetch_sub(1, std::memory_order_relaxed);
   forget_if_finished(id);
+}
+
+void StreamServer::record_failure(TaskId id, const TaskFailure& failure) {
+  // Interning takes the recorder's lock, which is fine on this path (a handler just died) but
+  // not once per connection of a hostile flood: distinct texts are kept to a few hundred, after
+  // which the type alone is recorded.
+  constexpr std::size_t kDistinctFailureTexts = 256;
+  std::string text = failure.text();
+  if (text.size() > 200) text = text.substr(0, 197) + "...";
+  if (!failure_labels_.contains(text) && failure_labels_.size() >= kDistinctFailureTexts) text = failure.type;
+  auto [label, inserted] = failure_labels_.try_emplace(text, 0);
+  if (inserted) label->second = loop_.recorder().intern_label(text);
+  const std::source_location site = failure.site.line() != 0 ? failure.site
+                                    : tls_loop_probe != nullptr ? tls_loop_probe->running_site.load(std::memory_order_relaxed)
+                                                                : std::source_location{};
+  trace::record(trace::EventKind::TaskFailed, id, ++failures_recorded_, 0, site, label->second);
 }
 
 void StreamServer::forget_if_finished(TaskId id) {

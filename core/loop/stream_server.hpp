@@ -20,6 +20,7 @@
 #include "core/loop/connection.hpp"
 #include "core/loop/loop_thread.hpp"
 #include "core/loop/stream_limits.hpp"
+#include "core/loop/task_failure.hpp"
 
 namespace loopscope::loop {
 
@@ -73,6 +74,7 @@ class StreamServer final : private ConnectionObserver {
   // wrapper frame beyond it.
   TaskEntryPoint run_task(std::shared_ptr<Connection> connection, std::shared_ptr<const HandlerEntry> entry);
   void forget_if_finished(TaskId id);
+  void record_failure(TaskId id, const TaskFailure& failure);  // the TaskFailed event, on the loop
   void connection_closed(TaskId id) override { forget_if_finished(id); }
   std::vector<std::shared_ptr<Connection>> snapshot_connections() const;
   void begin_shutdown();
@@ -84,6 +86,8 @@ class StreamServer final : private ConnectionObserver {
   ConnectionAcceptor acceptor_;
   asio::ip::tcp::endpoint endpoint_;
   std::unordered_map<TaskId, std::shared_ptr<Connection>> connections_;
+  std::unordered_map<std::string, std::uint16_t> failure_labels_;  // loop thread only
+  std::uint64_t failures_recorded_ = 0;
   std::atomic<std::size_t> open_connections_{0};
   std::atomic<std::size_t> running_tasks_{0};
   TaskId next_task_id_ = 1;

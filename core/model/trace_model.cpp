@@ -90,6 +90,12 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
       set_task_state(subject, time_ns, state_for_await(event.detail_as<trace::AwaitKind>()), event.site_id);
       break;
     case EventKind::TaskResumed: set_task_state(subject, time_ns, TaskState::Running, 0); break;
+    case EventKind::TaskFailed: {
+      TaskRecord& record = tasks_[subject];
+      record.failure = std::string(log.label(event.aux));
+      record.failure_site = event.site_id;
+      break;
+    }
     case EventKind::TaskExited: {
       set_task_state(subject, time_ns, TaskState::Exited, 0);
       TaskRecord& record = tasks_[subject];

@@ -41,6 +41,8 @@ struct TaskRecord {
   std::uint64_t spawned_ns = 0;
   std::optional<std::uint64_t> exited_ns;
   std::optional<trace::ExitReason> exit_reason;
+  std::string failure;            // "LineTooLongError: line longer than ..." when it died of one
+  trace::SiteId failure_site = 0; // where that was raised
   std::vector<StateSpan> spans;  // contiguous, in time order; the last may be open
 };
 

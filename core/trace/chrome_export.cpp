@@ -274,6 +274,11 @@ class ChromeExporter {
         task_track(subject);
         writer_.instant("cancelled", subject, time_ns, 't', await_args(event));
         break;
+      case EventKind::TaskFailed:
+        task_track(subject);
+        writer_.instant("failed", subject, time_ns, 't',
+                        JsonArgs{}.text("exception", std::string(log_.label(event.aux))).text("site", log_.site_text(event.site_id)));
+        break;
       case EventKind::BufferLevel:
         writer_.counter("conn " + std::to_string(subject) + " " +
                             std::string(buffer_kind_name(event.detail_as<BufferKind>())) + " buffer",

@@ -19,6 +19,10 @@ enum class EventKind : std::uint8_t {
   TaskResumed = 3,       // site = the await it returns from, detail = AwaitKind
   TaskExited = 4,        // detail = ExitReason
   AwaitCancelled = 5,    // site = the await that was cancelled, detail = AwaitKind
+  // The handler died of an exception (right before its TaskExited with reason error): aux =
+  // label id of "Type: message", site = where it was raised (the await it came out of, or the
+  // last one it came back from), value = how many handlers have failed on this server so far.
+  TaskFailed = 6,
   // Buffers (subject = connection id).
   BufferLevel = 10,      // detail = BufferKind, value = bytes
   BufferLimit = 11,      // detail = BufferKind, aux = LimitKind, value = bytes

@@ -10,6 +10,7 @@ std::string_view event_kind_name(EventKind kind) {
     case EventKind::TaskResumed: return "task_resumed";
     case EventKind::TaskExited: return "task_exited";
     case EventKind::AwaitCancelled: return "await_cancelled";
+    case EventKind::TaskFailed: return "task_failed";
     case EventKind::BufferLevel: return "buffer_level";
     case EventKind::BufferLimit: return "buffer_limit";
     case EventKind::DrainStallBegin: return "drain_stall_begin";

@@ -101,6 +101,21 @@ bool LoopbackClient::read_until_eof(std::string& received, std::chrono::millisec
   }
 }
 
+LoopbackClient::StreamEnd LoopbackClient::read_to_end(std::string& received, std::chrono::milliseconds timeout) {
+  received += pending_;
+  pending_.clear();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !wait_readable(left)) return StreamEnd::Timeout;
+    char chunk[16384];
+    const ssize_t got = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (got == 0) return StreamEnd::Fin;
+    if (got < 0) return errno == ECONNRESET ? StreamEnd::Reset : StreamEnd::Timeout;
+    received.append(chunk, static_cast<std::size_t>(got));
+  }
+}
+
 void LoopbackClient::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
 
 void LoopbackClient::reset() {

@@ -28,6 +28,9 @@ class LoopbackClient {
   std::string read_some(std::size_t max_bytes, std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // Reads until EOF (true) or timeout (false); collected bytes go to `received`.
   bool read_until_eof(std::string& received, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // As read_until_eof, saying how the stream ended: a normal end (FIN) or a reset.
+  enum class StreamEnd { Fin, Reset, Timeout };
+  StreamEnd read_to_end(std::string& received, std::chrono::milliseconds timeout = std::chrono::seconds(5));
   void shutdown_write();
   void reset();  // close with SO_LINGER 0: the server sees a reset
   void close();

@@ -11,6 +11,23 @@
 
 namespace {
 
+// CLI11's PositiveNumber says "Value 0 not in range 0.000000 to 1.797...e308"; a learner needs
+// to read what is wrong in words.
+const CLI::Validator kAboveZero(
+    [](std::string& text) -> std::string {
+      double value = 0;
+      if (!CLI::detail::lexical_cast(text, value)) return "not a number: " + text;
+      return value > 0 ? std::string() : "must be above 0, not " + text;
+    },
+    "> 0");
+const CLI::Validator kNotNegative(
+    [](std::string& text) -> std::string {
+      double value = 0;
+      if (!CLI::detail::lexical_cast(text, value)) return "not a number: " + text;
+      return value >= 0 ? std::string() : "must be 0 or more, not " + text;
+    },
+    ">= 0");
+
 std::string handler_help() {
   std::string help = "server behaviour for each connection:";
   for (const auto& description : loopscope::handlers::handler_descriptions()) {
@@ -32,17 +49,17 @@ void add_serve_command(CLI::App& app, loopscope::scenarios::ServeOptions& serve)
                       "writer buffer bytes at which a waiting drain() resumes [default: high-water / 4]");
   command->add_option("--max-connections", serve.server.max_connections,
                       "connections beyond this many are closed at once (and recorded)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(kAboveZero)->capture_default_str();
   command->add_option("--duration", serve.duration_s, "stop after this many seconds [default: until Ctrl-C]")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNotNegative);
   command->add_option("--trace", serve.trace_path,
                       "write the trace here on exit: Chrome Trace Event JSON if it ends in .json, else native");
   command->add_option("--send-buffer", serve.server.send_buffer_bytes, "SO_SNDBUF for each connection, bytes")
-      ->check(CLI::PositiveNumber);
+      ->check(kAboveZero);
   command->add_option("--receive-buffer", serve.server.receive_buffer_bytes, "SO_RCVBUF for each connection, bytes")
-      ->check(CLI::PositiveNumber);
+      ->check(kAboveZero);
   command->add_option("--line-limit", serve.server.line_limit_bytes, "longest line readline() accepts, bytes")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(kAboveZero)->capture_default_str();
   command->add_option("--blocking-ms", serve.server.blocking_ms, "blocking_sleep: how long each line blocks the loop")
       ->capture_default_str();
   command->add_option("--parse-ms", serve.server.parse_ms, "cpu_parse / offload_parse: CPU time per line")
@@ -61,7 +78,7 @@ void add_lesson_command(CLI::App& app, loopscope::scenarios::LessonCommandOption
   command->add_option("--trace", lesson.trace_path,
                       "save the run's trace: Chrome Trace Event JSON if it ends in .json, else native");
   command->add_option("--speed", lesson.speed, "schedule speed: 0.5 runs the steps at half speed")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(kAboveZero)->capture_default_str();
   command->callback([&lesson] {
     throw CLI::RuntimeError(loopscope::scenarios::run_lesson_command(lesson, std::cout, std::cerr));
   });
@@ -94,7 +111,7 @@ void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
   command.add_option("--port", gui.port, "port the server listens on, or the next free one after it")
       ->capture_default_str();
   command.add_option("--speed", gui.speed, "lesson schedule speed: 0.5 runs the steps at half speed")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(kAboveZero)->capture_default_str();
   command.add_flag("--present", gui.present,
                    "presentation mode for a projector: large type, high contrast, caption, keyboard control (F11)");
   command.add_option("--font-size", gui.font_size_px, "text size in pixels")->check(CLI::Range(8.0, 72.0))
@@ -102,7 +119,7 @@ void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
   command.add_option("--screenshot", gui.screenshot_path,
                      "screenshot mode: play until --at, save the window as this PNG and exit");
   command.add_option("--at", gui.at_s, "screenshot mode: the lesson time (s) to capture")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(kNotNegative)->capture_default_str();
   command.add_option_function<std::string>("--size", [&gui](const std::string& size) {
     int width = 0, height = 0;
     char separator = 0;
@@ -158,8 +175,19 @@ int main(int argc, char** argv) {
   add_export_command(app, export_options);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
+  } catch (const CLI::RuntimeError& error) {
+    return error.get_exit_code();  // serve, lesson and export finished: their own exit code
+  } catch (const CLI::CallForHelp& error) {
     return app.exit(error);
+  } catch (const CLI::CallForAllHelp& error) {
+    return app.exit(error);
+  } catch (const CLI::CallForVersion& error) {
+    return app.exit(error);
+  } catch (const CLI::ParseError& error) {
+    // Invalid options exit 2 (as docs/serve.md says), with one line that names the option,
+    // not CLI11's own codes (105, 109...).
+    std::cerr << "loopscope: " << error.what() << " (see --help)\n";
+    return 2;
   }
   if (open_command->parsed()) gui.open_path = open_path;
   if (compare_command->parsed()) {

@@ -109,6 +109,7 @@ EventSubject event_subject(const trace::TraceEvent& event) {
     case EventKind::TaskResumed:
     case EventKind::TaskExited:
     case EventKind::AwaitCancelled:
+    case EventKind::TaskFailed:
       return EventSubject::Task;
     case EventKind::FreezeBegin:
     case EventKind::FreezeEnd:
@@ -176,6 +177,7 @@ std::string event_detail_text(const trace::TraceEvent& event, const trace::Trace
     case EventKind::TaskSuspended: return "awaits " + await_name();
     case EventKind::TaskResumed: return "back from " + await_name();
     case EventKind::AwaitCancelled: return await_name() + " cancelled";
+    case EventKind::TaskFailed: return "died of " + std::string(log.label(event.aux));
     case EventKind::TaskExited: return "exit: " + std::string(trace::exit_reason_name(event.detail_as<trace::ExitReason>()));
     case EventKind::BufferLevel:
       return std::string(trace::buffer_kind_name(event.detail_as<BufferKind>())) + " buffer";

@@ -269,6 +269,11 @@ void TimelineWidget::draw_tooltip(const TimelineSubject& subject, float mouse_x,
         ImGui::Text("from %.6f s for %s%s", static_cast<double>(span->begin_ns) / 1e9,
                     format_duration_ns(end_ns - span->begin_ns).c_str(), span->end_ns == model::kOpenEnd ? " (so far)" : "");
         if (span->site != 0) ImGui::Text("at %s", log.site_text(span->site).c_str());
+        if (span->state == model::TaskState::Exited && !task->failure.empty()) {
+          // What killed it, as asyncio logs "Unhandled exception in client_connected_cb".
+          ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "died of %s", task->failure.c_str());
+          if (task->failure_site != 0) ImGui::Text("raised at %s", log.site_text(task->failure_site).c_str());
+        }
       }
     }
   }
