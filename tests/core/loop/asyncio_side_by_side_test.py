@@ -76,10 +76,10 @@ class LoopscopeServer:
         self.process.stdout.close()
 
 
-def read_to_end(client):
+def read_to_end(client, wait_s=WAIT_S):
     """All bytes until the stream ends, and how it ended: 'fin', 'reset' or 'timeout'."""
     received = b""
-    deadline = time.monotonic() + WAIT_S
+    deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         try:
             chunk = client.recv(65536)
@@ -164,6 +164,27 @@ class SideBySide(unittest.TestCase):
             with self.subTest(scenario.__name__):
                 results = self.run_against_both("echo", scenario)
                 self.assertEqual(results["asyncio"], results["loopscope"], scenario.__name__)
+
+    def test_every_line_handler_sees_the_same_as_asyncio(self):
+        # The handlers a client talks to line by line; the slow ones (blocking, CPU work) and the
+        # chat rooms have their own lessons and tests.
+        for handler in ("upper", "ack", "write_with_drain", "write_without_drain", "readline_timeout"):
+            for scenario in (lines_then_half_close, twice_the_limit_without_a_newline):
+                with self.subTest(handler=handler, scenario=scenario.__name__):
+                    results = self.run_against_both(handler, scenario)
+                    self.assertEqual(results["asyncio"], results["loopscope"])
+
+    def test_a_handler_that_never_closes_leaks_in_both(self):
+        # asyncio: a handler that returns without writer.close() leaves the transport open; the
+        # client's stream does not end (echo_no_close, the cleanup lesson's leak).
+        def half_close_and_wait(port):
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as client:
+                client.sendall(b"hello\n")
+                client.shutdown(socket.SHUT_WR)
+                return read_to_end(client, wait_s=2)
+        results = self.run_against_both("echo_no_close", half_close_and_wait)
+        self.assertEqual((b"hello\n", "timeout"), results["asyncio"])
+        self.assertEqual(results["asyncio"], results["loopscope"])
 
     def test_the_reference_itself_behaves_as_the_cpp_tests_say(self):
         # If CPython ever changed these rules, this says so before the comparison does.
