@@ -2,7 +2,9 @@
 
 #include <imgui.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +26,11 @@
 namespace loopscope::viz {
 
 namespace {
+
+// Ctrl-C in the terminal that started the app, or a SIGTERM, closes it as its window's close
+// button does: the server stops, and --trace is still written.
+std::atomic<bool> g_close_requested{false};
+extern "C" void request_close_on_signal(int) { g_close_requested.store(true); }
 
 constexpr float kLeftColumnPx = 400;
 constexpr float kTimelineShare = 0.62f;         // of the right column; the panels get the rest
@@ -541,8 +548,11 @@ int GuiApp::run() {
   const auto started = std::chrono::steady_clock::now();
   // Screenshot mode never runs for ever: the lesson's moment plus a generous margin.
   const auto deadline = started + std::chrono::duration<double>(options_.at_s / options_.speed + 90);
+  std::signal(SIGINT, request_close_on_signal);
+  std::signal(SIGTERM, request_close_on_signal);
   while (!window_->should_close()) {
     window_->poll_events(1.0 / 60);
+    if (g_close_requested.exchange(false)) window_->request_close();
     const auto frame_start = std::chrono::steady_clock::now();  // the work, not the wait for input
     handle_keys();
     start_clean_if_switched();

@@ -86,6 +86,16 @@ void TimelineWidget::draw_toolbar(const TimelineSubject& subject) {
   ImGui::SameLine();
   ImGui::Checkbox("Legend", &show_legend_);
   ImGui::SameLine();
+  // Only where a live lesson held its clients: a held minute drawn at scale pushes the steps'
+  // lines away from what they narrate.
+  if (subject.model != nullptr && !subject.model->lesson_holds().empty()) {
+    ImGui::Checkbox("Fold held time", &fold_held_);
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Draw each stretch the lesson held its clients for the class as a thin band, "
+                        "so the steps sit on the events they narrate. Untick to see it at scale.");
+    }
+    ImGui::SameLine();
+  }
   // As much of the help as the toolbar has room for; the rest is in docs/gui.md.
   const std::string shown = "showing " + format_duration_ns(navigation.viewport().duration_ns());
   ImGui::TextDisabled("%s", fitting_text({shown + "  |  wheel: zoom  drag: pan  shift+wheel: scroll lanes  click: select",
@@ -163,13 +173,25 @@ void TimelineWidget::draw_ruler(const TimelineViewport& viewport, float top_px, 
   const float right_px = viewport.left_px + viewport.width_px;
   draw->AddRectFilled(vec(viewport.left_px, top_px), vec(right_px, top_px + height_px), colors::kLaneBackground);
   const std::uint64_t step_ns = tick_step_ns(viewport);
+  const PixelMapping mapping = viewport.mapping();
   for (std::uint64_t tick = viewport.begin_ns / step_ns * step_ns; tick <= viewport.end_ns; tick += step_ns) {
-    const float x = viewport.x_of(tick);
+    // A folded stretch has no ticks of its own: the next one is the first after it.
+    if (viewport.folded()) {
+      const auto& folds = viewport.folds->folds();
+      const auto inside = std::find_if(folds.begin(), folds.end(), [tick](const TimeFold& fold) {
+        return fold.begin_ns < tick && tick < fold.end_ns;
+      });
+      if (inside != folds.end()) {
+        tick = (inside->end_ns + step_ns - 1) / step_ns * step_ns - step_ns;
+        continue;
+      }
+    }
+    const float x = mapping.x_of(tick);
     if (x < viewport.left_px) continue;
     draw->AddLine(vec(x, top_px + height_px - 6), vec(x, top_px + height_px), colors::kLightText);
     // Each tick's time has the room up to the next tick (the last one, up to the ruler's end).
     // A time cut to "1..." says nothing, so one without room is left out.
-    const float room_right_px = std::min(viewport.x_of(tick + step_ns) - 2, right_px);
+    const float room_right_px = std::min(mapping.x_of(tick + step_ns) - 2, right_px);
     const std::string text = tick_text(tick, step_ns);
     if (x + 3 + ImGui::CalcTextSize(text.c_str()).x > room_right_px) continue;
     draw_fitted_text(draw, vec(x + 3, top_px + 1), colors::kLightText, text,
@@ -259,6 +281,16 @@ void TimelineWidget::draw_tooltip(const TimelineSubject& subject, float mouse_x,
                          static_cast<unsigned>(freeze.task));
     }
   }
+  for (const model::LessonHoldRecord& hold : model.lesson_holds()) {
+    const std::uint64_t end_ns = hold.end_ns.value_or(now_ns);
+    // A folded stretch is a few pixels wide: the pointer on it counts.
+    if (hold.begin_ns <= time_ns && time_ns <= end_ns) {
+      ImGui::TextColored(ImVec4(0.6f, 0.7f, 1.0f, 1), "%s for %s%s",
+                         hold.reason == trace::HoldReason::Prediction ? "held for the class's answer" : "held (paused)",
+                         format_duration_ns(end_ns - hold.begin_ns).c_str(),
+                         fold_held_ ? " (folded: untick Fold held time to see it at scale)" : "");
+    }
+  }
   if (lane != nullptr && lane->kind == LaneKind::Task) {
     if (const model::TaskRecord* task = model.task(lane->task_id)) {
       const auto spans = model::spans_with_runnable(model, *task, {time_ns, time_ns + 1});
@@ -314,7 +346,22 @@ void TimelineWidget::draw_tooltip(const TimelineSubject& subject, float mouse_x,
 void TimelineWidget::draw(const TimelineSubject& subject) {
   draw_toolbar(subject);
   if (show_legend_) draw_legend();
+  fold_held_stretches(subject);
   draw_canvas(subject, *subject.navigation);
+}
+
+void TimelineWidget::fold_held_stretches(const TimelineSubject& subject) {
+  std::vector<TimeFold> folds;
+  if (fold_held_ && subject.model != nullptr) {
+    for (const model::LessonHoldRecord& hold : subject.model->lesson_holds()) {
+      folds.push_back(TimeFold{hold.begin_ns, hold.end_ns.value_or(subject.now_ns)});
+    }
+  }
+  // Rebuilt only when a hold begins, ends or grows: the viewport shares the same folds.
+  const bool same = folds_ != nullptr && folds_->folds().size() == folds.size() &&
+                    (folds.empty() || folds_->folds().back().end_ns == folds.back().end_ns);
+  if (!same) folds_ = folds.empty() ? nullptr : std::make_shared<const TimeFolds>(std::move(folds));
+  subject.navigation->set_folds(folds_);
 }
 
 void TimelineWidget::draw_canvas(const TimelineSubject& subject, TimelineNavigation& navigation) {

@@ -4,6 +4,7 @@
 // Input follows ImGui's canvas demo: one InvisibleButton catches it; wheel zooms around the
 // cursor, Shift+wheel scrolls the lanes, drag pans, click selects a task.
 
+#include <memory>
 #include <vector>
 
 #include "viz/timeline/draw_list.hpp"
@@ -47,6 +48,7 @@ class TimelineWidget {
   void draw_lane_labels(const TimelineSubject& subject, float label_x, float label_width_px, float top_px, float bottom_px);
   void handle_input(const TimelineSubject& subject, TimelineNavigation& navigation, float lanes_height_px);
   void draw_tooltip(const TimelineSubject& subject, float mouse_x, float mouse_y);
+  void fold_held_stretches(const TimelineSubject& subject);  // the navigation's folds, from the holds
 
   TimelineBuilder builder_;
   std::uint64_t generation_seen_ = 0;  // TimelineSubject::generation the caches belong to
@@ -56,6 +58,8 @@ class TimelineWidget {
   TimelineGeometry geometry_;
   float scroll_y_px_ = 0;
   bool show_legend_ = true;
+  bool fold_held_ = true;                  // held stretches as thin bands
+  std::shared_ptr<const TimeFolds> folds_;  // as last handed to the navigation
 };
 
 }  // namespace loopscope::viz
