@@ -5,6 +5,7 @@
 
 #include "core/loop/awaitable_support.hpp"
 #include "core/loop/connection.hpp"
+#include "core/loop/line_framing.hpp"
 #include "core/loop/stream_errors.hpp"
 #include "core/trace/hook.hpp"
 
@@ -96,22 +97,13 @@ void StreamReader::take_available(const WaitOutcome& readable, trace::AwaitKind 
 
 asio::awaitable<std::string> StreamReader::readline(std::source_location site) {
   std::size_t scanned_bytes = 0;  // no newline in the first scanned_bytes of what is buffered
-  std::size_t too_long_line_end = 0;  // where the refused line's newline ends; 0: none seen
+  LineDecision decision;
   for (;;) {
-    const std::size_t newline = buffer_.find('\n', consumed_bytes_ + scanned_bytes);
-    if (newline != std::string::npos) {
-      // asyncio's limit counts what comes before the separator: with a limit of 1024 a
-      // 1025-byte line (newline included) is accepted, and 1026 is refused.
-      if (newline - consumed_bytes_ > line_limit_bytes_) {
-        too_long_line_end = newline + 1;
-        break;
-      }
-      co_return take_front(newline + 1 - consumed_bytes_);
-    }
-    // No newline yet: more than `limit` bytes can no longer become an acceptable line.
-    if (buffered_bytes() > line_limit_bytes_) break;
-    if (eof_) co_return take_front(buffered_bytes());
-    scanned_bytes = buffered_bytes();
+    const std::string_view unread = std::string_view(buffer_).substr(consumed_bytes_);
+    decision = decide_line(unread, line_limit_bytes_, eof_, scanned_bytes);
+    if (decision.kind == LineDecision::Kind::Line) co_return take_front(decision.bytes);
+    if (decision.kind == LineDecision::Kind::TooLong) break;
+    scanned_bytes = unread.size();
     WaitOutcome readable;
     {
       AwaitScope suspended(trace::AwaitKind::Readline, site);
@@ -121,17 +113,10 @@ asio::awaitable<std::string> StreamReader::readline(std::source_location site) {
   }
   // Too long. As asyncio's readline(): the refused line goes, up to and with its newline, and
   // what came after it stays for the next read; without a newline the whole buffer goes.
-  const std::size_t buffered = buffered_bytes();
-  trace::record(trace::EventKind::StreamError, connection_.id(), buffered,
+  trace::record(trace::EventKind::StreamError, connection_.id(), buffered_bytes(),
                 trace::detail_of(trace::StreamErrorKind::LineTooLong), site);
-  if (too_long_line_end != 0) {
-    take_front(too_long_line_end - consumed_bytes_);  // records the level left
-  } else {
-    buffer_.clear();
-    consumed_bytes_ = 0;
-    record_level();
-  }
-  throw LineTooLongError(line_limit_bytes_, too_long_line_end != 0, site);
+  take_front(decision.bytes);  // records the level left
+  throw LineTooLongError(line_limit_bytes_, decision.newline_seen, site);
 }
 
 asio::awaitable<std::string> StreamReader::read(std::size_t max_bytes, std::source_location site) {
