@@ -13,7 +13,12 @@ function(loopscope_add_test source)
   if(NOT ARG_TIMEOUT_SECONDS)
     set(ARG_TIMEOUT_SECONDS 120)
   endif()
+  # Labelled with the source area it tests (core, scenarios, viz), so a flavour can build and
+  # run one area alone: the ThreadSanitizer pass takes core and scenarios.
+  file(RELATIVE_PATH where ${PROJECT_SOURCE_DIR}/tests ${CMAKE_CURRENT_SOURCE_DIR})
+  string(REGEX REPLACE "/.*" "" area "${where}")
+  set_property(GLOBAL APPEND PROPERTY LOOPSCOPE_TESTS_${area} ${topic})
   gtest_discover_tests(${topic}
     DISCOVERY_TIMEOUT 60
-    PROPERTIES TIMEOUT ${ARG_TIMEOUT_SECONDS} LABELS "${ARG_LABELS}")
+    PROPERTIES TIMEOUT ${ARG_TIMEOUT_SECONDS} LABELS "${area};${ARG_LABELS}")
 endfunction()
