@@ -12,6 +12,8 @@
 #include <system_error>
 #include <thread>
 
+#include "core/trace/trace_checksum.hpp"
+
 namespace loopscope::trace {
 
 // Events are copied to and from the file as they sit in memory, which is the documented
@@ -41,14 +43,6 @@ constexpr std::size_t kMinSourceBytes = 4 + 8;       // empty name, dropped coun
 constexpr std::size_t kMinLabelBytes = 4;            // empty text
 constexpr std::size_t kMinSiteBytes = 4 + 4 + 4 + 4; // empty file and function, line, column
 
-std::uint64_t fnv1a_64(std::string_view bytes) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (const char byte : bytes) {
-    hash ^= static_cast<unsigned char>(byte);
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 std::string hex(std::uint64_t value) {
   constexpr char kDigits[] = "0123456789abcdef";

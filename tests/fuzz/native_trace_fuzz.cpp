@@ -10,25 +10,12 @@
 #include "core/model/trace_model.hpp"
 #include "core/trace/chrome_export.hpp"
 #include "core/trace/native_format.hpp"
-
-namespace {
-
-// FNV-1a 64, as the format's checksum (docs/trace-format.md).
-std::uint64_t fnv1a_64(std::string_view bytes) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char byte : bytes) {
-    hash ^= static_cast<unsigned char>(byte);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
-}  // namespace
+#include "core/trace/trace_checksum.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   if (bytes.size() >= 8) {
-    const std::uint64_t checksum = fnv1a_64(std::string_view(bytes).substr(0, bytes.size() - 8));
+    const std::uint64_t checksum = loopscope::trace::fnv1a_64(std::string_view(bytes).substr(0, bytes.size() - 8));
     for (int index = 0; index < 8; ++index) bytes[bytes.size() - 8 + index] = static_cast<char>(checksum >> (8 * index));
   }
   loopscope::trace::TraceLog log;

@@ -12,6 +12,7 @@
 
 #include "scenarios/session/live_session.hpp"
 #include "tests/support/loopback_client.hpp"
+#include "tests/support/session_polling.hpp"
 
 using namespace std::chrono_literals;
 using loopscope::scenarios::LiveSession;
@@ -20,16 +21,7 @@ using loopscope::testing::LoopbackClient;
 
 namespace {
 
-bool poll_until(LiveSession& session, const std::function<bool()>& condition, std::chrono::milliseconds timeout = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    session.poll();
-    if (condition()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  session.poll();
-  return condition();
-}
+using loopscope::testing::poll_until;
 
 void expect_answered(LiveSession& session, LoopbackClient& client, const std::string& what) {
   client.send_all("still there?\n");
@@ -90,7 +82,7 @@ TEST(HostileLiveSession, TheAppsSessionSurvivesWhatServeSurvives) {
     std::size_t open = 0;
     for (const auto& [id, connection] : session.model().connections()) open += !connection.closed_ns.has_value();
     return open == 2;
-  })) << "connections the model still thinks open";
+  }, 20s)) << "connections the model still thinks open";
   EXPECT_GE(session.model().connections().size(), 500u + 10u + 2u);
   session.finish();
 }

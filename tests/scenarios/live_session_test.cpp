@@ -15,6 +15,7 @@
 
 #include "scenarios/session/live_session.hpp"
 #include "tests/support/loopback_client.hpp"
+#include "tests/support/session_polling.hpp"
 #include "tests/support/trace_queries.hpp"
 
 using namespace std::chrono_literals;
@@ -32,17 +33,7 @@ LiveSessionOptions echo_session() {
   return options;
 }
 
-// Polls the session (as a GUI frame would) until `condition` holds or `timeout` passes.
-bool poll_until(LiveSession& session, const std::function<bool()>& condition, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    session.poll();
-    if (condition()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  session.poll();
-  return condition();
-}
+using loopscope::testing::poll_until;
 
 std::string echo_of(LoopbackClient& client, const std::string& line) {
   client.send_all(line);
