@@ -243,7 +243,9 @@ Lesson parse_lesson(std::string_view json_text, const std::string& file_name) {
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
+    // Not only parse_error: a number too large for a double is out_of_range (found by
+    // tests/fuzz/lesson_file_fuzz), and it too must name the file.
     throw LessonFileError(file_name, "$", std::string("not valid JSON: ") + error.what());
   }
   const JsonObjectReader root(document, "$", file_name);

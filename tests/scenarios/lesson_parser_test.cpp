@@ -69,6 +69,17 @@ TEST(LessonParser, RefusesTextThatIsNotJson) {
   }
 }
 
+// Found by tests/fuzz/lesson_file_fuzz: nlohmann's out_of_range for a number past a double
+// escaped as itself, so the message named neither the file nor the place.
+TEST(LessonParser, ANumberTooLargeForADoubleIsRefusedNamingTheFile) {
+  try {
+    loopscope::scenarios::parse_lesson(R"({"id": 444444444444444440000e535})", "huge.json");
+    FAIL() << "accepted";
+  } catch (const LessonFileError& error) {
+    EXPECT_NE(std::string(error.what()).find("huge.json"), std::string::npos) << error.what();
+  }
+}
+
 TEST(LessonParser, RefusesAnotherFormatVersion) {
   auto lesson = valid_lesson();
   lesson["format"] = "loopscope-lesson/9";
