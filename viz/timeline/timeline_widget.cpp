@@ -8,6 +8,7 @@
 
 #include "core/model/model_queries.hpp"
 #include "viz/layout/fitted_text.hpp"
+#include "viz/layout/layout_audit.hpp"
 
 namespace loopscope::viz {
 
@@ -458,8 +459,10 @@ void TimelineWidget::draw_canvas(const TimelineSubject& subject, TimelineNavigat
     if (text.background != 0) {
       draw->AddRectFilled(vec(text.x - 2, text.y), vec(text.x + width_px + 2, text.y + line_px), text.background);
     }
-    draw_fitted_text(draw, vec(text.x, text.y), text.color, shown,
-                     ScreenRect{text.x - 2, text.y, text.clip_right_px, text.y + line_px + 2});
+    // Already cut to fit: drawn and noted as is, not measured a third time.
+    draw->AddText(vec(text.x, text.y), text.color, shown.c_str());
+    note_drawn_text(shown, ScreenRect{text.x, text.y, text.x + width_px, text.y + line_px},
+                    ScreenRect{text.x - 2, text.y, text.clip_right_px, text.y + line_px + 2});
   }
   if (subject.model == nullptr) {
     draw_fitted_text(draw, vec(time_left_px + 20, canvas_top_px + 20), colors::kLightText,
