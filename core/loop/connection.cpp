@@ -44,10 +44,12 @@ void Connection::mark_lost(const std::error_code& error) {
 void Connection::close_now(trace::CloseReason reason, bool reset) {
   if (closed_) return;
   closed_ = true;
+  // Recorded before the socket goes: a peer that has seen the FIN (or the reset) can rely on the
+  // trace already holding the close that sent it.
+  trace::record(trace::EventKind::ConnectionClosed, id_, peer_ipv4_, trace::detail_of(reason), {}, peer_port_);
   std::error_code ignored;
   if (reset) socket_.set_option(asio::socket_base::linger(true, 0), ignored);
   socket_.close(ignored);
-  trace::record(trace::EventKind::ConnectionClosed, id_, peer_ipv4_, trace::detail_of(reason), {}, peer_port_);
   wake_waiters();
   if (observer_) observer_->connection_closed(id_);
 }

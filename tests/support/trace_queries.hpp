@@ -56,6 +56,17 @@ inline std::optional<trace::ExitReason> exit_reason_of(const trace::TraceLog& lo
   return std::nullopt;
 }
 
+// How many connections are done for in the trace: closed, and their task ended. A client sees
+// its FIN when the close is recorded, but the task's end comes after it, so a test that asks
+// about both waits for this count, not for the close alone.
+inline std::size_t settled_connections(const trace::TraceLog& log) {
+  std::size_t settled = 0;
+  for (const auto id : accepted_connections(log)) {
+    if (count_of(log, trace::EventKind::ConnectionClosed, id) > 0 && exit_reason_of(log, id).has_value()) ++settled;
+  }
+  return settled;
+}
+
 // The SocketBuffer limits recorded when a connection was accepted (any connection when no id is
 // given; the last one recorded wins): {send, receive}, 0 where none was recorded.
 inline std::pair<std::uint64_t, std::uint64_t> recorded_socket_buffers(

@@ -126,7 +126,7 @@ TEST(Backpressure, PeerEofWhileRepliesAreStagedStillDeliversThemAll) {
   EXPECT_EQ(received.size(), 2 * kReplyBytes);
   ASSERT_TRUE(testing_::eventually([&] {
     const auto& log = harness.drain();
-    return testing_::count_of(log, trace::EventKind::ConnectionClosed) == 1;
+    return testing_::settled_connections(log) == 1;
   }));
   const auto& log = harness.drain();
   EXPECT_EQ(testing_::exit_reason_of(log, testing_::accepted_connections(log).at(0)), trace::ExitReason::PeerEof);

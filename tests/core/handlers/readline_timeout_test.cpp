@@ -26,7 +26,7 @@ TEST(ReadlineTimeout, SilentClientIsToldAndClosed) {
   std::string rest;
   EXPECT_TRUE(silent.read_until_eof(rest, 5s));
 
-  ASSERT_TRUE(testing_::eventually([&] { return testing_::count_of(harness.drain(), trace::EventKind::ConnectionClosed) == 1; }));
+  ASSERT_TRUE(testing_::eventually([&] { return testing_::settled_connections(harness.drain()) == 1; }));
   const auto& log = harness.drain();
   const auto id = testing_::accepted_connections(log).at(0);
   // The readline was cancelled (visible), and the task itself ended normally afterwards.

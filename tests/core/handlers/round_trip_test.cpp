@@ -76,7 +76,7 @@ TEST(RoundTrip, ClientEofEndsTheTaskAsPeerEofAndClosesCleanly) {
   EXPECT_TRUE(client.read_until_eof(rest));
   EXPECT_TRUE(loopscope::testing::eventually([&] {
     const auto& log = harness.drain();
-    return loopscope::testing::count_of(log, loopscope::trace::EventKind::ConnectionClosed) == 1;
+    return loopscope::testing::settled_connections(log) == 1;
   }));
   const auto& log = harness.drain();
   const auto id = loopscope::testing::accepted_connections(log).at(0);

@@ -112,6 +112,7 @@ TEST(AsyncioParity, AHandlerThatRaisesFlushesWhatItWroteThenEndsTheStream) {
   EXPECT_EQ(StreamEnd::Fin, client.read_to_end(received, 10s)) << "a normal end of stream, not a reset";
   EXPECT_EQ(64u * 1024u, received.size()) << "every byte written before the exception arrives";
 
+  ASSERT_TRUE(testing_::eventually([&] { return testing_::settled_connections(harness.drain()) == 1; }));
   const auto& log = harness.drain();
   const auto ids = testing_::accepted_connections(log);
   ASSERT_EQ(2u, ids.size());

@@ -116,7 +116,7 @@ TEST(StreamServer, RecordsTheTaskLifecycleOfOneConnection) {
   client.shutdown_write();
   std::string rest;
   EXPECT_TRUE(client.read_until_eof(rest));
-  ASSERT_TRUE(testing_::eventually([&] { return testing_::count_of(harness.drain(), trace::EventKind::ConnectionClosed) == 1; }));
+  ASSERT_TRUE(testing_::eventually([&] { return testing_::settled_connections(harness.drain()) == 1; }));
   const auto& log = harness.drain();
   const auto id = testing_::accepted_connections(log).at(0);
   std::vector<trace::EventKind> lifecycle;
