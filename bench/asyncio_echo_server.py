@@ -16,13 +16,13 @@ import signal
 import sys
 
 
-async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, upper: bool = False) -> None:
     try:
         while True:
             line = await reader.readline()  # suspends until a whole line is here
             if not line:                    # b"" means the client closed
                 break
-            writer.write(line)              # staged in the transport; never blocks
+            writer.write(line.upper() if upper else line)  # staged in the transport; never blocks
             await writer.drain()            # waits only if the client reads too slowly
     except ConnectionError:
         pass                                # a vanished load generator is not an error here
@@ -59,6 +59,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--handler", choices=("echo", "upper"), default="echo",
+                        help="what each line gets back: itself, or upper-cased (the seeds' first server)")
     parser.add_argument("--ignore-stdin", action="store_true",
                         help="keep running when stdin closes (stop with SIGTERM)")
     arguments = parser.parse_args()
@@ -70,7 +72,7 @@ async def main() -> None:
         nonlocal open_writers
         open_writers += 1
         try:
-            await handle(reader, writer)
+            await handle(reader, writer, upper=arguments.handler == "upper")
         finally:
             open_writers -= 1
 

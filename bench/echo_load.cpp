@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -26,18 +27,27 @@ enum class Phase { Idle, Connecting, AwaitingFirstReply, Running, Dead };
 struct LoadConnection {
   int fd = -1;
   Phase phase = Phase::Idle;
-  std::string request;      // the line in flight; the reply must be exactly this
+  std::string request;      // the line in flight
+  std::string expected;     // the reply it must get: the request, or the request upper-cased
   std::size_t sent_bytes = 0;
   std::string reply;
   Clock::time_point sent_at{};
   std::uint32_t interest = 0;  // the epoll events registered for fd now
 };
 
-// "ping 00000000000000ab\n": short, fixed length, and unique per request so a reply that
-// belongs to another request (or another connection) is caught.
-std::string next_request(std::uint64_t& sequence) {
+// "ping 00000000000000ab" padded with 'x' to line_bytes, then "\n": fixed length, and unique
+// per request so a reply that belongs to another request (or another connection) is caught.
+std::string next_request(std::uint64_t& sequence, std::size_t line_bytes) {
   char text[32];
-  std::snprintf(text, sizeof text, "ping %016llx\n", static_cast<unsigned long long>(sequence++));
+  std::snprintf(text, sizeof text, "ping %016llx", static_cast<unsigned long long>(sequence++));
+  std::string request(text);
+  request.resize(std::max(line_bytes, kMinLineBytes) - 1, 'x');
+  request.push_back('\n');
+  return request;
+}
+
+std::string upper_cased(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return text;
 }
 
@@ -149,7 +159,8 @@ class LoadRun {
   }
 
   void send_request(LoadConnection& connection, std::uint64_t index) {
-    connection.request = next_request(sequence_);
+    connection.request = next_request(sequence_, options_.line_bytes);
+    connection.expected = options_.expect_upper ? upper_cased(connection.request) : connection.request;
     connection.sent_bytes = 0;
     connection.reply.clear();
     connection.sent_at = Clock::now();
@@ -191,7 +202,7 @@ class LoadRun {
     }
     connection.reply.append(chunk, static_cast<std::size_t>(received));
     if (connection.reply.size() < connection.request.size()) return;
-    if (connection.reply != connection.request) {
+    if (connection.reply != connection.expected) {
       fail(connection);
       return;
     }

@@ -22,7 +22,14 @@ struct EchoLoadOptions {
   // keeps every server's accept queue short, so no SYN is dropped and retried a second later.
   std::size_t connect_window = 64;
   std::chrono::milliseconds establish_timeout{20000};
+  // Each request line's length, newline included: "ping <16 hex digits>" padded with 'x'.
+  std::size_t line_bytes = 22;
+  // The server upper-cases each line (the upper handler), so the reply is the request upper-cased.
+  bool expect_upper = false;
 };
+
+// The shortest line the load can send: "ping " + 16 hex digits + "\n".
+inline constexpr std::size_t kMinLineBytes = 22;
 
 struct EchoLoadResult {
   std::size_t connections_established = 0;

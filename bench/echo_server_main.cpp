@@ -15,7 +15,6 @@
 //   EOF     -> stop (as do SIGTERM and SIGINT)
 
 #include <malloc.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -28,6 +27,7 @@
 #include <thread>
 
 #include "bench/fd_limit.hpp"
+#include "bench/stdin_commands.hpp"
 #include "core/handlers/simple_handlers.hpp"
 #include "core/loop/freeze_watchdog.hpp"
 #include "core/loop/loop_thread.hpp"
@@ -56,29 +56,6 @@ void install_signal_handlers() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-// Reads whatever the driver has written without blocking the tick; returns false at EOF.
-class StdinCommands {
- public:
-  template <class OnLine>
-  bool poll(OnLine&& on_line) {
-    pollfd watched{STDIN_FILENO, POLLIN, 0};
-    while (::poll(&watched, 1, 0) > 0) {
-      char chunk[256];
-      const ssize_t received = ::read(STDIN_FILENO, chunk, sizeof chunk);
-      if (received <= 0) return false;  // EOF, or stdin is gone: either way the driver is done
-      pending_.append(chunk, static_cast<std::size_t>(received));
-      for (std::size_t newline = pending_.find('\n'); newline != std::string::npos; newline = pending_.find('\n')) {
-        on_line(pending_.substr(0, newline));
-        pending_.erase(0, newline + 1);
-      }
-    }
-    return true;
-  }
-
- private:
-  std::string pending_;
-};
-
 // Bytes the program has allocated and not freed, in every malloc arena plus mmapped blocks.
 // Set beside RSS it separates what connections hold from what the allocator keeps around.
 std::uint64_t heap_in_use_bytes() {
@@ -93,6 +70,7 @@ struct Options {
   bool ignore_stdin = false;
   long long kernel_sample_interval_us = -1;  // < 0: the product's default
   std::size_t ring_capacity_events = trace::Recorder::kDefaultRingCapacityEvents;
+  std::string handler = "echo";  // or "upper": the seeds' first server, the load
 };
 
 }  // namespace
@@ -108,6 +86,8 @@ int main(int argc, char** argv) {
                  "How often each connection may read its kernel queue lengths (default: the product's)");
   app.add_option("--ring-capacity-events", options.ring_capacity_events,
                  "Events each thread's trace ring holds (default: the product's)");
+  app.add_option("--handler", options.handler, "What each line gets back")
+      ->check(CLI::IsMember({"echo", "upper"}));
   CLI11_PARSE(app, argc, argv);
 
   const std::uint64_t fd_limit = bench::raise_fd_limit_to_hard();
@@ -123,7 +103,8 @@ int main(int argc, char** argv) {
   if (options.kernel_sample_interval_us >= 0) {
     server_options.limits.kernel_sample_interval = std::chrono::microseconds(options.kernel_sample_interval_us);
   }
-  loop::StreamServer server(loop_thread, server_options, handlers::echo, "echo");
+  const bool upper = options.handler == "upper";
+  loop::StreamServer server(loop_thread, server_options, upper ? handlers::upper : handlers::echo, options.handler);
   try {
     const auto endpoint = server.start();
     std::cout << "listening on " << endpoint.address().to_string() << ":" << endpoint.port() << std::endl;
@@ -147,7 +128,7 @@ int main(int argc, char** argv) {
     log.events.clear();
   };
 
-  StdinCommands commands;
+  bench::StdinCommands commands;
   const auto on_command = [&](const std::string& line) {
     if (line == "stats") {
       drain_and_discard();  // so the counts include everything recorded before the request

@@ -44,7 +44,13 @@ int main(int argc, char** argv) {
   app.add_option("--warmup-ms", warmup_ms, "Load before the measured window");
   app.add_option("--duration-ms", duration_ms, "Length of the measured window");
   app.add_option("--server-pid", server_pid, "Read this process's CPU time at the window's edges");
+  std::string reply = "echo";
+  app.add_option("--line-bytes", options.line_bytes, "Each request line's length, newline included")
+      ->check(CLI::Range(kMinLineBytes, std::size_t{4096}));
+  app.add_option("--reply", reply, "What the server sends back: the line (echo) or the line upper-cased (upper)")
+      ->check(CLI::IsMember({"echo", "upper"}));
   CLI11_PARSE(app, argc, argv);
+  options.expect_upper = reply == "upper";
   options.warmup = std::chrono::milliseconds(warmup_ms);
   options.duration = std::chrono::milliseconds(duration_ms);
 

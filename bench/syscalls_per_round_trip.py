@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Where the hooks-on server's extra CPU goes: system calls and context switches per round
-trip, hooks on vs compiled out, counted by `perf stat` on the server process while the load
+"""Where the servers' CPU goes: system calls (all, and ioctl, epoll_ctl, epoll_wait, recvfrom,
+sendto by name) and context switches per round trip, for each variant (hooks on, compiled out,
+the raw epoll reference and its one-re-arm-per-wait diagnosis), counted by `perf stat` on the server process while the load
 generator runs. A diagnosis beside run_echo_comparison.py, not a target; needs perf and
 permission to read syscall tracepoints (root, or perf_event_paranoid <= 1).
 
   bench/syscalls_per_round_trip.py --build-dir build-bench [--connections 1,100,1000]
+      [--variants hooks-on,hooks-off,raw-epoll,raw-epoll-rearm] [--handler upper --line-bytes 64]
 """
 
 import argparse
@@ -21,7 +23,7 @@ from bench_servers import start_variant  # noqa: E402
 from run_echo_comparison import run_load  # noqa: E402
 
 EVENTS = ["context-switches", "raw_syscalls:sys_enter", "syscalls:sys_enter_ioctl",
-          "syscalls:sys_enter_epoll_wait", "syscalls:sys_enter_recvfrom", "syscalls:sys_enter_sendto",
+          "syscalls:sys_enter_epoll_wait", "syscalls:sys_enter_epoll_ctl", "syscalls:sys_enter_recvfrom", "syscalls:sys_enter_sendto",
           "syscalls:sys_enter_sendmsg"]
 
 
@@ -43,6 +45,9 @@ def main() -> int:
     parser.add_argument("--build-dir", type=Path, required=True)
     parser.add_argument("--connections", default="1,100,1000")
     parser.add_argument("--duration-ms", type=int, default=3000)
+    parser.add_argument("--variants", default="hooks-on,hooks-off,raw-epoll,raw-epoll-rearm")
+    parser.add_argument("--handler", choices=("echo", "upper"), default="echo")
+    parser.add_argument("--line-bytes", type=int, default=22)
     arguments = parser.parse_args()
     if shutil.which("perf") is None:
         print("perf is not installed; nothing to count", file=sys.stderr)
@@ -53,16 +58,17 @@ def main() -> int:
     # perf counts a window inside the measured one, so its rate and the load's agree.
     perf_s = (arguments.duration_ms - 500) / 1000
 
-    print("| connections | server | round trips/s | syscalls/round trip | ioctl/round trip | "
-          "epoll_wait/round trip | context switches/round trip |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print("| connections | server | round trips/s | syscalls/round trip | recvfrom | sendto | epoll_ctl | "
+          "epoll_wait | ioctl | context switches/round trip |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for connections in (int(count) for count in arguments.connections.split(",")):
-        for variant in ("hooks-on", "hooks-off"):
-            server = start_variant(variant, build_dir, log_dir)
+        for variant in arguments.variants.split(","):
+            server = start_variant(variant, build_dir, log_dir, ["--handler", arguments.handler])
             try:
                 load = {}
                 loader = threading.Thread(target=lambda: load.update(
-                    run_load(build_dir, server, connections, warmup_ms, arguments.duration_ms)))
+                    run_load(build_dir, server, connections, warmup_ms, arguments.duration_ms,
+                             handler=arguments.handler, line_bytes=arguments.line_bytes)))
                 loader.start()
                 time.sleep(warmup_ms / 1000 + 0.25 + (1.0 if connections >= 1000 else 0.0))
                 counts = perf_counts(server.pid, perf_s)
@@ -70,11 +76,12 @@ def main() -> int:
             finally:
                 server.stop()
             round_trips = load["round_trips_per_s"] * perf_s
-            print(f"| {connections} | {variant} | {load['round_trips_per_s']:,.0f} | "
-                  f"{counts.get('raw_syscalls:sys_enter', 0) / round_trips:.2f} | "
-                  f"{counts.get('syscalls:sys_enter_ioctl', 0) / round_trips:.2f} | "
-                  f"{counts.get('syscalls:sys_enter_epoll_wait', 0) / round_trips:.2f} | "
-                  f"{counts.get('context-switches', 0) / round_trips:.2f} |", flush=True)
+            per_round_trip = [counts.get(event, 0) / round_trips for event in (
+                "raw_syscalls:sys_enter", "syscalls:sys_enter_recvfrom", "syscalls:sys_enter_sendto",
+                "syscalls:sys_enter_epoll_ctl", "syscalls:sys_enter_epoll_wait", "syscalls:sys_enter_ioctl",
+                "context-switches")]
+            print(f"| {connections} | {variant} | {load['round_trips_per_s']:,.0f} | " +
+                  " | ".join(f"{value:.2f}" for value in per_round_trip) + " |", flush=True)
     return 0
 
 

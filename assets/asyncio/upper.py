@@ -13,7 +13,7 @@ async def handle(reader, writer):
         line = await reader.readline()
         if not line:
             break
-        line = line.upper()  # ASCII letters only, like std::toupper in the "C" locale
+        line = line.upper()  # ASCII letters only (bytes.upper()), as the C++ handler does
         writer.write(line)
         await writer.drain()
     writer.close()

@@ -1,7 +1,5 @@
 // upper: the seeds' first server, writer.write(data.upper()), kept going line after line.
-#include <algorithm>
-#include <cctype>
-
+#include "ascii_upper.hpp"
 #include "simple_handlers.hpp"
 
 namespace loopscope::handlers {
@@ -10,8 +8,7 @@ asio::awaitable<void> upper(StreamReader& reader, StreamWriter& writer) {
   for (;;) {
     std::string line = co_await reader.readline();
     if (line.empty()) break;
-    std::transform(line.begin(), line.end(), line.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    upper_case_ascii(line);  // as bytes.upper(): ASCII letters only
     writer.write(line);
     co_await writer.drain();
   }

@@ -27,6 +27,15 @@ TEST(RoundTrip, UpperCapitalisesLikeTheSeedsServer) {
   EXPECT_EQ(client.read_line(), "MIXED CASE 123\n");
 }
 
+// asyncio's twin writes data.upper() on bytes: only a-z change; UTF-8 and every other byte
+// pass through untouched (b"\xc3\xa9t\xc3\xa9".upper() == b"\xc3\xa9T\xc3\xa9").
+TEST(RoundTrip, UpperChangesOnlyAsciiLettersAsBytesUpperDoes) {
+  ServerHarness harness;
+  LoopbackClient client(harness.start("upper"));
+  client.send_all("\xc3\xa9t\xc3\xa9 \x7f\xff{z}\n");
+  EXPECT_EQ(client.read_line(), "\xc3\xa9T\xc3\xa9 \x7f\xff{Z}\n");
+}
+
 TEST(RoundTrip, AckPrefixesAndStripsTheLine) {
   ServerHarness harness;
   LoopbackClient client(harness.start("ack"));
