@@ -174,7 +174,12 @@ void StreamWriter::close() {
 }
 
 asio::awaitable<void> StreamWriter::wait_closed(std::source_location site) {
-  if (connection_.is_closed()) co_return;
+  if (connection_.is_closed()) {
+    // Nothing to wait for, as asyncio's `await writer.wait_closed()` on a closed transport;
+    // recorded all the same, so the trace shows the close was awaited.
+    trace::record(trace::EventKind::AwaitReady, current_task(), 0, trace::detail_of(trace::AwaitKind::WaitClosed), site);
+    co_return;
+  }
   const auto keep_alive = connection_.shared_from_this();
   const TaskId task = current_task();
   AwaitScope suspended(trace::AwaitKind::WaitClosed, site);

@@ -38,7 +38,40 @@ void LiveSummary::set_state(std::uint32_t task, TaskState state) {
   ++counter_for(totals_, state);
 }
 
+namespace {
+bool is_read(AwaitKind kind) {
+  return kind == AwaitKind::Readline || kind == AwaitKind::Read || kind == AwaitKind::ReadExactly;
+}
+}  // namespace
+
+void LiveSummary::time_durations(const trace::TraceEvent& event) {
+  switch (event.kind) {
+    case EventKind::HandlerInvoked: histograms_.callbacks.add(event.value); break;
+    case EventKind::ClientReply: histograms_.round_trips.add(event.value); break;
+    case EventKind::TaskSuspended:
+      if (is_read(event.detail_as<AwaitKind>())) read_wait_began_ns_[event.subject_id] = event.time_ns;
+      break;
+    case EventKind::TaskResumed:
+    case EventKind::TaskExited:
+      if (const auto began = read_wait_began_ns_.find(event.subject_id); began != read_wait_began_ns_.end()) {
+        if (event.time_ns >= began->second) histograms_.read_waits.add(event.time_ns - began->second);
+        read_wait_began_ns_.erase(began);
+      }
+      break;
+    case EventKind::DrainStallBegin: stall_began_ns_[event.subject_id] = event.time_ns; break;
+    case EventKind::DrainStallEnd:
+    case EventKind::ConnectionClosed:
+      if (const auto began = stall_began_ns_.find(event.subject_id); began != stall_began_ns_.end()) {
+        if (event.time_ns >= began->second) histograms_.drain_stalls.add(event.time_ns - began->second);
+        stall_began_ns_.erase(began);
+      }
+      break;
+    default: break;
+  }
+}
+
 void LiveSummary::consume_event(const trace::TraceEvent& event) {
+  time_durations(event);
   switch (event.kind) {
     case EventKind::ConnectionAccepted:
       ++totals_.connections_accepted;

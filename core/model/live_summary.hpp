@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/model/duration_histogram.hpp"
 #include "core/model/task_state.hpp"
 #include "core/trace/trace_event.hpp"
 #include "core/trace/trace_log.hpp"
@@ -31,6 +32,14 @@ struct SummarySnapshot {
   std::uint64_t dropped_events = 0;
 };
 
+// Durations as the events come, in fixed-size histograms: what `serve` prints when it stops.
+struct SummaryHistograms {
+  DurationHistogram callbacks;     // handler_invoked durations: the loop's busy time
+  DurationHistogram drain_stalls;  // drain_stall_begin to drain_stall_end, per connection
+  DurationHistogram read_waits;    // task_suspended in a read to its task_resumed
+  DurationHistogram round_trips;   // client_reply values (scripted clients only)
+};
+
 class LiveSummary {
  public:
   // Consumes log.events[first_index, end).
@@ -41,11 +50,17 @@ class LiveSummary {
   // The totals now; the max-lag window restarts.
   SummarySnapshot take_interval();
   const SummarySnapshot& totals() const { return totals_; }
+  const SummaryHistograms& histograms() const { return histograms_; }
 
  private:
   void set_state(std::uint32_t task, TaskState state);
+  void time_durations(const trace::TraceEvent& event);
   SummarySnapshot totals_;
+  SummaryHistograms histograms_;
   std::unordered_map<std::uint32_t, TaskState> live_tasks_;
+  // When each open wait began: one entry per task in a read, per connection in a stall.
+  std::unordered_map<std::uint32_t, std::uint64_t> read_wait_began_ns_;
+  std::unordered_map<std::uint32_t, std::uint64_t> stall_began_ns_;
 };
 
 // One line: "conns 2 (accepted 5, refused 0) | tasks run 0 read 2 drain 0 other 0 exited 3 | ..."

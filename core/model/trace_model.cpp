@@ -88,6 +88,8 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
     }
     case EventKind::TaskSuspended:
       set_task_state(subject, time_ns, state_for_await(event.detail_as<trace::AwaitKind>()), event.site_id);
+      if (event.detail_as<trace::AwaitKind>() == trace::AwaitKind::WaitClosed) tasks_[subject].awaited_wait_closed = true;
+      // (set_task_state above made the record, so operator[] finds it)
       break;
     case EventKind::TaskResumed: set_task_state(subject, time_ns, TaskState::Running, 0); break;
     case EventKind::TaskFailed: {
@@ -161,7 +163,9 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
     case EventKind::BytesSent: connections_[subject].bytes_sent += event.value; break;
     case EventKind::StreamError: connections_[subject].errors.push_back(event.detail_as<trace::StreamErrorKind>()); break;
     case EventKind::HandlerInvoked: loop_.busy.push_back(BusySpan{time_ns, time_ns + event.value}); break;
-    case EventKind::BlockingCall: loop_.blocking_calls.push_back(BusySpan{time_ns, time_ns + event.value}); break;
+    case EventKind::BlockingCall:
+      loop_.blocking_calls.push_back(BlockingCallSpan{time_ns, time_ns + event.value, subject, event.site_id});
+      break;
     case EventKind::LoopLag: loop_.lag.push_back(CounterSample{time_ns, event.value}); break;
     case EventKind::FreezeBegin: loop_.freezes.push_back(Freeze{time_ns, kOpenEnd, subject, event.site_id}); break;
     case EventKind::FreezeEnd:
@@ -202,7 +206,10 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
       if (port != client_by_port_.end() && port->second == subject) client_by_port_.erase(port);
       break;
     }
-    case EventKind::EventsDropped: dropped_events_ += event.value; break;
+    case EventKind::EventsDropped:
+      dropped_events_ += event.value;
+      loop_.drops.push_back(CounterSample{time_ns, event.value});
+      break;
     case EventKind::Mark: marks_.push_back(MarkRecord{time_ns, std::string(log.label(static_cast<std::uint32_t>(event.value)))}); break;
     case EventKind::LessonStep:
       lesson_steps_.push_back(
@@ -227,7 +234,16 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
         break;
       }
       break;
-    case EventKind::AwaitCancelled: ++cancelled_awaits_; break;
+    case EventKind::AwaitCancelled:
+      ++cancelled_awaits_;
+      if (const auto task = tasks_.find(subject); task != tasks_.end()) task->second.had_cancelled_await = true;
+      break;
+    case EventKind::AwaitReady:
+      if (const auto task = tasks_.find(subject);
+          task != tasks_.end() && event.detail_as<trace::AwaitKind>() == trace::AwaitKind::WaitClosed) {
+        task->second.awaited_wait_closed = true;
+      }
+      break;
     case EventKind::None:
     case EventKind::ConnectionRefused:
       break;

@@ -44,6 +44,8 @@ struct TaskRecord {
   std::string failure;            // "LineTooLongError: line longer than ..." when it died of one
   trace::SiteId failure_site = 0; // where that was raised
   std::vector<StateSpan> spans;  // contiguous, in time order; the last may be open
+  bool awaited_wait_closed = false;  // it reached `await writer.wait_closed()` (suspended or not)
+  bool had_cancelled_await = false;  // an await of its was cancelled (a deadline, wait_for)
 };
 
 struct CounterSample {
@@ -93,11 +95,20 @@ struct Freeze {
   trace::SiteId site = 0;
 };
 
+// A blocking call made on the loop (time.sleep() and the like), and where.
+struct BlockingCallSpan {
+  std::uint64_t begin_ns = 0;
+  std::uint64_t end_ns = 0;
+  std::uint32_t task = 0;  // the task that made it (0: none current)
+  trace::SiteId site = 0;
+};
+
 struct LoopRecord {
   std::vector<BusySpan> busy;           // one per Asio handler the loop ran
   std::vector<CounterSample> lag;       // heartbeat lateness, ns
   std::vector<Freeze> freezes;
-  std::vector<BusySpan> blocking_calls;
+  std::vector<BlockingCallSpan> blocking_calls;
+  std::vector<CounterSample> drops;     // when events were dropped, and how many
 };
 
 struct LatencySample {

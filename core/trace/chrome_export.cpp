@@ -274,6 +274,10 @@ class ChromeExporter {
         task_track(subject);
         writer_.instant("cancelled", subject, time_ns, 't', await_args(event));
         break;
+      case EventKind::AwaitReady:
+        task_track(subject);
+        writer_.instant("ready at once", subject, time_ns, 't', await_args(event));
+        break;
       case EventKind::TaskFailed:
         task_track(subject);
         writer_.instant("failed", subject, time_ns, 't',

@@ -23,6 +23,10 @@ enum class EventKind : std::uint8_t {
   // label id of "Type: message", site = where it was raised (the await it came out of, or the
   // last one it came back from), value = how many handlers have failed on this server so far.
   TaskFailed = 6,
+  // An await that did not suspend because its result was already there (wait_closed() on a
+  // connection that is already closed): site = the await, detail = AwaitKind. Without it a
+  // task that called wait_closed() and one that never did would look the same.
+  AwaitReady = 7,
   // Buffers (subject = connection id).
   BufferLevel = 10,      // detail = BufferKind, value = bytes
   BufferLimit = 11,      // detail = BufferKind, aux = LimitKind, value = bytes

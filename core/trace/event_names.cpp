@@ -11,6 +11,7 @@ std::string_view event_kind_name(EventKind kind) {
     case EventKind::TaskExited: return "task_exited";
     case EventKind::AwaitCancelled: return "await_cancelled";
     case EventKind::TaskFailed: return "task_failed";
+    case EventKind::AwaitReady: return "await_ready";
     case EventKind::BufferLevel: return "buffer_level";
     case EventKind::BufferLimit: return "buffer_limit";
     case EventKind::DrainStallBegin: return "drain_stall_begin";

@@ -2,10 +2,12 @@
 
 #include <filesystem>
 
+#include "core/model/trace_histograms.hpp"
 #include "core/trace/chrome_export.hpp"
 #include "core/trace/native_format.hpp"
 #include "scenarios/lessons/builtin_lessons.hpp"
 #include "scenarios/lessons/lesson_parser.hpp"
+#include "scenarios/commands/trace_report.hpp"
 #include "scenarios/lessons/lesson_runner.hpp"
 
 namespace loopscope::scenarios {
@@ -59,6 +61,9 @@ int run_lesson_command(const LessonCommandOptions& options, std::ostream& out, s
   run_options.speed = options.speed;
   LessonRunResult result = run_lesson(lesson, run_options, out);
   print_check_table(result, out);
+  const model::TraceModel model = model::TraceModel::from_log(result.trace);
+  print_warnings(model, result.trace, out);
+  print_histograms(model::histograms_of(model), out);
   if (!options.trace_path.empty()) {
     try {
       if (options.trace_path.ends_with(".json")) {

@@ -8,6 +8,9 @@
 #include "core/loop/loop_thread.hpp"
 #include "core/loop/stream_server.hpp"
 #include "core/model/live_summary.hpp"
+#include "core/model/trace_histograms.hpp"
+#include "core/model/trace_model.hpp"
+#include "scenarios/commands/trace_report.hpp"
 #include "core/trace/chrome_export.hpp"
 #include "core/trace/native_format.hpp"
 #include "core/trace/recorder.hpp"
@@ -19,6 +22,9 @@ namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(10);
 constexpr auto kSummaryInterval = std::chrono::seconds(1);
+// A few tens of MB of model at most: many times what a classroom session of `serve` records,
+// and far less than a benchmark load would pile up in an hour.
+constexpr std::uint64_t kWarningModelEventLimit = 1'000'000;
 
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -67,9 +73,20 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
                                             std::chrono::duration<double>(options.duration_s))
                             : std::chrono::steady_clock::time_point::max();
 
+  // The warnings come from a trace model. It keeps spans, not events, but they grow with the
+  // traffic, so without --trace (nothing else kept) it stops taking events after a bound and
+  // the final summary says so. --trace keeps the whole log anyway, and the model with it.
+  model::TraceModel warnings_model;
+  std::uint64_t modelled_events = 0;
+  bool model_full = false;
   const auto drain_and_tally = [&] {
     recorder.drain_into(log);
     summary.consume(recorder.last_batch());
+    if (!model_full) {
+      warnings_model.append(recorder.last_batch(), log);
+      modelled_events += recorder.last_batch().size();
+      model_full = !keep_trace && modelled_events >= kWarningModelEventLimit;
+    }
     // Without a trace file the events have served their purpose once counted.
     if (!keep_trace) log.events.clear();
   };
@@ -92,6 +109,15 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
   drain_and_tally();
   const auto elapsed_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
   out << model::format_summary_line(summary.take_interval(), static_cast<std::uint64_t>(elapsed_s)) << std::endl;
+  if (model_full) {
+    out << "warnings cover the first " << modelled_events << " events (run with --trace FILE to cover all)\n";
+  }
+  print_warnings(warnings_model, log, out);
+  const model::SummaryHistograms& durations = summary.histograms();
+  print_histograms(model::TraceHistograms{durations.callbacks, durations.drain_stalls, durations.read_waits,
+                                          durations.round_trips},
+                   out);
+  out << std::flush;
 
   if (keep_trace) {
     try {

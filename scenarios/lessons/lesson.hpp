@@ -72,6 +72,7 @@ struct LessonCheck {
   double percentile = 95;            // latency_percentile_ms, latency_ratio
   std::string relative_to;           // buffer measures: "high_water", "low_water" or "" (bytes)
   std::string reason;                // connections_closed: a close reason name
+  std::string warning;               // warnings: a warning id (docs/warnings.md), e.g. "slow_callback"
   std::optional<double> at_least;
   std::optional<double> at_most;
 };

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/model/model_queries.hpp"
+#include "core/model/warnings.hpp"
 
 namespace loopscope::scenarios {
 
@@ -142,6 +143,16 @@ Measurement measure(const LessonCheck& check, const model::TraceModel& model) {
   if (m == "cancelled_awaits") {
     const double count = static_cast<double>(model.cancelled_awaits());
     return {count, "cancelled awaits: " + format_number(count)};
+  }
+  if (m == "warnings") {
+    // Counted only: the messages need the trace's site names, the count does not.
+    static const trace::TraceLog no_names;
+    const auto kind = model::warning_kind_from_id(check.warning);
+    if (!kind) return {std::nullopt, "unknown warning " + check.warning};
+    const auto warnings = model::find_warnings(model, no_names);
+    const auto tasks = model.tasks_of_group(check.group);
+    const double count = static_cast<double>(model::count_warnings(warnings, *kind, check.group.empty() ? nullptr : &tasks));
+    return {count, check.warning + " warnings" + of_group + ": " + format_number(count)};
   }
   return {std::nullopt, "unknown measure " + m};
 }

@@ -5,12 +5,21 @@
 
 #include "core/handlers/handler_catalog.hpp"
 #include "core/model/task_state.hpp"
+#include "core/model/warnings.hpp"
 
 namespace loopscope::scenarios {
 
 namespace {
 
 constexpr double kMaxSeconds = 3600;
+
+std::vector<std::string> warning_ids() {
+  std::vector<std::string> ids;
+  for (int kind = 0; kind < model::kWarningKindCount; ++kind) {
+    ids.emplace_back(model::warning_kind_id(static_cast<model::WarningKind>(kind)));
+  }
+  return ids;
+}
 
 const std::vector<std::string>& measures_needing_group() {
   static const std::vector<std::string> measures = {
@@ -179,6 +188,12 @@ LessonCheck read_check(const nlohmann::json& value, const std::string& path, con
     object.fail("relative_to", "expected high_water or low_water, found \"" + check.relative_to + "\"");
   }
   if (check.measure == "connections_closed") check.reason = object.text("reason");
+  if (check.measure == "warnings") {
+    check.warning = object.text("warning");
+    if (!model::warning_kind_from_id(check.warning)) {
+      object.fail("warning", "expected one of " + joined(warning_ids()) + ", found \"" + check.warning + "\"");
+    }
+  }
   check.at_least = object.optional_number("at_least", -1e18, 1e18);
   check.at_most = object.optional_number("at_most", -1e18, 1e18);
   if (!check.at_least && !check.at_most) object.fail("", "expected \"at_least\", \"at_most\" or both");
@@ -235,7 +250,7 @@ const std::vector<std::string>& check_measures() {
       "state_share",           "latency_percentile_ms", "latency_ratio",   "replies",
       "drain_stall_begin_level", "drain_stall_end_level", "drain_stalls",  "writer_peak",
       "bytes_echoed_ratio",    "longest_freeze_ms",     "max_loop_lag_ms", "connections_closed",
-      "cancelled_awaits",      "server_reads"};
+      "cancelled_awaits",      "server_reads",          "warnings"};
   return measures;
 }
 

@@ -127,6 +127,12 @@ TEST(LessonParser, RefusesUnknownNames) {
   auto measure = valid_lesson();
   measure["checks"][0]["measure"] = "vibes";
   expect_refused(measure, "$.checks[0].measure", "expected one of state_share");
+  auto warning = valid_lesson();
+  warning["checks"][0] = {{"name", "named"}, {"measure", "warnings"}, {"warning", "slow_lunch"}, {"at_least", 1}};
+  expect_refused(warning, "$.checks[0].warning", "expected one of slow_callback, no_await");
+  auto warning_missing = valid_lesson();
+  warning_missing["checks"][0] = {{"name", "named"}, {"measure", "warnings"}, {"at_least", 1}};
+  expect_refused(warning_missing, "$.checks[0].warning", "missing");
   auto trigger = valid_lesson();
   trigger["steps"][1]["on"] = "sunrise";
   expect_refused(trigger, "$.steps[1].on", "expected first_drain_stall");

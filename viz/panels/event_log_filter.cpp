@@ -109,6 +109,7 @@ EventSubject event_subject(const trace::TraceEvent& event) {
     case EventKind::TaskResumed:
     case EventKind::TaskExited:
     case EventKind::AwaitCancelled:
+    case EventKind::AwaitReady:
     case EventKind::TaskFailed:
       return EventSubject::Task;
     case EventKind::FreezeBegin:
@@ -177,6 +178,7 @@ std::string event_detail_text(const trace::TraceEvent& event, const trace::Trace
     case EventKind::TaskSuspended: return "awaits " + await_name();
     case EventKind::TaskResumed: return "back from " + await_name();
     case EventKind::AwaitCancelled: return await_name() + " cancelled";
+    case EventKind::AwaitReady: return await_name() + "() returned at once (nothing to wait for)";
     case EventKind::TaskFailed: return "died of " + std::string(log.label(event.aux));
     case EventKind::TaskExited: return "exit: " + std::string(trace::exit_reason_name(event.detail_as<trace::ExitReason>()));
     case EventKind::BufferLevel:
