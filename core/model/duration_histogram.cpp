@@ -69,8 +69,8 @@ std::string format_duration(std::uint64_t ns) {
     std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ns) / 1e9);
   } else if (ns >= 10'000'000ull) {
     std::snprintf(text, sizeof text, "%.0f ms", static_cast<double>(ns) / 1e6);
-  } else if (ns >= 10'000ull) {
-    std::snprintf(text, sizeof text, "%.2g ms", static_cast<double>(ns) / 1e6);
+  } else if (ns >= 100'000ull) {
+    std::snprintf(text, sizeof text, "%.1f ms", static_cast<double>(ns) / 1e6);
   } else {
     std::snprintf(text, sizeof text, "%.0f us", static_cast<double>(ns) / 1e3);
   }

@@ -105,6 +105,35 @@ TEST(ServeCommand, DurationStopsItAndANativeTraceLoadsBack) {
   std::filesystem::remove_all(dir);
 }
 
+// Without --trace: the final summary names the mistake (docs/warnings.md) and gives the
+// duration histograms, so a headless run says what the app would show.
+TEST(ServeCommand, TheFinalSummaryNamesTheBlockingCallAndGivesTheDurations) {
+  ChildProcess serve({kBinary, "serve", "--port", "0", "--handler", "blocking_sleep"});
+  const auto first = serve.read_line(10s);
+  ASSERT_TRUE(first.has_value()) << serve.read_stderr();
+  {
+    LoopbackClient client(port_from(*first));
+    client.send_all("nap\n");
+    EXPECT_EQ(client.read_line(), "slept:nap\n");
+  }
+  // The summary line after the sleep has counted the freeze: the trace has what it needs.
+  for (int lines = 0; lines < 20 && serve.stdout_seen().find("freezes 1") == std::string::npos; ++lines) {
+    if (!serve.read_line(5s)) break;
+  }
+  serve.signal(SIGTERM);
+  const auto exit_code = serve.wait_exit(15s);
+  ASSERT_TRUE(exit_code.has_value());
+  EXPECT_EQ(*exit_code, 0) << serve.read_stderr();
+  for (int lines = 0; lines < 200 && serve.read_line(2s); ++lines) {
+  }  // the rest of what it printed, up to EOF
+  const std::string out = serve.stdout_seen();
+  EXPECT_NE(out.find("[slow_callback]"), std::string::npos) << out;
+  EXPECT_NE(out.find("a blocking call at blocking_sleep.cpp:"), std::string::npos) << out;
+  EXPECT_NE(out.find("durations:"), std::string::npos) << out;
+  EXPECT_NE(out.find("callbacks"), std::string::npos) << out;
+  EXPECT_NE(out.find("read waits"), std::string::npos) << out;
+}
+
 TEST(ServeCommand, UnknownHandlerIsRefusedWithTheChoices) {
   ChildProcess serve({kBinary, "serve", "--handler", "nosuch"});
   const auto exit_code = serve.wait_exit(10s);
