@@ -23,8 +23,8 @@ struct KindText {
 constexpr std::array<KindText, kWarningKindCount> kKindTexts{{
     {WarningKind::SlowCallback, "slow_callback", "Blocking call on the loop",
      "While one callback runs, the loop runs nothing else: every other client waits, however little it asked for.",
-     "Await the asyncio form instead (await asyncio.sleep(), an async client library), or move the call off the "
-     "loop with await asyncio.to_thread(...)."},
+     "Await the asyncio form (await asyncio.sleep(), an async client library), or move the call off the loop with "
+     "await asyncio.to_thread(...)."},
     {WarningKind::NoAwait, "no_await", "Task ran without yielding",
      "A coroutine gives the loop back only at an await; CPU-heavy work between two awaits freezes every other "
      "connection for as long as it takes.",

@@ -93,6 +93,21 @@ class AppUnderKeys(unittest.TestCase):
         subprocess.run(["xdotool", "mousemove", "--window", self.window, str(x), str(y), "click", "1"],
                        env=self.env, timeout=WAIT_S, check=True)
 
+    def wait_frames(self, count):
+        frame = self.report().get("frame", 0)
+        self.wait_for(lambda report: report.get("frame", 0) >= frame + count, f"{count} more frames")
+
+    def click_and_hold(self, x, y):
+        """A click ImGui 1.86 cannot miss: it reads the mouse once per frame (no event queue), so
+        a move, a press and a release inside one frame would be lost. Each gets frames of its own."""
+        run = lambda *arguments: subprocess.run(["xdotool", *arguments], env=self.env, timeout=WAIT_S, check=True)
+        run("mousemove", "--window", self.window, str(x), str(y))
+        self.wait_frames(3)
+        run("mousedown", "1")
+        self.wait_frames(3)
+        run("mouseup", "1")
+        self.wait_frames(2)
+
     def record_a_plain_trace(self):
         """A trace of `serve` with one client sending a few lines: a replay with no lesson over it."""
         trace = os.path.join(self.directory, "plain.trace")
@@ -112,6 +127,51 @@ class AppUnderKeys(unittest.TestCase):
         return trace
 
     # --- the tests ---
+    def test_a_warning_jumps_the_timeline_to_its_moment_and_selects_its_task(self):
+        """docs/warnings.md: W, and a click on a row of the Warnings tab, go to the warning."""
+        self.start_app("gui", "--lesson", "blocking-freezes-everyone", "--recorded", "--tab", "warnings")
+        for _ in range(10):  # the lesson asks before each freeze: P answers, bounded
+            report = self.wait_for(lambda r: len(r.get("warnings", [])) >= 2 or
+                                   r.get("lesson", {}).get("holding_for_answers"), "a question or both freezes")
+            if len(report.get("warnings", [])) >= 2:
+                break
+            self.press("p")
+        report = self.wait_for(lambda r: len(r.get("warnings", [])) >= 2, "the recorded run's two freezes")
+        warnings = report["warnings"]
+        self.assertEqual({w["kind"] for w in warnings}, {"slow_callback"})
+        self.assertIn("blocking_sleep.cpp:12", warnings[0]["message"])
+
+        report = self.press("w")
+        self.assertEqual(report["warning_shown"], 0)
+        self.assertEqual(report["selected_task"], warnings[0]["task"])
+        report = self.wait_for(lambda r: r["timeline"]["viewport"]["begin_ns"] <= warnings[0]["time_ns"]
+                               <= r["timeline"]["viewport"]["end_ns"]
+                               and r["timeline"]["viewport"]["end_ns"] - r["timeline"]["viewport"]["begin_ns"]
+                               < 2_000_000_000, "the view around the first warning")
+
+        # The second row of the Warnings tab, clicked with the mouse where the app drew it.
+        second_time = "%.3f s" % (warnings[1]["time_ns"] / 1e9)
+        rows = [t for t in report["layout"]["texts"] if t["text"] == second_time]
+        self.assertTrue(rows, f"the Warnings tab shows a row at {second_time}")
+        x0, y0, x1, y1 = rows[0]["box"]
+        self.click_and_hold(int((x0 + x1) / 2), int((y0 + y1) / 2))
+        report = self.wait_for(lambda r: r.get("warning_shown") == 1, "the clicked warning on show")
+        viewport = report["timeline"]["viewport"]
+        self.assertLessEqual(viewport["begin_ns"], warnings[1]["time_ns"])
+        self.assertGreaterEqual(viewport["end_ns"], warnings[1]["time_ns"])
+        self.assertGreater(viewport["begin_ns"], warnings[0]["time_ns"] - 1, "moved on from the first one")
+
+        # In presentation mode W puts it in the caption; Right goes back to the lesson.
+        report = self.press("F11")
+        report = self.press("w")
+        self.assertIsNone(report["warning_shown"], "after the last warning, none: back to the lesson")
+        report = self.press("w")
+        self.assertEqual(report["warning_shown"], 0)
+        self.assertTrue(any("Loopscope says: Blocking call on the loop" in t["text"] for t in report["layout"]["texts"]),
+                        "the caption names the warning")
+        report = self.press("Right")
+        self.assertIsNone(report["warning_shown"])
+
     def test_presentation_keys_drive_a_live_lesson(self):
         self.start_app("gui", "--lesson", "hello-loop", "--present")
         report = self.wait_for(lambda r: r.get("lesson", {}).get("holding_for_answers"), "the first question")

@@ -131,6 +131,10 @@ void GuiApp::apply_key(KeyCommand command) {
     want_presenting_ = false;
     return;
   }
+  if (command == KeyCommand::NextWarning) {  // the same in every mode: the view goes to it
+    state_.warnings.show_next(state_.navigation, state_.selected_task);
+    return;
+  }
   if (state_.comparison) {
     compare_view_.apply(state_, command);
   } else if (state_.director) {
@@ -157,6 +161,8 @@ void GuiApp::start_clean_if_switched() {
   loop_health_panel_ = LoopHealthPanel{};
   code_panel_ = CodePanel{};
   event_log_panel_ = EventLogPanel{};
+  warnings_panel_ = WarningsPanel{};
+  durations_panel_ = DurationsPanel{};
   presentation_.reset();
   breakpoint_shown_ns_.reset();
 }
@@ -285,6 +291,22 @@ void GuiApp::draw_bottom_tabs(AppState& shown, float height_px) {
       event_log_panel_.draw(shown);
       ImGui::EndTabItem();
     }
+    // The count in the title, in the warning colour once there is one: the mistake is named
+    // without taking the learner away from the panel they are reading.
+    const std::size_t warning_count = shown.warnings.list().size();
+    const std::string warnings_title =
+        warning_count == 0 ? std::string("Warnings###warnings") : "Warnings (" + std::to_string(warning_count) + ")###warnings";
+    if (warning_count > 0) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.6f, 0.15f, 1.0f));
+    const bool warnings_open = tab_item(warnings_title.c_str(), first && options_.tab == "warnings");
+    if (warning_count > 0) ImGui::PopStyleColor();
+    if (warnings_open) {
+      warnings_panel_.draw(shown);
+      ImGui::EndTabItem();
+    }
+    if (tab_item("Durations", first && options_.tab == "durations")) {
+      durations_panel_.draw(shown);
+      ImGui::EndTabItem();
+    }
     ImGui::EndTabBar();
   }
   ImGui::EndChild();
@@ -390,6 +412,16 @@ void GuiApp::write_report() const {
   for (const KeyCommand command : keys_handled_) keys.push_back(key_command_name(command));
   report["keys_handled"] = keys;
   report["status_message"] = state_.status_message;
+  nlohmann::json warnings = nlohmann::json::array();
+  for (const model::Warning& warning : state_.warnings.list()) {
+    warnings.push_back({{"kind", model::warning_kind_id(warning.kind)},
+                        {"time_ns", warning.time_ns},
+                        {"task", warning.task},
+                        {"message", warning.message}});
+  }
+  report["warnings"] = warnings;
+  report["warning_shown"] = state_.warnings.shown() ? nlohmann::json(*state_.warnings.shown()) : nlohmann::json();
+  report["selected_task"] = state_.selected_task ? nlohmann::json(*state_.selected_task) : nlohmann::json();
   if (state_.director) report["lesson"] = lesson_report();
   report["layout"] = layout_json(last_layout_);
   if (layout_sweep_) report["layout_audit"] = layout_sweep_->report();
@@ -558,6 +590,11 @@ int GuiApp::run() {
     start_clean_if_switched();
     if (state_.session) state_.session->poll();
     if (state_.director) state_.director->advance();
+    state_.warnings.refresh(state_.model(), state_.log(), state_.generation);
+    if (options_.show_warning != 0 && !warning_asked_shown_ && state_.warnings.list().size() >= options_.show_warning) {
+      state_.warnings.show(options_.show_warning - 1, state_.navigation, state_.selected_task);
+      warning_asked_shown_ = true;
+    }
     answer_for_screenshot();
     if (layout_sweep_) layout_sweep_->before_frame(state_);
     if (state_.director) presentation_.track_reveals(*state_.director, presenting_);
@@ -566,7 +603,9 @@ int GuiApp::run() {
     if (frames_since_due_ < 0 && screenshot_due()) {
       frames_since_due_ = 0;
       // A replay shows its whole run (empty after the replay time); a live run, all so far.
-      if (state_.comparison) state_.navigation.fit_all(state_.comparison->end_ns());
+      if (state_.warnings.shown()) {
+        // --show-warning: the view stays on the warning
+      } else if (state_.comparison) state_.navigation.fit_all(state_.comparison->end_ns());
       else state_.navigation.fit_all(state_.loaded && state_.loaded->cursor ? state_.loaded->cursor->end_ns() : state_.now_ns());
     }
     if (const std::string title = window_title(); title != title_shown_) {

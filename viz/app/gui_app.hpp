@@ -26,6 +26,8 @@
 #include "viz/panels/lesson_picker_panel.hpp"
 #include "viz/panels/loop_health_panel.hpp"
 #include "viz/panels/server_panel.hpp"
+#include "viz/panels/durations_panel.hpp"
+#include "viz/panels/warnings_panel.hpp"
 #include "viz/timeline/timeline_widget.hpp"
 
 namespace loopscope::viz {
@@ -77,6 +79,9 @@ class GuiApp {
   LoopHealthPanel loop_health_panel_;
   CodePanel code_panel_;
   EventLogPanel event_log_panel_;
+  WarningsPanel warnings_panel_;
+  bool warning_asked_shown_ = false;  // --show-warning has been applied
+  DurationsPanel durations_panel_;
   ClientsPanel clients_panel_;
   ServerPanel server_panel_;
   PresentationView presentation_;

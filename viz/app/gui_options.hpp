@@ -23,9 +23,10 @@ struct GuiOptions {
   // save the window as PNG and exit. No prediction holds the lesson in this mode.
   std::string screenshot_path;
   double at_s = 5;
-  std::string tab = "connections";  // bottom panel shown: connections, loop, code, events
+  std::string tab = "connections";  // bottom panel shown: connections, loop, code, events, warnings, durations
   std::string left_tab = "server";  // left panel under the lesson: server, clients
   std::uint32_t select_task = 0;    // select this task at the start (0: none), e.g. for the code panel
+  std::size_t show_warning = 0;     // show warning N (1-based) once it exists, as W would (0: none)
   // Layout audit: step through the lesson's recorded run, report what is cut or overlapping, exit.
   bool audit_layout = false;
   std::string report_path;          // screenshot mode: where things were drawn (JSON), for tests

@@ -131,10 +131,13 @@ void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
     gui.height_px = height;
   }, "window size WIDTHxHEIGHT [default: 1600x900]");
   command.add_option("--tab", gui.tab, "bottom panel to show first")
-      ->check(CLI::IsMember({"connections", "loop", "code", "events"}))->capture_default_str();
+      ->check(CLI::IsMember({"connections", "loop", "code", "events", "warnings", "durations"}))->capture_default_str();
   command.add_option("--left-tab", gui.left_tab, "left panel to show first")
       ->check(CLI::IsMember({"server", "clients"}))->capture_default_str();
   command.add_option("--select", gui.select_task, "select this task id at the start (its code, its buffers)");
+  command.add_option("--show-warning", gui.show_warning,
+                     "once the run has N warnings, show the Nth as W would (jump to it; in presentation, the caption)")
+      ->check(CLI::PositiveNumber);
   command.add_flag("--audit-layout", gui.audit_layout,
                    "with --lesson NAME --recorded (or open on a lesson's trace): visit every step, with its question "
                    "open and answered, and list what is cut or overlapping (exit 1 if anything is); --report keeps the details");

@@ -96,7 +96,11 @@ PresentationView::KeyRequests PresentationView::apply(AppState& state, KeyComman
       if (director.paused()) director.resume();
       else director.pause();
       break;
-    case KeyCommand::Next: step_forward(state); break;
+    case KeyCommand::Next:
+      // A warning on show goes first: Right is "back to the lesson".
+      if (state.warnings.shown()) state.warnings.hide();
+      else step_forward(state);
+      break;
     case KeyCommand::Previous: step_backward(state); break;
     case KeyCommand::Reveal: director.reveal_now(); break;
     case KeyCommand::Faster: director.set_speed(std::min(director.speed() * 2, director.max_speed())); break;
@@ -111,7 +115,8 @@ PresentationView::KeyRequests PresentationView::apply(AppState& state, KeyComman
       state.navigation.set_follow_live(true);
       break;
     case KeyCommand::TogglePresentation:
-    case KeyCommand::Leave: break;  // the app's own
+    case KeyCommand::Leave:
+    case KeyCommand::NextWarning: break;  // the app's own
   }
   return requests;
 }
@@ -178,6 +183,21 @@ void PresentationView::draw_header(const AppState& state) {
 }
 
 void PresentationView::draw_caption(AppState& state) {
+  // W put a warning on show: it is the caption until W moves on or Right goes back.
+  if (const auto shown = state.warnings.shown(); shown && *shown < state.warnings.list().size()) {
+    const model::Warning& warning = state.warnings.list()[*shown];
+    ImGui::PushTextWrapPos(0);
+    const std::string heading = "Loopscope says: " + std::string(model::warning_title(warning.kind)) + " (" +
+                                std::to_string(*shown + 1) + " of " + std::to_string(state.warnings.list().size()) + ")";
+    ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.15f, 1.0f), "%s", heading.c_str());
+    note_last_item(heading);
+    ImGui::TextUnformatted(warning.message.c_str());
+    ImGui::TextUnformatted(std::string(model::warning_why(warning.kind)).c_str());
+    ImGui::TextUnformatted(("Instead: " + std::string(model::warning_fix(warning.kind))).c_str());
+    ImGui::TextDisabled("W: next warning   Right: back to the lesson");
+    ImGui::PopTextWrapPos();
+    return;
+  }
   if (!state.director) {
     ImGui::TextDisabled("Free play: connect with nc %s %u", state.session ? state.session->host().c_str() : "",
                         state.session ? static_cast<unsigned>(state.session->port()) : 0u);
@@ -278,7 +298,9 @@ void PresentationView::draw(AppState& state, TimelineWidget& timeline, Presentat
   draw_caption(state);
   caption_content_px_ = ImGui::GetCursorPosY() - style.ItemSpacing.y;
   ImGui::EndChild();
-  ImGui::TextDisabled("%s", key_map_line().c_str());
+  // One line whatever the width: what does not fit ends in "..." (the Keys menu has it all).
+  const std::string keys = elided_to_width(key_map_line(), ImGui::GetContentRegionAvail().x);
+  ImGui::TextDisabled("%s", keys.c_str());
   ImGui::EndChild();
 }
 

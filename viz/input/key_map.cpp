@@ -17,6 +17,7 @@ const std::vector<KeyBinding>& key_bindings() {
       {KeyCommand::GoToEnd, {GLFW_KEY_END}, "End", "now (a replay: its end)"},
       {KeyCommand::TogglePresentation, {GLFW_KEY_F11}, "F11", "presentation mode on / off"},
       {KeyCommand::Leave, {GLFW_KEY_ESCAPE}, "Esc", "leave presentation mode"},
+      {KeyCommand::NextWarning, {GLFW_KEY_W}, "W", "next warning (jump to it)"},
   };
   return bindings;
 }
@@ -43,12 +44,13 @@ const char* key_command_name(KeyCommand command) {
     case KeyCommand::GoToEnd: return "go_to_end";
     case KeyCommand::TogglePresentation: return "toggle_presentation";
     case KeyCommand::Leave: return "leave";
+    case KeyCommand::NextWarning: return "next_warning";
   }
   return "unknown";
 }
 
 std::string key_map_line() {
-  return "Space play/pause   Left/Right step   +/- speed   P reveal   R recorded/live   Home/End   F11/Esc leave";
+  return "Space pause   Left/Right step   +/- speed   P reveal   R live/recorded   W warning   Home/End   Esc";
 }
 
 }  // namespace loopscope::viz

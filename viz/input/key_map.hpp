@@ -23,6 +23,7 @@ enum class KeyCommand {
   GoToEnd,             // End
   TogglePresentation,  // F11
   Leave,               // Escape: leave presentation mode
+  NextWarning,         // W: jump to the next warning (docs/warnings.md); presentation shows it as the caption
 };
 
 struct KeyBinding {

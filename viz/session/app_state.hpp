@@ -11,6 +11,7 @@
 #include "core/model/replay_cursor.hpp"
 #include "scenarios/lessons/lesson_director.hpp"
 #include "scenarios/session/live_session.hpp"
+#include "viz/session/shown_warnings.hpp"
 #include "viz/timeline/lane_layout.hpp"
 #include "viz/timeline/timeline_subject.hpp"
 #include "viz/timeline/timeline_viewport.hpp"
@@ -52,6 +53,8 @@ struct AppState {
   // everything derived from the old trace (label caches, check results, filters, selection)
   // is dropped by whoever keeps it. Pointers cannot say so: a new log may reuse the old address.
   std::uint64_t generation = 0;
+  // The warnings of what is shown (refreshed by the app each frame) and the one on show.
+  ShownWarnings warnings;
 
   bool has_session() const { return session != nullptr; }
   // What the timeline draws: the live session's model, else the loaded trace's, else none.
@@ -78,6 +81,7 @@ inline TimelineSubject timeline_subject(AppState& state) {
   subject.selected_task = &state.selected_task;
   subject.lane_options = &state.lane_options;
   subject.navigation = &state.navigation;
+  subject.warnings = &state.warnings.list();
   return subject;
 }
 

@@ -42,6 +42,7 @@ inline constexpr PackedColor kArrow = pack_rgba(255, 255, 255, 200);
 inline constexpr PackedColor kMarkerText = pack_rgba(10, 10, 10);
 inline constexpr PackedColor kLightText = pack_rgba(230, 230, 230);
 inline constexpr PackedColor kMark = pack_rgba(200, 160, 255, 220);
+inline constexpr PackedColor kWarningMarker = pack_rgba(255, 150, 30, 240);  // a warning's moment (docs/warnings.md)
 inline constexpr PackedColor kLessonStep = pack_rgba(255, 255, 255, 150);  // lesson step lines in a replay
 inline constexpr PackedColor kHeldBand = pack_rgba(120, 140, 200, 45);    // a live lesson held its clients
 inline constexpr PackedColor kHeldEdge = pack_rgba(150, 170, 230, 200);

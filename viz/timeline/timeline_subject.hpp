@@ -8,6 +8,7 @@
 
 #include "core/loop/freeze_watchdog.hpp"
 #include "core/model/trace_model.hpp"
+#include "core/model/warnings.hpp"
 #include "core/trace/trace_log.hpp"
 #include "viz/timeline/lane_layout.hpp"
 #include "viz/timeline/timeline_viewport.hpp"
@@ -24,6 +25,7 @@ struct TimelineSubject {
   std::optional<std::uint32_t>* selected_task = nullptr;  // a click on a lane selects its task
   LaneOptions* lane_options = nullptr;                    // a click on a group header folds it
   TimelineNavigation* navigation = nullptr;               // zoom, pan, follow live
+  const std::vector<model::Warning>* warnings = nullptr;  // marked on the timeline; null: none
 };
 
 }  // namespace loopscope::viz

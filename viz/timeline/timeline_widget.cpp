@@ -143,7 +143,9 @@ void TimelineWidget::draw_legend(bool on_this_line) {
   const Swatch swatches[] = {
       {"loop busy", colors::kLoopBusy, "the loop is running a handler (one tick per handler run)"},
       {"loop idle", colors::kLoopIdle, "the loop is waiting for something to happen: nobody needs it"},
-      {"held for the class", colors::kHeldEdge, "a live lesson held its scripted clients still while it waited"}};
+      {"held for the class", colors::kHeldEdge, "a live lesson held its scripted clients still while it waited"},
+      {"warning", colors::kWarningMarker,
+       "a triangle under the ruler: Loopscope named a mistake at this moment (hover it; the Warnings tab lists them)"}};
   for (const Swatch& swatch : swatches) {
     next_item(swatch_px + 4 + ImGui::CalcTextSize(swatch.text).x);
     const ImVec2 at = ImGui::GetCursorScreenPos();
@@ -245,6 +247,25 @@ void TimelineWidget::handle_input(const TimelineSubject& subject, TimelineNaviga
     navigation.pan_by_px(io.MouseDelta.x);
     scroll_y_px_ -= io.MouseDelta.y;
   }
+  // A task selected elsewhere (a warning, a connection row) is scrolled into view, with the
+  // lane below it (its buffers) when there is room: the learner is sent to look at it. Kept up
+  // for a few frames, because the layout around the timeline may still be settling (a caption
+  // that grows to what it says takes a frame to measure).
+  if (*subject.selected_task != selection_seen_) {
+    selection_seen_ = *subject.selected_task;
+    scroll_to_selection_frames_ = selection_seen_ ? 10 : 0;
+  }
+  if (scroll_to_selection_frames_ > 0 && !ImGui::IsItemActive()) {
+    --scroll_to_selection_frames_;
+    for (std::size_t index = 0; index < geometry_.lanes.size(); ++index) {
+      const Lane& lane = geometry_.lanes[index];
+      if (lane.kind != LaneKind::Task || lane.task_id != *selection_seen_) continue;
+      const bool next_is_buffers = index + 1 < geometry_.lanes.size() && geometry_.lanes[index + 1].kind == LaneKind::Buffers;
+      const float bottom_px = next_is_buffers ? geometry_.lanes[index + 1].bottom_px() : lane.bottom_px();
+      if (bottom_px - scroll_y_px_ > geometry_.canvas_height) scroll_y_px_ = bottom_px - geometry_.canvas_height + 4;
+      if (lane.top_px < scroll_y_px_) scroll_y_px_ = lane.top_px;
+    }
+  }
   const float max_scroll = std::max(0.0f, lanes_height_px - geometry_.canvas_height + 8);
   scroll_y_px_ = std::clamp(scroll_y_px_, 0.0f, max_scroll);
   // A click (not a drag) picks the task under the cursor; a click on a header folds its group.
@@ -261,8 +282,39 @@ void TimelineWidget::handle_input(const TimelineSubject& subject, TimelineNaviga
   }
 }
 
+void TimelineWidget::draw_warning_markers(const TimelineSubject& subject, ImDrawList* draw, float top_px,
+                                          float right_px) {
+  hovered_warnings_.clear();
+  if (subject.warnings == nullptr || subject.model == nullptr) return;
+  const float half_px = std::max(4.0f, ImGui::GetTextLineHeight() * 0.35f);
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const bool mouse_on_row = ImGui::IsItemHovered() && mouse.y >= top_px && mouse.y <= top_px + 2 * half_px;
+  for (std::size_t index = 0; index < subject.warnings->size(); ++index) {
+    const model::Warning& warning = (*subject.warnings)[index];
+    const float x = geometry_.viewport.x_of(warning.time_ns);
+    if (x < geometry_.viewport.left_px - half_px || x > right_px + half_px) continue;
+    draw->AddTriangleFilled(vec(x - half_px, top_px), vec(x + half_px, top_px), vec(x, top_px + 2 * half_px),
+                            colors::kWarningMarker);
+    if (mouse_on_row && std::abs(mouse.x - x) <= half_px + 1) hovered_warnings_.push_back(index);
+  }
+}
+
 void TimelineWidget::draw_tooltip(const TimelineSubject& subject, float mouse_x, float mouse_y) {
   if (subject.model == nullptr) return;
+  if (!hovered_warnings_.empty() && subject.warnings != nullptr) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+    for (const std::size_t index : hovered_warnings_) {
+      const model::Warning& warning = (*subject.warnings)[index];
+      ImGui::TextColored(ImVec4(1, 0.6f, 0.15f, 1), "%s at %.3f s", std::string(model::warning_title(warning.kind)).c_str(),
+                         static_cast<double>(warning.time_ns) / 1e9);
+      ImGui::TextUnformatted(warning.message.c_str());
+    }
+    ImGui::TextDisabled("the Warnings tab lists them all");
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+    return;
+  }
   const model::TraceModel& model = *subject.model;
   const trace::TraceLog& log = *subject.log;
   const std::uint64_t time_ns = geometry_.viewport.time_at(mouse_x);
@@ -464,6 +516,7 @@ void TimelineWidget::draw_canvas(const TimelineSubject& subject, TimelineNavigat
     note_drawn_text(shown, ScreenRect{text.x, text.y, text.x + width_px, text.y + line_px},
                     ScreenRect{text.x - 2, text.y, text.clip_right_px, text.y + line_px + 2});
   }
+  draw_warning_markers(subject, draw, canvas_top_px, origin.x + size.x);
   if (subject.model == nullptr) {
     draw_fitted_text(draw, vec(time_left_px + 20, canvas_top_px + 20), colors::kLightText,
                      "No session yet: pick a lesson or start free play on the left.",

@@ -5,6 +5,7 @@
 // cursor, Shift+wheel scrolls the lanes, drag pans, click selects a task.
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "viz/timeline/draw_list.hpp"
@@ -13,6 +14,8 @@
 #include "viz/timeline/rect_raster.hpp"
 #include "viz/timeline/timeline_builder.hpp"
 #include "viz/timeline/timeline_subject.hpp"
+
+struct ImDrawList;
 
 namespace loopscope::viz {
 
@@ -48,6 +51,8 @@ class TimelineWidget {
   void draw_lane_labels(const TimelineSubject& subject, float label_x, float label_width_px, float top_px, float bottom_px);
   void handle_input(const TimelineSubject& subject, TimelineNavigation& navigation, float lanes_height_px);
   void draw_tooltip(const TimelineSubject& subject, float mouse_x, float mouse_y);
+  // An orange triangle under the ruler at each warning's moment; notes which is under the mouse.
+  void draw_warning_markers(const TimelineSubject& subject, ImDrawList* draw, float top_px, float right_px);
   void fold_held_stretches(const TimelineSubject& subject);  // the navigation's folds, from the holds
 
   TimelineBuilder builder_;
@@ -59,6 +64,9 @@ class TimelineWidget {
   float scroll_y_px_ = 0;
   bool show_legend_ = true;
   bool fold_held_ = true;                  // held stretches as thin bands
+  std::vector<std::size_t> hovered_warnings_;
+  std::optional<std::uint32_t> selection_seen_;  // the selected task last frame, to scroll to a new one
+  int scroll_to_selection_frames_ = 0;           // frames left to keep the new selection in view  // indices into subject.warnings under the mouse
   std::shared_ptr<const TimeFolds> folds_;  // as last handed to the navigation
 };
 
