@@ -88,10 +88,6 @@ std::string await_text(const trace::TraceLog& log, const StateSpan& span) {
   return site.empty() ? what : what + " at " + site;
 }
 
-// An open span lasts, so far, until the last event the model has seen.
-std::uint64_t end_or_now(std::uint64_t end_ns, const TraceModel& model) {
-  return end_ns == kOpenEnd ? model.end_ns() : end_ns;
-}
 
 // The running span of some task that overlaps [begin, end) the most, if any.
 struct RunningSpan {
@@ -121,8 +117,9 @@ RunningSpan running_during(const TraceModel& model, std::uint64_t begin_ns, std:
 
 class WarningFinder {
  public:
-  WarningFinder(const TraceModel& model, const trace::TraceLog& log, const WarningThresholds& thresholds)
-      : model_(model), log_(log), thresholds_(thresholds) {}
+  WarningFinder(const TraceModel& model, const trace::TraceLog& log, const WarningThresholds& thresholds,
+                std::uint64_t now_ns)
+      : model_(model), log_(log), thresholds_(thresholds), now_ns_(std::max(now_ns, model.end_ns())) {}
 
   std::vector<Warning> find() {
     find_loop_holders();
@@ -156,12 +153,12 @@ class WarningFinder {
     }
     for (const Freeze& freeze : loop.freezes) {
       if (freeze.end_ns != kOpenEnd || freeze.begin_ns < covered_until_ns) continue;
-      const std::uint64_t now_ns = model_.end_ns();
+      const std::uint64_t now_ns = now_ns_;
       if (now_ns < freeze.begin_ns + thresholds_.slow_callback_ns) continue;
       std::string message = "the loop has been held for " + format_duration(now_ns - freeze.begin_ns) + " by " +
                             task_text(model_, freeze.task);
       const std::string site = log_.site_text(freeze.site);
-      if (!site.empty()) message += ", last back from the await at " + site;
+      if (!site.empty()) message += ", last seen at " + site;
       add(WarningKind::SlowCallback, freeze.begin_ns, now_ns - freeze.begin_ns, freeze.task, freeze.site, 0,
           message + " (still stuck)");
     }
@@ -196,7 +193,7 @@ class WarningFinder {
     if (running.task != nullptr) {
       const std::vector<StateSpan>& spans = running.task->spans;
       const StateSpan& span = spans[running.index];
-      const std::uint64_t ran_ns = end_or_now(span.end_ns, model_) - span.begin_ns;
+      const std::uint64_t ran_ns = end_or_now(span.end_ns) - span.begin_ns;
       std::string message = task_text(model_, running.task->id) + " ran " + format_duration(std::max(ran_ns, duration_ns)) +
                             " without reaching an await";
       // Between the await it came back from and the one it reached next: the work is there.
@@ -358,7 +355,9 @@ class WarningFinder {
     }
   }
 
-  std::uint64_t wait_ns(const StateSpan& span) const { return end_or_now(span.end_ns, model_) - span.begin_ns; }
+  // An open span lasts, so far, until now.
+  std::uint64_t end_or_now(std::uint64_t end_ns) const { return end_ns == kOpenEnd ? now_ns_ : end_ns; }
+  std::uint64_t wait_ns(const StateSpan& span) const { return end_or_now(span.end_ns) - span.begin_ns; }
 
   void find_drops() {
     const auto& drops = model_.loop().drops;
@@ -370,6 +369,7 @@ class WarningFinder {
   const TraceModel& model_;
   const trace::TraceLog& log_;
   const WarningThresholds& thresholds_;
+  const std::uint64_t now_ns_;  // where open spans end
   std::vector<Warning> found_;
 };
 
@@ -388,8 +388,8 @@ std::optional<WarningKind> warning_kind_from_id(std::string_view id) {
 }
 
 std::vector<Warning> find_warnings(const TraceModel& model, const trace::TraceLog& log,
-                                   const WarningThresholds& thresholds) {
-  return WarningFinder(model, log, thresholds).find();
+                                   const WarningThresholds& thresholds, std::uint64_t now_ns) {
+  return WarningFinder(model, log, thresholds, now_ns).find();
 }
 
 std::size_t count_warnings(const std::vector<Warning>& warnings, WarningKind kind,

@@ -55,9 +55,11 @@ struct Warning {
   std::string message;            // "blocking call at blocking_sleep.cpp:12 held the loop for 400 ms"
 };
 
-// Every warning the model shows, in time order. `log` supplies site and label names.
+// Every warning the model shows, in time order. `log` supplies site and label names. Open
+// spans and a freeze still under way last until `now_ns` (0: the model's last event; live, the
+// session clock, so a loop stuck with nothing recorded is still seen to be stuck).
 std::vector<Warning> find_warnings(const TraceModel& model, const trace::TraceLog& log,
-                                   const WarningThresholds& thresholds = {});
+                                   const WarningThresholds& thresholds = {}, std::uint64_t now_ns = 0);
 
 // How many of `warnings` are of `kind` (and, when `tasks` is given, about one of those tasks).
 std::size_t count_warnings(const std::vector<Warning>& warnings, WarningKind kind,

@@ -590,7 +590,7 @@ int GuiApp::run() {
     start_clean_if_switched();
     if (state_.session) state_.session->poll();
     if (state_.director) state_.director->advance();
-    state_.warnings.refresh(state_.model(), state_.log(), state_.generation);
+    state_.warnings.refresh(state_.model(), state_.log(), state_.generation, state_.now_ns());
     if (options_.show_warning != 0 && !warning_asked_shown_ && state_.warnings.list().size() >= options_.show_warning) {
       state_.warnings.show(options_.show_warning - 1, state_.navigation, state_.selected_task);
       warning_asked_shown_ = true;

@@ -4,7 +4,8 @@
 
 namespace loopscope::viz {
 
-bool ShownWarnings::refresh(const model::TraceModel* model, const trace::TraceLog* log, std::uint64_t generation) {
+bool ShownWarnings::refresh(const model::TraceModel* model, const trace::TraceLog* log, std::uint64_t generation,
+                            std::uint64_t now_ns) {
   if (model == nullptr || log == nullptr) {
     const bool had = !warnings_.empty();
     warnings_.clear();
@@ -14,7 +15,8 @@ bool ShownWarnings::refresh(const model::TraceModel* model, const trace::TraceLo
   }
   const bool new_trace = generation != generation_;
   // A replay's model moves with its cursor; a live one grows. Either changes the end time.
-  const bool changed = new_trace || log->events.size() != events_seen_ || model->end_ns() != end_ns_seen_;
+  const bool changed = new_trace || log->events.size() != events_seen_ || model->end_ns() != end_ns_seen_ ||
+                       now_ns != now_ns_seen_;
   if (!changed) return false;
   const auto now = std::chrono::steady_clock::now();
   if (!new_trace && now - refreshed_at_ < kRefreshInterval) return false;
@@ -22,7 +24,8 @@ bool ShownWarnings::refresh(const model::TraceModel* model, const trace::TraceLo
   generation_ = generation;
   events_seen_ = log->events.size();
   end_ns_seen_ = model->end_ns();
-  warnings_ = model::find_warnings(*model, *log);
+  now_ns_seen_ = now_ns;
+  warnings_ = model::find_warnings(*model, *log, {}, now_ns);
   if (new_trace || (shown_ && *shown_ >= warnings_.size())) shown_.reset();
   return true;
 }

@@ -20,9 +20,11 @@ namespace loopscope::viz {
 
 class ShownWarnings {
  public:
-  // Finds them again if the trace changed (a new generation at once; growth at most every
-  // kRefreshInterval). Returns true when the list was rebuilt.
-  bool refresh(const model::TraceModel* model, const trace::TraceLog* log, std::uint64_t generation);
+  // Finds them again if the trace or the time changed (a new generation at once; growth, or a
+  // live clock running on while the loop is stuck, at most every kRefreshInterval). `now_ns`
+  // is where open spans end (AppState::now_ns()). Returns true when the list was rebuilt.
+  bool refresh(const model::TraceModel* model, const trace::TraceLog* log, std::uint64_t generation,
+               std::uint64_t now_ns);
 
   const std::vector<model::Warning>& list() const { return warnings_; }
   std::optional<std::size_t> shown() const { return shown_; }
@@ -42,6 +44,7 @@ class ShownWarnings {
   std::uint64_t generation_ = UINT64_MAX;
   std::size_t events_seen_ = 0;
   std::uint64_t end_ns_seen_ = 0;
+  std::uint64_t now_ns_seen_ = 0;
   std::chrono::steady_clock::time_point refreshed_at_{};
 };
 

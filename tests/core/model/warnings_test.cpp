@@ -102,6 +102,20 @@ TEST(Warnings, AFreezeStillInProgressIsReportedWhileTheLoopIsStuck) {
   EXPECT_NE(warnings[0].message.find("still stuck"), std::string::npos);
 }
 
+// Live, nothing may be recorded while the loop is stuck: the session clock says how long.
+TEST(Warnings, AStuckLoopIsTimedByTheClockWhenNoEventArrives) {
+  Builder builder;
+  builder.task_reading(7, 0);
+  builder.add(1 * kMs, EventKind::TaskResumed, 7, 0, kReadline, 0, 1);
+  builder.add(50 * kMs, EventKind::FreezeBegin, 7, 0, 0, 0, 2);
+  const auto built = model::TraceModel::from_log(builder.log());
+  EXPECT_TRUE(model::find_warnings(built, builder.log()).empty());
+  const auto warnings = model::find_warnings(built, builder.log(), {}, 400 * kMs);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].message.find("350 ms"), std::string::npos) << warnings[0].message;
+  EXPECT_NE(warnings[0].message.find("last seen at blocking_sleep.cpp:12"), std::string::npos) << warnings[0].message;
+}
+
 namespace {
 Builder writer_growing(bool drains) {
   Builder builder;
