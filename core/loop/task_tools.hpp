@@ -75,12 +75,17 @@ template <class T>
 asio::awaitable<T> wait_for(asio::awaitable<T> operation, std::chrono::nanoseconds timeout) {
   static_assert(std::is_default_constructible_v<T>, "wait_for needs a default-constructible result");
   const auto executor = co_await asio::this_coro::executor;
+  // The race below is awaited outside any AwaitScope, and other tasks run before it completes:
+  // the loop must be told again whose code runs once it does, or what this task records next
+  // (its drain, its wait_closed) would be put down to whichever task ran last.
+  const TaskId task = current_task();
   asio::steady_timer deadline(executor, timeout);
   auto race = asio::experimental::make_parallel_group(
       asio::co_spawn(executor, std::move(operation), asio::experimental::deferred),
       deadline.async_wait(asio::experimental::deferred));
   auto [order, operation_error, value, timer_error] =
       co_await race.async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  enter_task(task);
   // The operation's own outcome wins when it came first, and also when the timer fired but the
   // operation had already succeeded (its value must not be dropped).
   if (order[0] == 0 || !operation_error) {
