@@ -194,6 +194,7 @@ def main() -> int:
           f"per run, {placement}, {time.monotonic() - started:.0f} s in all; server logs in {log_dir}")
     print_report(samples, connection_counts, variants)
     if arguments.json:
+        arguments.json.parent.mkdir(parents=True, exist_ok=True)
         arguments.json.write_text(json.dumps(
             {f"{variant}@{connections}": runs for (variant, connections), runs in samples.items()}, indent=1))
     return 0
