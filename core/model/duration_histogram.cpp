@@ -61,22 +61,6 @@ std::uint64_t DurationHistogram::percentile_ns(double p) const {
   return max_ns_;
 }
 
-std::string format_duration(std::uint64_t ns) {
-  char text[32];
-  if (ns >= 10'000'000'000ull) {
-    std::snprintf(text, sizeof text, "%.0f s", static_cast<double>(ns) / 1e9);
-  } else if (ns >= 1'000'000'000ull) {
-    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ns) / 1e9);
-  } else if (ns >= 10'000'000ull) {
-    std::snprintf(text, sizeof text, "%.0f ms", static_cast<double>(ns) / 1e6);
-  } else if (ns >= 100'000ull) {
-    std::snprintf(text, sizeof text, "%.1f ms", static_cast<double>(ns) / 1e6);
-  } else {
-    std::snprintf(text, sizeof text, "%.0f us", static_cast<double>(ns) / 1e3);
-  }
-  return text;
-}
-
 std::string format_histogram_line(const DurationHistogram& histogram) {
   if (histogram.count() == 0) return "none";
   return "n " + std::to_string(histogram.count()) + "  p50 " + format_duration(histogram.percentile_ns(50)) + "  p90 " +

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/model/human_units.hpp"  // format_duration, which callers print the percentiles with
+
 namespace loopscope::model {
 
 class DurationHistogram {
@@ -39,8 +41,5 @@ class DurationHistogram {
 
 // "n 1200  p50 0.4 ms  p90 1.1 ms  p99 3.0 ms  max 12 ms" (or "none" when empty).
 std::string format_histogram_line(const DurationHistogram& histogram);
-
-// A duration as a person reads it: "0.4 ms", "400 ms", "1.2 s".
-std::string format_duration(std::uint64_t ns);
 
 }  // namespace loopscope::model

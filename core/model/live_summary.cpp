@@ -18,6 +18,8 @@ std::uint64_t& counter_for(SummarySnapshot& totals, TaskState state) {
   return totals.tasks_awaiting_other;
 }
 
+// One decimal even in KiB, unlike model::format_bytes: the once-a-second line is read for
+// small changes from one second to the next.
 std::string human_bytes(std::uint64_t bytes) {
   char text[32];
   if (bytes < 1024) {

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <map>
 
-#include "core/model/duration_histogram.hpp"
+#include "core/model/human_units.hpp"
 #include "core/model/model_queries.hpp"
 
 namespace loopscope::model {
@@ -54,18 +54,6 @@ constexpr std::array<KindText, kWarningKindCount> kKindTexts{{
 }};
 
 const KindText& text_of(WarningKind kind) { return kKindTexts[static_cast<std::size_t>(kind)]; }
-
-std::string bytes_text(std::uint64_t bytes) {
-  char text[32];
-  if (bytes >= 1024 * 1024) {
-    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  } else if (bytes >= 1024) {
-    std::snprintf(text, sizeof text, "%.0f KiB", static_cast<double>(bytes) / 1024.0);
-  } else {
-    std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
-  }
-  return text;
-}
 
 std::string task_text(const TraceModel& model, std::uint32_t id) {
   const TaskRecord* task = model.task(id);
@@ -245,7 +233,7 @@ class WarningFinder {
         const TaskRecord* task = model_.task(id);
         trace::SiteId site = 0;
         std::string message = "connection " + std::to_string(id) + "'s writer buffer passed its high-water mark (" +
-                              bytes_text(connection.high_water_bytes) + ") and grew to " + bytes_text(peak->value) +
+                              format_bytes(connection.high_water_bytes) + ") and grew to " + format_bytes(peak->value) +
                               " with no drain(): " + task_text(model_, id) + " kept writing";
         if (task != nullptr) {
           const StateSpan* next_wait = first_wait_after(*task, levels[cross].time_ns);

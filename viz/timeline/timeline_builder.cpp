@@ -78,15 +78,6 @@ std::string format_duration_ns(std::uint64_t duration_ns) {
   return text;
 }
 
-std::string format_bytes(std::uint64_t bytes) {
-  char text[32];
-  const double value = static_cast<double>(bytes);
-  if (bytes >= 1024ULL * 1024) std::snprintf(text, sizeof text, "%.1f MiB", value / (1024.0 * 1024.0));
-  else if (bytes >= 1024ULL) std::snprintf(text, sizeof text, "%.0f KiB", value / 1024.0);
-  else std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
-  return text;
-}
-
 TimelineBuilder::TimelineBuilder(SiteLabeler labeler) : labeler_(std::move(labeler)) {}
 
 void TimelineBuilder::forget_trace() {

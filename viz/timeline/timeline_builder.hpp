@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/model/human_units.hpp"
 #include "core/model/trace_model.hpp"
 #include "viz/timeline/draw_list.hpp"
 #include "viz/timeline/lane_layout.hpp"
@@ -71,7 +72,7 @@ class TimelineBuilder {
 
 // "512 ms", "3.2 s", "48 us": a duration a learner reads at a glance.
 std::string format_duration_ns(std::uint64_t duration_ns);
-// "64 KiB", "1.5 MiB", "300 B".
-std::string format_bytes(std::uint64_t bytes);
+// "64 KiB", "1.5 MiB", "300 B": the model's wording, so warnings and labels agree.
+using model::format_bytes;
 
 }  // namespace loopscope::viz
