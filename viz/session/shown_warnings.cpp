@@ -19,13 +19,17 @@ bool ShownWarnings::refresh(const model::TraceModel* model, const trace::TraceLo
                        now_ns != now_ns_seen_;
   if (!changed) return false;
   const auto now = std::chrono::steady_clock::now();
-  if (!new_trace && now - refreshed_at_ < kRefreshInterval) return false;
+  // Finding them walks the whole model: on a long run that takes a while, and it is done on
+  // the frame, so it is done less often the longer it takes (at most 5% of the time).
+  const auto interval = std::max<std::chrono::steady_clock::duration>(kRefreshInterval, last_cost_ * 20);
+  if (!new_trace && now - refreshed_at_ < interval) return false;
   refreshed_at_ = now;
   generation_ = generation;
   events_seen_ = log->events.size();
   end_ns_seen_ = model->end_ns();
   now_ns_seen_ = now_ns;
   warnings_ = model::find_warnings(*model, *log, {}, now_ns);
+  last_cost_ = std::chrono::steady_clock::now() - now;
   if (new_trace || (shown_ && *shown_ >= warnings_.size())) shown_.reset();
   return true;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The warnings of what the app shows (docs/warnings.md), kept between frames: finding them
 // walks the whole model, so it runs again only when the trace has grown or moved, and at most
-// a few times a second while a live run grows. The warnings panel, the timeline's markers and
+// a few times a second while a live run grows (less often on a run so long that finding them
+// takes a while). The warnings panel, the timeline's markers and
 // presentation mode's W key all read this one list, and "which warning is being shown" lives
 // here too so they agree on it.
 
@@ -46,6 +47,7 @@ class ShownWarnings {
   std::uint64_t end_ns_seen_ = 0;
   std::uint64_t now_ns_seen_ = 0;
   std::chrono::steady_clock::time_point refreshed_at_{};
+  std::chrono::steady_clock::duration last_cost_{};  // how long the last search took
 };
 
 }  // namespace loopscope::viz
