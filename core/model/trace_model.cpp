@@ -88,8 +88,8 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
     }
     case EventKind::TaskSuspended:
       set_task_state(subject, time_ns, state_for_await(event.detail_as<trace::AwaitKind>()), event.site_id);
+      // set_task_state just made or found the record, so this indexes an existing task.
       if (event.detail_as<trace::AwaitKind>() == trace::AwaitKind::WaitClosed) tasks_[subject].awaited_wait_closed = true;
-      // (set_task_state above made the record, so operator[] finds it)
       break;
     case EventKind::TaskResumed: set_task_state(subject, time_ns, TaskState::Running, 0); break;
     case EventKind::TaskFailed: {
