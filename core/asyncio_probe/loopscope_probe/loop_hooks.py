@@ -1,0 +1,54 @@
+"""The loop itself: every callback with its duration, the heartbeat, the buffer sampler.
+
+Everything the loop runs is an asyncio.events.Handle (a task's step, a socket becoming
+readable, a timer), so wrapping Handle._run times every callback. While one runs, the probe
+knows since when, which is what the freeze watchdog reads from its own thread.
+"""
+
+import functools
+from asyncio import events
+
+from . import schema
+
+HEARTBEAT_INTERVAL_S = 0.010  # as the C++ loop's heartbeat
+SAMPLE_EVERY_HEARTBEATS = 2   # kernel queues of connections under backpressure: every 20 ms
+
+
+def install(probe):
+    original_run = events.Handle._run
+
+    @functools.wraps(original_run)
+    def _run(self):
+        clock = probe.clock
+        started_ns = clock()
+        probe.running_since_ns = started_ns
+        try:
+            original_run(self)
+        finally:
+            ended_ns = clock()
+            probe.running_since_ns = 0
+            probe.record(schema.HANDLER_INVOKED, 0, 0, 0, 0, ended_ns - started_ns, started_ns)
+            if ended_ns - started_ns >= probe.freeze_threshold_ns:
+                probe.watchdog.callback_ended(started_ns, ended_ns)
+
+    events.Handle._run = _run
+
+
+def start_heartbeat(probe, loop):
+    """Every 10 ms: how late the timer fired (the loop's lag), and a look at busy buffers."""
+    state = {"due": probe.clock() + int(HEARTBEAT_INTERVAL_S * 1e9), "ticks": 0}
+
+    def beat():
+        now_ns = probe.clock()
+        probe.record(schema.LOOP_LAG, 0, 0, 0, 0, max(0, now_ns - state["due"]), now_ns)
+        state["ticks"] += 1
+        if state["ticks"] % SAMPLE_EVERY_HEARTBEATS == 0:
+            for connection in list(probe.connections.values()):
+                if connection.under_backpressure():
+                    connection.sample_levels(kernel=True)
+        # From now, not from the due time: after a freeze, one late tick, not a burst.
+        state["due"] = now_ns + int(HEARTBEAT_INTERVAL_S * 1e9)
+        if not loop.is_closed():
+            loop.call_later(HEARTBEAT_INTERVAL_S, beat)
+
+    loop.call_later(HEARTBEAT_INTERVAL_S, beat)

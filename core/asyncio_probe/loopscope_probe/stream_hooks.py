@@ -1,0 +1,321 @@
+"""Connections, buffers and drain stalls, from asyncio's streams and selector transports.
+
+Per connection it records what the C++ server records: accepted and closed with the peer,
+the writer's buffer (transport.get_write_buffer_size()) against its high- and low-water
+marks, the reader's buffer against its limit, the kernel's queues (SIOCOUTQ / SIOCINQ) while
+there is backpressure, and drain() stalls with their start and end levels. A lesson's
+settings (port, line limit, water marks, socket buffers) are applied here too.
+"""
+
+import array
+import asyncio
+import fcntl
+import functools
+import socket
+import sys
+import termios
+
+from asyncio import base_events, selector_events, streams
+
+from . import schema
+
+# SIOCOUTQ and SIOCINQ are TIOCOUTQ and FIONREAD on Linux.
+_SIOCOUTQ = getattr(termios, "TIOCOUTQ", 0x5411)
+_SIOCINQ = getattr(termios, "FIONREAD", 0x541B)
+KERNEL_SAMPLE_INTERVAL_NS = 2_000_000
+
+
+class Connection:
+    """One accepted connection, as the probe follows it."""
+
+    __slots__ = ("id", "probe", "transport", "protocol", "reader", "fd", "levels", "last_kernel_sample_ns",
+                 "closed", "peer_eof")
+
+    def __init__(self, connection_id, probe, transport, protocol):
+        self.id = connection_id
+        self.probe = probe
+        self.transport = transport
+        self.protocol = protocol
+        self.reader = None
+        sock = transport.get_extra_info("socket")
+        self.fd = sock.fileno() if sock is not None else -1
+        self.levels = [0, 0, 0, 0]  # as last recorded, by BufferKind
+        self.last_kernel_sample_ns = 0
+        self.closed = False
+        self.peer_eof = False  # the peer sent its FIN (not: the connection was lost)
+
+    def writer_level(self):
+        try:
+            return self.transport.get_write_buffer_size()
+        except Exception:  # a transport of another kind, or one torn down
+            return 0
+
+    def reader_level(self):
+        buffer = getattr(self.reader, "_buffer", None)
+        return len(buffer) if buffer is not None else 0
+
+    def peer_sent_eof(self):
+        return self.peer_eof
+
+    def under_backpressure(self):
+        return self.levels[schema.BUFFER_WRITER] > 0 or self.levels[schema.BUFFER_KERNEL_SEND] > 0 or \
+            self.levels[schema.BUFFER_KERNEL_RECEIVE] > 0
+
+    def record_level(self, kind, level, time_ns=None):
+        if self.levels[kind] != level:
+            self.levels[kind] = level
+            self.probe.record(schema.BUFFER_LEVEL, self.id, 0, kind, 0, level, time_ns)
+
+    def sample_levels(self, kernel=False):
+        if self.closed:
+            return
+        self.record_level(schema.BUFFER_READER, self.reader_level())
+        self.record_level(schema.BUFFER_WRITER, self.writer_level())
+        if kernel or self.levels[schema.BUFFER_WRITER] > 0:
+            self.sample_kernel_queues()
+
+    def sample_kernel_queues(self, force=False):
+        if self.fd < 0 or self.closed:
+            return
+        now_ns = self.probe.clock()
+        if not force and now_ns - self.last_kernel_sample_ns < KERNEL_SAMPLE_INTERVAL_NS:
+            return
+        self.last_kernel_sample_ns = now_ns
+        queued = array.array("i", [0])
+        try:
+            fcntl.ioctl(self.fd, _SIOCOUTQ, queued, True)
+            self.record_level(schema.BUFFER_KERNEL_SEND, queued[0], now_ns)
+            fcntl.ioctl(self.fd, _SIOCINQ, queued, True)
+            self.record_level(schema.BUFFER_KERNEL_RECEIVE, queued[0], now_ns)
+        except OSError:
+            pass
+
+
+def _ipv4_and_port(address):
+    if isinstance(address, tuple) and len(address) >= 2:
+        try:
+            return int.from_bytes(socket.inet_aton(address[0]), "big"), int(address[1]) & 0xFFFF
+        except OSError:
+            return 0, int(address[1]) & 0xFFFF
+    return 0, 0
+
+
+def _close_reason(error):
+    if error is None:
+        return schema.CLOSE_CLOSED
+    if isinstance(error, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+        return schema.CLOSE_PEER_RESET
+    return schema.CLOSE_ERROR
+
+
+def _caller_site(probe):
+    # Two frames up: the wrapper's caller's coroutine frame is the code that awaited it.
+    return probe.site_of_frame(sys._getframe(2))
+
+
+def install(probe, settings):
+    """Patches asyncio's stream classes for `probe`. Safe to call once per process."""
+    protocol_class = streams.StreamReaderProtocol
+    reader_class = streams.StreamReader
+    writer_class = streams.StreamWriter
+    flow_class = streams.FlowControlMixin
+
+    original_connection_made = protocol_class.connection_made
+    original_connection_lost = protocol_class.connection_lost
+
+    @functools.wraps(original_connection_made)
+    def connection_made(self, transport):
+        if getattr(self, "_client_connected_cb", None) is None:  # a client's stream, not a server's
+            return original_connection_made(self, transport)
+        connection = probe.open_connection(transport, self, settings)
+        probe.pending_connection = connection
+        try:
+            original_connection_made(self, transport)
+        finally:
+            probe.pending_connection = None
+        connection.reader = getattr(self, "_stream_reader", None)
+        if connection.reader is not None:
+            connection.reader._loopscope_connection = connection
+        connection.sample_levels(kernel=True)
+
+    @functools.wraps(original_connection_lost)
+    def connection_lost(self, error):
+        connection = getattr(self, "_loopscope_connection", None)
+        try:
+            return original_connection_lost(self, error)
+        finally:
+            if connection is not None:
+                probe.close_connection(connection, _close_reason(error))
+
+    original_eof_received = protocol_class.eof_received
+
+    @functools.wraps(original_eof_received)
+    def eof_received(self):
+        connection = getattr(self, "_loopscope_connection", None)
+        if connection is not None:
+            connection.peer_eof = True
+        return original_eof_received(self)
+
+    protocol_class.eof_received = eof_received
+    protocol_class.connection_made = connection_made
+    protocol_class.connection_lost = connection_lost
+
+    original_feed_data = reader_class.feed_data
+
+    @functools.wraps(original_feed_data)
+    def feed_data(self, data):
+        original_feed_data(self, data)
+        connection = getattr(self, "_loopscope_connection", None)
+        if connection is not None:
+            probe.record(schema.BYTES_RECEIVED, connection.id, 0, 0, 0, len(data))
+            connection.record_level(schema.BUFFER_READER, connection.reader_level())
+            if len(self._buffer) > 0:
+                connection.sample_kernel_queues()
+
+    reader_class.feed_data = feed_data
+
+    original_readline = reader_class.readline
+
+    @functools.wraps(original_readline)
+    async def readline(self):
+        try:
+            return await original_readline(self)
+        except ValueError:
+            connection = getattr(self, "_loopscope_connection", None)
+            if connection is not None:
+                # asyncio has just thrown the over-long line away; what was buffered is gone.
+                probe.record(schema.STREAM_ERROR, connection.id, _caller_site(probe), schema.STREAM_LINE_TOO_LONG, 0,
+                             self._limit)
+            raise
+
+    reader_class.readline = readline
+
+    original_readexactly = reader_class.readexactly
+
+    @functools.wraps(original_readexactly)
+    async def readexactly(self, n):
+        try:
+            return await original_readexactly(self, n)
+        except asyncio.IncompleteReadError as error:
+            connection = getattr(self, "_loopscope_connection", None)
+            if connection is not None:
+                probe.record(schema.STREAM_ERROR, connection.id, _caller_site(probe), schema.STREAM_INCOMPLETE_READ, 0,
+                             len(error.partial))
+            raise
+
+    reader_class.readexactly = readexactly
+
+    original_write = writer_class.write
+
+    @functools.wraps(original_write)
+    def write(self, data):
+        connection = getattr(self._protocol, "_loopscope_connection", None)
+        if connection is None:
+            return original_write(self, data)
+        before = connection.writer_level()
+        original_write(self, data)
+        after = connection.writer_level()
+        sent = before + len(data) - after
+        if sent > 0:
+            probe.record(schema.BYTES_SENT, connection.id, 0, 0, 0, sent)
+        connection.record_level(schema.BUFFER_WRITER, after)
+        connection.sample_kernel_queues()
+
+    writer_class.write = write
+
+    original_drain = writer_class.drain
+
+    @functools.wraps(original_drain)
+    async def drain(self):
+        connection = getattr(self._protocol, "_loopscope_connection", None)
+        stalled = connection is not None and getattr(self._protocol, "_paused", False)
+        if not stalled:
+            return await original_drain(self)
+        site_id = _caller_site(probe)
+        probe.record(schema.DRAIN_STALL_BEGIN, connection.id, site_id, 0, 0, connection.writer_level())
+        try:
+            return await original_drain(self)
+        finally:
+            connection.sample_levels(kernel=True)
+            probe.record(schema.DRAIN_STALL_END, connection.id, site_id, 0, 0, connection.writer_level())
+
+    writer_class.drain = drain
+
+    original_wait_closed = writer_class.wait_closed
+
+    @functools.wraps(original_wait_closed)
+    async def wait_closed(self):
+        connection = getattr(self._protocol, "_loopscope_connection", None)
+        if connection is not None and connection.closed:
+            # It returns at once, so the task never suspends; without this a task that called
+            # wait_closed() and one that never did would look the same.
+            probe.record(schema.AWAIT_READY, probe.current_task, _caller_site(probe), schema.AWAIT_WAIT_CLOSED)
+        return await original_wait_closed(self)
+
+    writer_class.wait_closed = wait_closed
+
+    for name in ("pause_writing", "resume_writing"):
+        original = getattr(flow_class, name)
+
+        def crossing(self, _original=original):
+            _original(self)
+            connection = getattr(self, "_loopscope_connection", None)
+            if connection is not None:
+                connection.sample_levels(kernel=True)
+
+        setattr(flow_class, name, functools.wraps(original)(crossing))
+
+    # The transport's own flush when the socket becomes writable (3.11: _write_ready; later
+    # versions split it into _write_send / _write_sendmsg).
+    transport_class = selector_events._SelectorSocketTransport
+    for name in ("_write_ready", "_write_send", "_write_sendmsg"):
+        original = transport_class.__dict__.get(name)
+        if not callable(original):
+            continue
+
+        def flushed(self, _original=original):
+            connection = getattr(self._protocol, "_loopscope_connection", None)
+            if connection is None:
+                return _original(self)
+            before = connection.writer_level()
+            result = _original(self)
+            after = connection.writer_level()
+            if before > after:
+                probe.record(schema.BYTES_SENT, connection.id, 0, 0, 0, before - after)
+            connection.record_level(schema.BUFFER_WRITER, after)
+            connection.sample_kernel_queues()
+            return result
+
+        setattr(transport_class, name, functools.wraps(original)(flushed))
+
+    _install_server_overrides(probe, settings)
+
+
+def _install_server_overrides(probe, settings):
+    original_start_server = streams.start_server
+
+    @functools.wraps(original_start_server)
+    async def start_server(client_connected_cb, host=None, port=None, **options):
+        if settings.line_limit_bytes is not None:
+            options["limit"] = settings.line_limit_bytes
+        return await original_start_server(client_connected_cb, host, port, **options)
+
+    streams.start_server = start_server
+    asyncio.start_server = start_server
+
+    original_create_server = base_events.BaseEventLoop.create_server
+
+    @functools.wraps(original_create_server)
+    async def create_server(self, protocol_factory, host=None, port=None, *args, **options):
+        if settings.host is not None:
+            host = settings.host
+        if settings.port is not None:
+            port = settings.port
+        server = await original_create_server(self, protocol_factory, host, port, *args, **options)
+        for sock in server.sockets:
+            if sock.family == socket.AF_INET:
+                ipv4, bound_port = _ipv4_and_port(sock.getsockname())
+                probe.server_listening(ipv4, bound_port)
+        return server
+
+    base_events.BaseEventLoop.create_server = create_server
