@@ -42,7 +42,8 @@ void LiveSummary::set_state(std::uint32_t task, TaskState state) {
 
 namespace {
 bool is_read(AwaitKind kind) {
-  return kind == AwaitKind::Readline || kind == AwaitKind::Read || kind == AwaitKind::ReadExactly;
+  return kind == AwaitKind::Readline || kind == AwaitKind::Read || kind == AwaitKind::ReadExactly ||
+         kind == AwaitKind::ReadUntil;
 }
 }  // namespace
 

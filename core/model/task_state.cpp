@@ -14,13 +14,16 @@ TaskState state_for_await(trace::AwaitKind kind) {
   switch (kind) {
     case trace::AwaitKind::Readline:
     case trace::AwaitKind::Read:
-    case trace::AwaitKind::ReadExactly: return TaskState::AwaitingRead;
+    case trace::AwaitKind::ReadExactly:
+    case trace::AwaitKind::ReadUntil: return TaskState::AwaitingRead;
     case trace::AwaitKind::Drain: return TaskState::AwaitingDrain;
     case trace::AwaitKind::Sleep: return TaskState::AwaitingTimer;
     case trace::AwaitKind::Offload: return TaskState::AwaitingWorker;
     case trace::AwaitKind::WaitClosed: return TaskState::AwaitingClose;
     case trace::AwaitKind::None:
-    case trace::AwaitKind::OtherTask: break;
+    case trace::AwaitKind::OtherTask:
+    case trace::AwaitKind::WaitFor:
+    case trace::AwaitKind::Other: break;
   }
   return TaskState::AwaitingOther;
 }

@@ -86,6 +86,10 @@ enum class AwaitKind : std::uint8_t {
   Sleep = 6,
   Offload = 7,
   OtherTask = 8,
+  // Added for the CPython asyncio probe, whose learners call these directly.
+  ReadUntil = 9,   // reader.readuntil(separator)
+  WaitFor = 10,    // asyncio.wait_for(...) when what it waits on is not one of the kinds above
+  Other = 11,      // any other awaitable (a future, a queue, an event, ...)
 };
 
 enum class ExitReason : std::uint8_t {

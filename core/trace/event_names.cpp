@@ -59,6 +59,9 @@ std::string_view await_kind_name(AwaitKind kind) {
     case AwaitKind::Sleep: return "sleep";
     case AwaitKind::Offload: return "offload";
     case AwaitKind::OtherTask: return "other_task";
+    case AwaitKind::ReadUntil: return "readuntil";
+    case AwaitKind::WaitFor: return "wait_for";
+    case AwaitKind::Other: return "other";
   }
   return "unknown";
 }
@@ -74,6 +77,9 @@ std::string_view await_kind_call(AwaitKind kind) {
     case AwaitKind::Sleep: return "sleep()";
     case AwaitKind::Offload: return "to_thread()";
     case AwaitKind::OtherTask: return "another task";
+    case AwaitKind::ReadUntil: return "reader.readuntil(sep)";
+    case AwaitKind::WaitFor: return "asyncio.wait_for()";
+    case AwaitKind::Other: return "an awaitable";
   }
   return "unknown";
 }
