@@ -1,5 +1,7 @@
 #include "native_format.hpp"
 
+#include "little_endian.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -53,13 +55,6 @@ std::string hex(std::uint64_t value) {
 
 // ---- writing ----
 
-void append_u32(std::string& out, std::uint32_t value) {
-  for (int shift = 0; shift < 32; shift += 8) out += static_cast<char>((value >> shift) & 0xff);
-}
-
-void append_u64(std::string& out, std::uint64_t value) {
-  for (int shift = 0; shift < 64; shift += 8) out += static_cast<char>((value >> shift) & 0xff);
-}
 
 void append_string(std::string& out, std::string_view text, std::string_view what) {
   if (text.size() > kMaxNativeStringBytes) {
@@ -67,7 +62,7 @@ void append_string(std::string& out, std::string_view text, std::string_view wha
                              std::to_string(text.size()) + " bytes, the native format allows " +
                              std::to_string(kMaxNativeStringBytes));
   }
-  append_u32(out, static_cast<std::uint32_t>(text.size()));
+  append_u32_le(out, static_cast<std::uint32_t>(text.size()));
   out.append(text);
 }
 
@@ -271,35 +266,35 @@ std::string encode_native_trace(const TraceLog& log) {
   std::string out;
   out.reserve(64 + log.events.size() * kEventRecordBytes);
   out.append(kMagic);
-  append_u32(out, kTraceSchemaVersion);
-  append_u32(out, kEventRecordBytes);
-  append_u64(out, log.start_unix_ns);
+  append_u32_le(out, kTraceSchemaVersion);
+  append_u32_le(out, kEventRecordBytes);
+  append_u64_le(out, log.start_unix_ns);
 
-  append_u32(out, table_count(log.sources.size(), "source"));
+  append_u32_le(out, table_count(log.sources.size(), "source"));
   for (std::size_t index = 0; index < log.sources.size(); ++index) {
     append_string(out, log.sources[index].name, "the name of source " + std::to_string(index));
-    append_u64(out, log.sources[index].dropped_events);
+    append_u64_le(out, log.sources[index].dropped_events);
   }
-  append_u32(out, table_count(log.labels.size(), "label"));
+  append_u32_le(out, table_count(log.labels.size(), "label"));
   for (std::size_t index = 0; index < log.labels.size(); ++index) {
     append_string(out, log.labels[index], "label " + std::to_string(index));
   }
-  append_u32(out, table_count(log.sites.size(), "site"));
+  append_u32_le(out, table_count(log.sites.size(), "site"));
   for (std::size_t index = 0; index < log.sites.size(); ++index) {
     const SiteInfo& site = log.sites[index];
     append_string(out, site.file, "the file of site " + std::to_string(index + 1));
     append_string(out, site.function, "the function of site " + std::to_string(index + 1));
-    append_u32(out, site.line);
-    append_u32(out, site.column);
+    append_u32_le(out, site.line);
+    append_u32_le(out, site.column);
   }
 
-  append_u64(out, log.events.size());
+  append_u64_le(out, log.events.size());
   const std::size_t records_offset = out.size();
   out.resize(records_offset + log.events.size() * kEventRecordBytes);
   if (!log.events.empty()) {
     std::memcpy(out.data() + records_offset, log.events.data(), log.events.size() * kEventRecordBytes);
   }
-  append_u64(out, fnv1a_64(out));
+  append_u64_le(out, fnv1a_64(out));
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "wire_encoder.hpp"
 
+#include "core/trace/little_endian.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -7,18 +9,6 @@ namespace loopscope::wire {
 
 namespace {
 
-void append_u16(std::string& out, std::uint16_t value) {
-  out += static_cast<char>(value & 0xff);
-  out += static_cast<char>(value >> 8);
-}
-
-void append_u32(std::string& out, std::uint32_t value) {
-  for (int shift = 0; shift < 32; shift += 8) out += static_cast<char>((value >> shift) & 0xff);
-}
-
-void append_u64(std::string& out, std::uint64_t value) {
-  for (int shift = 0; shift < 64; shift += 8) out += static_cast<char>((value >> shift) & 0xff);
-}
 
 void append_string(std::string& out, std::string_view text, std::string_view what) {
   if (text.size() > kMaxWireStringBytes) {
@@ -26,7 +16,7 @@ void append_string(std::string& out, std::string_view text, std::string_view wha
                             std::to_string(text.size()) + " bytes, the stream allows " +
                             std::to_string(kMaxWireStringBytes));
   }
-  append_u32(out, static_cast<std::uint32_t>(text.size()));
+  trace::append_u32_le(out, static_cast<std::uint32_t>(text.size()));
   out.append(text);
 }
 
@@ -38,8 +28,8 @@ std::string typed_frame(WireFrameType type, std::string_view payload) {
 
 std::string WireEncoder::header() {
   std::string out(kWireMagic);
-  append_u32(out, kWireVersion);
-  append_u32(out, kWireEventRecordBytes);
+  trace::append_u32_le(out, kWireVersion);
+  trace::append_u32_le(out, kWireEventRecordBytes);
   return out;
 }
 
@@ -51,14 +41,14 @@ std::string WireEncoder::frame(std::uint8_t type, std::string_view payload) {
   out.reserve(kWireFrameHeaderBytes + payload.size());
   out += static_cast<char>(type);
   out.append(3, '\0');
-  append_u32(out, static_cast<std::uint32_t>(payload.size()));
+  trace::append_u32_le(out, static_cast<std::uint32_t>(payload.size()));
   out.append(payload);
   return out;
 }
 
 std::string WireEncoder::hello(std::uint32_t pid, std::string_view runtime, std::string_view program) {
   std::string payload;
-  append_u32(payload, pid);
+  trace::append_u32_le(payload, pid);
   append_string(payload, runtime, "runtime");
   append_string(payload, program, "program");
   return typed_frame(WireFrameType::Hello, payload);
@@ -66,10 +56,10 @@ std::string WireEncoder::hello(std::uint32_t pid, std::string_view runtime, std:
 
 WireDefinition WireEncoder::site(std::string_view file, std::string_view function, std::uint32_t line) {
   std::string payload;
-  append_u32(payload, site_count_ + 1);
+  trace::append_u32_le(payload, site_count_ + 1);
   append_string(payload, file, "site's file");
   append_string(payload, function, "site's function");
-  append_u32(payload, line);
+  trace::append_u32_le(payload, line);
   ++site_count_;  // only once the site is known to fit
   return {site_count_, typed_frame(WireFrameType::Site, payload)};
 }
@@ -79,7 +69,7 @@ WireDefinition WireEncoder::label(std::string_view text) {
     throw std::length_error("cannot encode the wire stream: more than " + std::to_string(kMaxWireLabels) + " labels");
   }
   std::string payload;
-  append_u32(payload, label_count_ + 1);
+  trace::append_u32_le(payload, label_count_ + 1);
   append_string(payload, text, "label");
   ++label_count_;
   return {label_count_, typed_frame(WireFrameType::Label, payload)};
@@ -92,16 +82,16 @@ std::string WireEncoder::events(std::span<const WireEventRecord> records) {
     records = records.subspan(batch.size());
     std::string payload;
     payload.reserve(4 + batch.size() * kWireEventRecordBytes);
-    append_u32(payload, static_cast<std::uint32_t>(batch.size()));
+    trace::append_u32_le(payload, static_cast<std::uint32_t>(batch.size()));
     for (const WireEventRecord& record : batch) {
-      append_u64(payload, record.time_ns);
-      append_u64(payload, record.value);
-      append_u32(payload, record.subject);
-      append_u32(payload, record.site);
+      trace::append_u64_le(payload, record.time_ns);
+      trace::append_u64_le(payload, record.value);
+      trace::append_u32_le(payload, record.subject);
+      trace::append_u32_le(payload, record.site);
       payload += static_cast<char>(record.kind);
       payload += static_cast<char>(record.detail);
-      append_u16(payload, record.aux);
-      append_u32(payload, record.reserved);
+      trace::append_u16_le(payload, record.aux);
+      trace::append_u32_le(payload, record.reserved);
     }
     out += typed_frame(WireFrameType::Events, payload);
   }
@@ -110,21 +100,21 @@ std::string WireEncoder::events(std::span<const WireEventRecord> records) {
 
 std::string WireEncoder::dropped(std::uint64_t total) {
   std::string payload;
-  append_u64(payload, total);
+  trace::append_u64_le(payload, total);
   return typed_frame(WireFrameType::Dropped, payload);
 }
 
 std::string WireEncoder::listening(std::uint32_t ipv4, std::uint16_t port) {
   std::string payload;
-  append_u32(payload, ipv4);
-  append_u16(payload, port);
-  append_u16(payload, 0);
+  trace::append_u32_le(payload, ipv4);
+  trace::append_u16_le(payload, port);
+  trace::append_u16_le(payload, 0);
   return typed_frame(WireFrameType::Listening, payload);
 }
 
 std::string WireEncoder::end(std::int32_t exit_status) {
   std::string payload;
-  append_u32(payload, static_cast<std::uint32_t>(exit_status));
+  trace::append_u32_le(payload, static_cast<std::uint32_t>(exit_status));
   return typed_frame(WireFrameType::End, payload);
 }
 
