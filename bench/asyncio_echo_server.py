@@ -52,7 +52,17 @@ async def watch_stdin(stop: asyncio.Event, open_connections) -> None:
             stop.set()
             return
         if line.strip() == b"stats":
-            print(f"stats open_connections={open_connections()} pid={os.getpid()}", flush=True)
+            print(f"stats open_connections={open_connections()} pid={os.getpid()}{probe_counts()}", flush=True)
+
+
+def probe_counts() -> str:
+    """Under Loopscope's probe (the asyncio-probed variant): the events it has recorded so far."""
+    probe_module = sys.modules.get("loopscope_probe.probe")
+    probe = probe_module.active() if probe_module is not None else None
+    if probe is None:
+        return ""
+    buffer = probe.buffer
+    return f" drained_events={buffer.encoded + len(buffer._queue)} dropped_events={buffer.dropped}"
 
 
 async def main() -> None:

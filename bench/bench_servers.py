@@ -26,6 +26,10 @@ VARIANTS = {
                                                 "--kernel-sample-interval-us", "100000"],
     "hooks-off": lambda build_dir: [str(build_dir / "bench" / "loopscope_bench_echo_server_nohooks")],
     "asyncio": lambda build_dir: [sys.executable, str(BENCH_DIR / "asyncio_echo_server.py")],
+    # The same asyncio server under Loopscope's probe (core/asyncio_probe), its stream read by a
+    # child that discards it: what tracing a learner's own server costs that server.
+    "asyncio-probed": lambda build_dir: [sys.executable, str(BENCH_DIR / "run_under_probe.py"),
+                                         str(BENCH_DIR / "asyncio_echo_server.py")],
     # The reference: plain level-triggered epoll on one thread, no Asio, no hooks.
     "raw-epoll": lambda build_dir: [str(build_dir / "bench" / "loopscope_bench_raw_epoll_server")],
     # A diagnosis: the reference plus the one EPOLL_CTL_MOD per wait that Asio's reactor makes.
@@ -34,7 +38,7 @@ VARIANTS = {
 }
 
 # Servers that record a trace (their "stats" line counts drained and dropped events).
-TRACING_VARIANTS = ("hooks-on", "hooks-on-sample-100ms")
+TRACING_VARIANTS = ("hooks-on", "hooks-on-sample-100ms", "asyncio-probed")
 # Servers whose loop runs on a thread of its own while the main thread reads stdin (and, in
 # the tracing ones, consumes the trace): their threads are pinned apart.
 LOOP_THREAD_VARIANTS = ("hooks-on", "hooks-on-sample-100ms", "hooks-off", "raw-epoll", "raw-epoll-rearm")

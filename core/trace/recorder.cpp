@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
+#include <string>
 
 #include "hook.hpp"
 #include "trace_clock.hpp"
@@ -57,6 +59,37 @@ std::uint64_t Recorder::ticks_to_trace_ns(std::uint64_t ticks) const {
 
 std::uint64_t Recorder::now_ns() const { return ticks_to_trace_ns(TraceClock::now_ticks()); }
 
+SourceId Recorder::add_foreign_source(std::string_view source_name) {
+  auto source = std::make_unique<Source>();
+  source->name = std::string(source_name);
+  std::lock_guard lock(mutex_);
+  sources_.push_back(std::move(source));
+  return static_cast<SourceId>(sources_.size() - 1);
+}
+
+Recorder::Source& Recorder::foreign_source(SourceId source) {
+  std::lock_guard lock(mutex_);
+  if (source >= sources_.size() || sources_[source]->ring != nullptr) {
+    throw std::invalid_argument("source " + std::to_string(source) + " is not a foreign source");
+  }
+  return *sources_[source];
+}
+
+SiteId Recorder::intern_site(const SiteInfo& site) { return site_table_.intern(site); }
+
+void Recorder::add_foreign_events(SourceId source, std::span<const TraceEvent> events) {
+  Source& foreign = foreign_source(source);
+  for (TraceEvent event : events) {
+    event.source_id = source;
+    foreign.foreign_pending.push_back(event);
+  }
+}
+
+void Recorder::set_foreign_dropped_total(SourceId source, std::uint64_t dropped_total) {
+  Source& foreign = foreign_source(source);
+  foreign.foreign_dropped_total = std::max(foreign.foreign_dropped_total, dropped_total);
+}
+
 std::size_t Recorder::drain_into(TraceLog& log) {
   std::vector<Source*> sources;
   {
@@ -74,14 +107,19 @@ std::size_t Recorder::drain_into(TraceLog& log) {
     Source& source = *sources[index];
     const auto source_id = static_cast<SourceId>(index);
     if (log.sources.size() <= index) log.sources.push_back(SourceInfo{source.name, 0});
-    source.ring->drain([&](const RawEvent& raw) {
-      const std::uint64_t value = value_is_duration(raw.kind) ? clock.ticks_to_ns(raw.value) : raw.value;
-      batch_.push_back(TraceEvent{ticks_to_trace_ns(raw.time_ticks), value, raw.subject_id,
-                                  site_table_.intern(raw.site), raw.kind, raw.detail, raw.aux,
-                                  source_id, 0});
-    });
+    if (source.ring == nullptr) {
+      batch_.insert(batch_.end(), source.foreign_pending.begin(), source.foreign_pending.end());
+      source.foreign_pending.clear();
+    } else {
+      source.ring->drain([&](const RawEvent& raw) {
+        const std::uint64_t value = value_is_duration(raw.kind) ? clock.ticks_to_ns(raw.value) : raw.value;
+        batch_.push_back(TraceEvent{ticks_to_trace_ns(raw.time_ticks), value, raw.subject_id,
+                                    site_table_.intern(raw.site), raw.kind, raw.detail, raw.aux,
+                                    source_id, 0});
+      });
+    }
     // Drops are reported as events too, so a timeline can show where recording had gaps.
-    const std::uint64_t dropped = source.ring->dropped();
+    const std::uint64_t dropped = source.ring == nullptr ? source.foreign_dropped_total : source.ring->dropped();
     if (dropped > source.dropped_reported) {
       batch_.push_back(TraceEvent{drained_at_ns, dropped - source.dropped_reported, 0, 0,
                                   EventKind::EventsDropped, 0, source_id, source_id, 0});

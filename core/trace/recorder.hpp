@@ -2,11 +2,13 @@
 // Owns one ring per producing thread and merges them, by time, into a TraceLog.
 // Producers: call attach_current_thread() once on the thread, keep the Attachment alive
 // while the thread records. Consumer: one thread calls drain_into() regularly (each GUI
-// frame, or the headless driver's tick).
+// frame, or the headless driver's tick). Events recorded by another process (the asyncio
+// probe's, decoded from its wire stream) join as a foreign source that the consumer feeds.
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +47,16 @@ class Recorder {
   // Label ids go into events' aux field (handler names, marks). Not for hooks: takes a lock.
   std::uint16_t intern_label(std::string_view text);
 
+  // A source whose events the consumer hands over itself rather than a thread's ring. Its
+  // events are already in trace ns, with sites from intern_site() and labels from
+  // intern_label(); the next drain_into() merges them like any ring's. Consumer thread only,
+  // as are the two below.
+  SourceId add_foreign_source(std::string_view source_name);
+  SiteId intern_site(const SiteInfo& site);
+  void add_foreign_events(SourceId source, std::span<const TraceEvent> events);
+  // How many events the other process has had to drop so far (reported as EventsDropped).
+  void set_foreign_dropped_total(SourceId source, std::uint64_t dropped_total);
+
   // Moves every recorded event into `log`, merged by time; returns how many were moved.
   std::size_t drain_into(TraceLog& log);
   // The events the last drain_into() moved, in time order. Incremental consumers read these
@@ -59,9 +71,13 @@ class Recorder {
  private:
   struct Source {
     std::string name;
-    std::unique_ptr<EventRing> ring;
+    std::unique_ptr<EventRing> ring;  // null for a foreign source
     std::uint64_t dropped_reported = 0;
+    std::vector<TraceEvent> foreign_pending;  // consumer-only
+    std::uint64_t foreign_dropped_total = 0;  // consumer-only
   };
+
+  Source& foreign_source(SourceId source);  // throws std::invalid_argument for a ring's id
 
   std::size_t ring_capacity_events_;
   std::uint64_t origin_ticks_;

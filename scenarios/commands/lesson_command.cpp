@@ -59,7 +59,20 @@ int run_lesson_command(const LessonCommandOptions& options, std::ostream& out, s
   }
   LessonRunOptions run_options;
   run_options.speed = options.speed;
-  LessonRunResult result = run_lesson(lesson, run_options, out);
+  if (options.server == "asyncio") {
+    run_options.backend = ServerBackend::AsyncioTwins;
+  } else if (options.server != "loopscope") {
+    err << "loopscope lesson: --server is loopscope or asyncio, not '" << options.server << "'\n";
+    return 2;
+  }
+  LessonRunResult result;
+  try {
+    result = run_lesson(lesson, run_options, out);
+  } catch (const std::runtime_error& error) {
+    // The asyncio server did not start (no python3, a probe that failed): nothing was run.
+    err << "loopscope lesson: " << error.what() << "\n";
+    return 1;
+  }
   print_check_table(result, out);
   const model::TraceModel model = model::TraceModel::from_log(result.trace);
   print_warnings(model, result.trace, out);

@@ -81,7 +81,11 @@ LessonRunResult run_lesson(const Lesson& lesson, const LessonRunOptions& options
   session_options.server = lesson.server;
   // Port 0: lessons never fight over a port, so tests can run them side by side.
   session_options.port = 0;
+  session_options.backend = options.backend;
   LiveSession session(session_options);
+  if (options.print_narration && options.backend == ServerBackend::AsyncioTwins) {
+    out << "Server: the handlers' asyncio twins (assets/asyncio) on " << session.runtime() << ", traced by the probe\n";
+  }
   LessonDirectorOptions director_options;
   director_options.speed = options.speed;
   LessonDirector director(lesson, session, director_options);
@@ -103,6 +107,7 @@ LessonRunResult run_lesson(const Lesson& lesson, const LessonRunOptions& options
         << lesson.end.timeout_s / options.speed << " s.\n";
   }
   session.finish();
+  if (session.server_ended() && options.print_narration) out << "The asyncio server: " << *session.server_ended() << "\n";
   result.checks = director.evaluate_checks();
   result.steps_fired = director.fired().size();
   result.duration_s = session.elapsed_s();

@@ -10,12 +10,15 @@
 #include "core/trace/trace_log.hpp"
 #include "scenarios/lessons/lesson.hpp"
 #include "scenarios/lessons/lesson_checks.hpp"
+#include "scenarios/session/live_session.hpp"
 
 namespace loopscope::scenarios {
 
 struct LessonRunOptions {
   double speed = 1.0;  // < 1 stretches the schedule (slow motion), > 1 compresses it
   bool print_narration = true;
+  // Loopscope's C++ server, or the handlers' CPython asyncio twins under the probe.
+  ServerBackend backend = ServerBackend::Loopscope;
 };
 
 struct LessonRunResult {

@@ -3,6 +3,8 @@
 #include <source_location>
 
 #include <algorithm>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
 #include <cstdio>
 #include <functional>
@@ -12,11 +14,15 @@
 #include <thread>
 
 #include "core/handlers/handler_catalog.hpp"
+#include "core/loop/freeze_watchdog.hpp"
 #include "core/loop/loop_thread.hpp"
 #include "core/loop/stream_server.hpp"
 #include "core/loop/task_tools.hpp"
 #include "core/trace/hook.hpp"
 #include "core/trace/recorder.hpp"
+#include "scenarios/asyncio/asyncio_files.hpp"
+#include "scenarios/asyncio/probe_process.hpp"
+#include "scenarios/asyncio/wire_trace_feed.hpp"
 
 namespace loopscope::scenarios {
 
@@ -25,6 +31,74 @@ namespace {
 constexpr auto kClientStopWait = std::chrono::seconds(3);
 constexpr auto kClientStopPoll = std::chrono::milliseconds(10);
 constexpr auto kServerCloseGrace = std::chrono::milliseconds(1000);
+constexpr auto kAsyncioStartPoll = std::chrono::milliseconds(10);
+
+// The first port from `first_port` on that can be bound now, for a server in another process
+// (which binds it itself a moment later, with SO_REUSEADDR as asyncio does). 0 stays 0.
+std::uint16_t first_bindable_port(const std::string& host, std::uint16_t first_port, int next_ports_to_try) {
+  if (first_port == 0) return 0;
+  const int last_port = std::min<int>(first_port + std::max(next_ports_to_try, 0), std::numeric_limits<std::uint16_t>::max());
+  asio::io_context context;
+  for (int port = first_port;; ++port) {
+    asio::ip::tcp::acceptor acceptor(context);
+    std::error_code error;
+    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(host, error), static_cast<std::uint16_t>(port));
+    if (error) throw std::system_error(error, "the host " + host);
+    acceptor.open(endpoint.protocol(), error);
+    if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+    if (!error) acceptor.bind(endpoint, error);
+    if (!error) return static_cast<std::uint16_t>(port);
+    if (port >= last_port) throw std::system_error(error, "no free port from " + std::to_string(first_port));
+  }
+}
+
+std::string optional_bytes(const std::optional<int>& bytes) { return bytes ? std::to_string(*bytes) : "default"; }
+
+// The probe's options and the lesson server's arguments that give the twins a lesson's server.
+ProbeLaunch twins_launch(const AsyncioFiles& files, const ServerConfig& config, const std::string& host,
+                         std::uint16_t port) {
+  ProbeLaunch launch;
+  launch.python = files.python;
+  launch.probe_path = files.probe_path;
+  launch.script = files.lesson_server;
+  launch.control_pipe = true;
+  launch.probe_options = {"--host", host, "--port", std::to_string(port),
+                          "--line-limit", std::to_string(config.line_limit_bytes),
+                          "--high-water", std::to_string(config.high_water_bytes),
+                          "--low-water", std::to_string(config.effective_low_water_bytes())};
+  if (config.send_buffer_bytes) {
+    launch.probe_options.insert(launch.probe_options.end(), {"--send-buffer", std::to_string(*config.send_buffer_bytes)});
+  }
+  if (config.receive_buffer_bytes) {
+    launch.probe_options.insert(launch.probe_options.end(),
+                                {"--receive-buffer", std::to_string(*config.receive_buffer_bytes)});
+  }
+  launch.script_args = {"--assets", files.twins, "--handler", config.handler,
+                        "--reply-bytes", std::to_string(config.reply_bytes),
+                        "--blocking-ms", std::to_string(config.blocking_ms),
+                        "--parse-ms", std::to_string(config.parse_ms),
+                        "--timeout-ms", std::to_string(config.timeout_ms)};
+  return launch;
+}
+
+std::string ipv4_text(std::uint32_t ipv4) {
+  return std::to_string(ipv4 >> 24) + "." + std::to_string((ipv4 >> 16) & 0xFF) + "." +
+         std::to_string((ipv4 >> 8) & 0xFF) + "." + std::to_string(ipv4 & 0xFF);
+}
+
+model::FreezeNow freeze_from_watchdog(const loop::FreezeState& state) {
+  model::FreezeNow now;
+  if (!state.frozen) return now;
+  now.frozen = true;
+  now.frozen_for_ns = state.frozen_for_ns;
+  now.task = state.task;
+  std::string_view file = state.site.file_name() == nullptr ? std::string_view() : state.site.file_name();
+  if (const auto slash = file.find_last_of('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
+  now.site = file.empty() || state.site.line() == 0 ? std::string("an unknown place")
+                                                    : std::string(file) + ":" + std::to_string(state.site.line());
+  if (state.site.function_name() != nullptr) now.function = state.site.function_name();
+  return now;
+}
 
 }  // namespace
 
@@ -36,6 +110,9 @@ struct LiveSession::Parts {
   explicit Parts(const LiveSessionOptions& options);
 
   void bind_server(std::uint16_t first_port, int next_ports_to_try);
+  void start_asyncio(const LiveSessionOptions& options);
+  void take_probe_updates();
+  void command_asyncio(const std::string& line);
   // Runs on the loop after a posted command, so pending_commands counts only queued ones.
   std::function<void()> count_down() {
     return [this] { pending_commands.fetch_sub(1, std::memory_order_relaxed); };
@@ -56,8 +133,14 @@ struct LiveSession::Parts {
   handlers::HandlerCatalog catalog;
   std::unique_ptr<loop::StreamServer> server;
   std::uint16_t bound_port = 0;
+  ServerBackend backend;
+  // An asyncio server: its process and the feed of its stream into the recorder.
+  std::unique_ptr<WireTraceFeed> feed;
+  std::unique_ptr<ProbeProcess> probe;
+  std::optional<std::string> server_ended;
   std::unique_ptr<ClientPool> clients;
   loop::FreezeWatchdog watchdog;
+  model::FreezeNow freeze_now;
   std::chrono::steady_clock::time_point started;
   bool finished = false;
 };
@@ -68,14 +151,69 @@ LiveSession::Parts::Parts(const LiveSessionOptions& options)
       main_attachment(recorder.attach_current_thread("main")),
       loop(recorder),
       catalog(to_handler_settings(config)),
+      backend(options.backend),
       watchdog(loop.probe()) {
-  if (!handlers::is_handler_name(config.handler)) {
+  if (backend != ServerBackend::AsyncioProgram && !handlers::is_handler_name(config.handler)) {
     throw std::invalid_argument("unknown handler '" + config.handler + "' (choose one of " +
                                 handlers::handler_names_joined() + ")");
   }
-  bind_server(options.port, options.next_ports_to_try);
-  clients = std::make_unique<ClientPool>(recorder, server->local_endpoint());
+  if (backend == ServerBackend::Loopscope) {
+    bind_server(options.port, options.next_ports_to_try);
+    clients = std::make_unique<ClientPool>(recorder, server->local_endpoint());
+  } else {
+    start_asyncio(options);
+    clients = std::make_unique<ClientPool>(
+        recorder, asio::ip::tcp::endpoint(asio::ip::make_address(host), bound_port));
+  }
   started = std::chrono::steady_clock::now();
+}
+
+void LiveSession::Parts::start_asyncio(const LiveSessionOptions& options) {
+  const AsyncioFiles files = find_asyncio_files();
+  ProbeLaunch launch;
+  if (backend == ServerBackend::AsyncioTwins) {
+    launch = twins_launch(files, config, host, first_bindable_port(host, options.port, options.next_ports_to_try));
+  } else {
+    launch.python = files.python;
+    launch.probe_path = files.probe_path;
+    launch.script = options.program;
+    launch.script_args = options.program_args;
+  }
+  feed = std::make_unique<WireTraceFeed>(recorder, "asyncio");
+  probe = std::make_unique<ProbeProcess>(launch);
+  // The clients need the address, and a lesson must not start before its server listens.
+  const auto deadline = std::chrono::steady_clock::now() + options.asyncio_start_timeout;
+  while (!feed->listening()) {
+    take_probe_updates();
+    if (feed->listening()) break;
+    if (server_ended) throw std::runtime_error("the asyncio server did not start: " + *server_ended);
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw std::runtime_error("the asyncio program did not start a server within " +
+                               std::to_string(options.asyncio_start_timeout.count() / 1000) +
+                               " s (asyncio.start_server or loop.create_server)");
+    }
+    std::this_thread::sleep_for(kAsyncioStartPoll);
+  }
+  const wire::WireListening listening = *feed->listening();
+  // A server on every interface (0.0.0.0) is reached through loopback.
+  host = listening.ipv4 == 0 ? std::string("127.0.0.1") : ipv4_text(listening.ipv4);
+  bound_port = listening.port;
+}
+
+void LiveSession::Parts::take_probe_updates() {
+  feed->deliver(probe->take_updates());
+  if (!server_ended && probe->stream_over()) {
+    // What arrived with the end (or before the fault) is delivered before the reason is kept.
+    feed->deliver(probe->take_updates());
+    server_ended = probe->ended_reason();
+  }
+}
+
+void LiveSession::Parts::command_asyncio(const std::string& line) {
+  if (backend != ServerBackend::AsyncioTwins) {
+    throw std::logic_error("this is the learner's own asyncio program: Loopscope does not change it");
+  }
+  probe->send_control_line(line);
 }
 
 void LiveSession::Parts::bind_server(std::uint16_t first_port, int next_ports_to_try) {
@@ -111,20 +249,47 @@ LiveSession::~LiveSession() {
 const std::string& LiveSession::host() const { return parts_->host; }
 std::uint16_t LiveSession::port() const { return parts_->bound_port; }
 const ServerConfig& LiveSession::server_config() const { return parts_->config; }
+ServerBackend LiveSession::backend() const { return parts_->backend; }
+
+std::string LiveSession::runtime() const {
+  if (!parts_->feed || !parts_->feed->hello()) return {};
+  return parts_->feed->hello()->runtime;
+}
+
+std::string LiveSession::program_path() const {
+  if (!parts_->feed || !parts_->feed->hello()) return {};
+  return parts_->feed->hello()->program;
+}
+
+const std::optional<std::string>& LiveSession::server_ended() const { return parts_->server_ended; }
+bool LiveSession::takes_server_commands() const { return parts_->backend != ServerBackend::AsyncioProgram; }
 
 double LiveSession::elapsed_s() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - parts_->started).count();
 }
 
 void LiveSession::poll() {
-  parts_->watchdog.poll();
-  parts_->recorder.drain_into(parts_->log);
-  parts_->model.append(parts_->recorder.last_batch(), parts_->log);
+  Parts& parts = *parts_;
+  if (parts.probe) {
+    parts.take_probe_updates();
+  } else {
+    parts.watchdog.poll();
+  }
+  parts.recorder.drain_into(parts.log);
+  parts.model.append(parts.recorder.last_batch(), parts.log);
+  if (parts.probe) {
+    // The probe's own watchdog sends FreezeBegin while the loop is stuck; the model holds it open.
+    parts.freeze_now = parts.server_ended ? model::FreezeNow{}
+                                          : model::open_freeze_at(parts.model, parts.log, parts.recorder.now_ns());
+  } else {
+    parts.freeze_now = freeze_from_watchdog(parts.watchdog.last());
+  }
 }
 
 const trace::TraceLog& LiveSession::log() const { return parts_->log; }
 const model::TraceModel& LiveSession::model() const { return parts_->model; }
-const loop::FreezeState& LiveSession::freeze() const { return parts_->watchdog.last(); }
+const std::vector<trace::TraceEvent>& LiveSession::last_batch() const { return parts_->recorder.last_batch(); }
+const model::FreezeNow& LiveSession::freeze() const { return parts_->freeze_now; }
 
 trace::TraceLog LiveSession::take_log() {
   trace::TraceLog taken = std::move(parts_->log);
@@ -143,6 +308,11 @@ void LiveSession::set_handler(const std::string& handler_name) {
     throw std::invalid_argument("unknown handler '" + handler_name + "' (choose one of " +
                                 handlers::handler_names_joined() + ")");
   }
+  if (parts_->probe) {
+    parts_->command_asyncio("handler " + handler_name);
+    parts_->config.handler = handler_name;
+    return;
+  }
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   parts_->server->post_set_handler(std::move(*handler), handler_name, parts_->count_down());
   parts_->config.handler = handler_name;
@@ -154,6 +324,12 @@ void LiveSession::set_write_buffer_limits(std::size_t high_water_bytes, std::siz
   if (low_water_bytes > high_water_bytes) {
     throw std::invalid_argument("the low-water mark must not exceed the high-water mark");
   }
+  if (parts_->probe) {
+    parts_->command_asyncio("limits " + std::to_string(high_water_bytes) + " " + std::to_string(low_water_bytes));
+    parts_->config.high_water_bytes = high_water_bytes;
+    parts_->config.low_water_bytes = low_water_bytes;
+    return;
+  }
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   parts_->server->post_set_write_buffer_limits(high_water_bytes, low_water_bytes, parts_->count_down());
   parts_->config.high_water_bytes = high_water_bytes;
@@ -164,6 +340,12 @@ void LiveSession::set_socket_buffers(std::optional<int> send_buffer_bytes, std::
   if ((send_buffer_bytes && *send_buffer_bytes <= 0) || (receive_buffer_bytes && *receive_buffer_bytes <= 0)) {
     throw std::invalid_argument("socket buffer sizes must be above 0");
   }
+  if (parts_->probe) {
+    parts_->command_asyncio("buffers " + optional_bytes(send_buffer_bytes) + " " + optional_bytes(receive_buffer_bytes));
+    parts_->config.send_buffer_bytes = send_buffer_bytes;
+    parts_->config.receive_buffer_bytes = receive_buffer_bytes;
+    return;
+  }
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   parts_->server->post_set_socket_buffers(send_buffer_bytes, receive_buffer_bytes, parts_->count_down());
   parts_->config.send_buffer_bytes = send_buffer_bytes;
@@ -171,6 +353,10 @@ void LiveSession::set_socket_buffers(std::optional<int> send_buffer_bytes, std::
 }
 
 void LiveSession::inject_blocking(std::chrono::milliseconds duration) {
+  if (parts_->probe) {
+    parts_->command_asyncio("block " + std::to_string(duration.count()));
+    return;
+  }
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   // Queued behind whatever the loop is doing, as any command to the loop is.
   asio::post(parts_->loop.context(), [duration, done = parts_->count_down()] {
@@ -214,7 +400,11 @@ void LiveSession::finish() {
   while (parts_->clients->running() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(kClientStopPoll);
   }
-  parts_->server->close(kServerCloseGrace);
+  if (parts_->probe) {
+    parts_->probe->stop();
+  } else {
+    parts_->server->close(kServerCloseGrace);
+  }
   poll();
 }
 

@@ -1,6 +1,9 @@
 #pragma once
-// One live run of the instrumented server: the recorder, the loop thread, the server, the
-// scripted clients and the freeze watchdog, plus the trace log and model they feed. The GUI
+// One live run of a traced server: the recorder, the server, the scripted clients and the
+// freeze watchdog, plus the trace log and model they feed. The server is Loopscope's own (the
+// loop thread running the C++ handlers) or a CPython asyncio program under the probe, in a
+// child process whose wire stream joins the same trace: the handlers' asyncio twins serving a
+// lesson, or the learner's own program. The GUI
 // and the headless lesson runner both drive one of these from their main thread: call poll()
 // every tick (frame), then read model(). Commands to the server are posted to the loop, so
 // while the loop is frozen they queue; pending_commands() says how many are waiting.
@@ -16,8 +19,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "core/loop/freeze_watchdog.hpp"
+#include "core/model/freeze_now.hpp"
 #include "core/model/trace_model.hpp"
 #include "core/trace/trace_log.hpp"
 #include "scenarios/clients/client_pool.hpp"
@@ -26,16 +30,30 @@
 
 namespace loopscope::scenarios {
 
+enum class ServerBackend {
+  Loopscope,       // the C++ handlers on Loopscope's loop thread
+  AsyncioTwins,    // the handlers' asyncio twins (assets/asyncio) under the probe, steered like the C++ one
+  AsyncioProgram,  // the learner's own asyncio program under the probe, unchanged
+};
+
 struct LiveSessionOptions {
-  ServerConfig server;
+  ServerConfig server;  // for AsyncioTwins too: its handler, water marks, limits and buffers
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;            // 0: the kernel picks one
   int next_ports_to_try = 0;         // when `port` is taken, try port+1 .. port+N before failing
+  ServerBackend backend = ServerBackend::Loopscope;
+  // AsyncioProgram: the script and its arguments, run as `python3 script args...` would run
+  // them, on the host and port the program itself chooses (the options above do not apply).
+  std::string program;
+  std::vector<std::string> program_args;
+  // An asyncio server must be listening within this long, or the session fails to start.
+  std::chrono::milliseconds asyncio_start_timeout{15000};
 };
 
 class LiveSession {
  public:
-  // Starts the loop and the server. Throws std::system_error when no port could be bound.
+  // Starts the server. Throws std::system_error when no port could be bound, and
+  // std::runtime_error (with the probe's reason) when an asyncio server did not start.
   explicit LiveSession(const LiveSessionOptions& options);
   LiveSession(const LiveSession&) = delete;
   LiveSession& operator=(const LiveSession&) = delete;
@@ -44,18 +62,31 @@ class LiveSession {
   const std::string& host() const;
   std::uint16_t port() const;
   const ServerConfig& server_config() const;  // as last changed through the controls below
+  ServerBackend backend() const;
+  // The asyncio program being traced ("CPython 3.11.7", its path), empty for Loopscope's server.
+  std::string runtime() const;
+  std::string program_path() const;
+  // Why the server's process ended ("the program ended with exit status 1", "the probe's stream
+  // was refused: ..."); empty while it runs, and always for Loopscope's own server.
+  const std::optional<std::string>& server_ended() const;
+  // Whether the controls below reach the server: not for the learner's own program.
+  bool takes_server_commands() const;
   double elapsed_s() const;                   // since the session started (wall clock)
 
   // Polls the freeze watchdog and drains every ring into log() and model(). Main thread only.
   void poll();
   const trace::TraceLog& log() const;
   const model::TraceModel& model() const;
-  const loop::FreezeState& freeze() const;  // as of the last poll(): grows while the loop is stuck
+  // The events the last poll() added, in time order (for incremental consumers: summaries).
+  const std::vector<trace::TraceEvent>& last_batch() const;
+  const model::FreezeNow& freeze() const;  // as of the last poll(): grows while the loop is stuck
   // Moves the recorded events out (for saving once the run is over); log() keeps the site and
   // label tables, so later polls stay consistent, but starts again with no events.
   trace::TraceLog take_log();
 
-  // Server controls, posted to the loop (they wait their turn while it is frozen).
+  // Server controls, posted to the loop (they wait their turn while it is frozen). An asyncio
+  // server gets them as commands that its loop runs between callbacks; the learner's own
+  // program takes none (std::logic_error: check takes_server_commands()).
   void set_handler(const std::string& handler_name);  // throws std::invalid_argument if unknown
   // Throws std::invalid_argument when low_water_bytes > high_water_bytes.
   void set_write_buffer_limits(std::size_t high_water_bytes, std::size_t low_water_bytes);
@@ -70,7 +101,8 @@ class LiveSession {
   // index, aux = the choice), the clients held (detail = HoldReason) or resumed.
   void record_lesson_wait(trace::EventKind kind, std::string_view lesson_id, std::uint32_t subject,
                           std::uint8_t detail = 0, std::uint16_t aux = 0);
-  std::size_t pending_commands() const;  // posted and not yet run by the loop
+  // Posted and not yet run by the loop (always 0 for an asyncio server, which does not say).
+  std::size_t pending_commands() const;
 
   // Scripted clients (their own thread and io_context).
   ClientPool& clients();

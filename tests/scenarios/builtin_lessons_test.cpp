@@ -1,25 +1,29 @@
-// Every built-in lesson runs headless on real sockets and its checks hold: the lessons' claims
-// are proven in CI, not only narrated.
+// Every built-in lesson runs headless on real sockets and its checks hold, against Loopscope's
+// C++ server and against the handlers' CPython asyncio twins under the probe: the lessons'
+// claims are proven in CI for both, not only narrated.
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <tuple>
 
 #include "scenarios/lessons/builtin_lessons.hpp"
 #include "scenarios/lessons/lesson_parser.hpp"
 #include "scenarios/lessons/lesson_runner.hpp"
 
 using loopscope::scenarios::BuiltinLesson;
+using loopscope::scenarios::ServerBackend;
 
-class BuiltinLesson_ : public testing::TestWithParam<BuiltinLesson> {};
+class BuiltinLesson_ : public testing::TestWithParam<std::tuple<BuiltinLesson, ServerBackend>> {};
 
 TEST_P(BuiltinLesson_, ParsesAndEveryCheckHolds) {
-  const BuiltinLesson& builtin = GetParam();
+  const auto& [builtin, backend] = GetParam();
   const auto lesson = loopscope::scenarios::parse_lesson(builtin.json_text, std::string(builtin.name));
   EXPECT_EQ(lesson.id, builtin.name) << "a lesson's id is its file name";
   EXPECT_GE(lesson.checks.size(), 2u);
   EXPECT_GE(lesson.predictions.size(), 1u);
   std::ostringstream narration;
   loopscope::scenarios::LessonRunOptions options;
+  options.backend = backend;
   const auto result = loopscope::scenarios::run_lesson(lesson, options, narration);
   loopscope::scenarios::print_check_table(result, narration);
   EXPECT_FALSE(result.timed_out) << narration.str();
@@ -27,11 +31,14 @@ TEST_P(BuiltinLesson_, ParsesAndEveryCheckHolds) {
   EXPECT_TRUE(result.passed()) << narration.str();
 }
 
-INSTANTIATE_TEST_SUITE_P(Lessons, BuiltinLesson_, testing::ValuesIn(loopscope::scenarios::builtin_lessons()),
-                         [](const testing::TestParamInfo<BuiltinLesson>& param_info) {
-                           std::string name(param_info.param.name);
-                           for (char& c : name) {
-                             if (c == '-') c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Lessons, BuiltinLesson_,
+    testing::Combine(testing::ValuesIn(loopscope::scenarios::builtin_lessons()),
+                     testing::Values(ServerBackend::Loopscope, ServerBackend::AsyncioTwins)),
+    [](const testing::TestParamInfo<std::tuple<BuiltinLesson, ServerBackend>>& param_info) {
+      std::string name(std::get<0>(param_info.param).name);
+      for (char& c : name) {
+        if (c == '-') c = '_';
+      }
+      return name + (std::get<1>(param_info.param) == ServerBackend::AsyncioTwins ? "_asyncio" : "_loopscope");
+    });

@@ -47,6 +47,7 @@ LaunchSettings launch_settings(const GuiOptions& options) {
   settings.host = options.host;
   settings.preferred_port = options.port;
   settings.speed = options.speed;
+  if (options.lesson_server == "asyncio") settings.lesson_backend = scenarios::ServerBackend::AsyncioTwins;
   // The app always asks first; screenshot mode answers each question the moment it is asked,
   // so its trace has the order a class would see.
   settings.hold_for_answers = true;
@@ -412,6 +413,22 @@ void GuiApp::write_report() const {
   for (const KeyCommand command : keys_handled_) keys.push_back(key_command_name(command));
   report["keys_handled"] = keys;
   report["status_message"] = state_.status_message;
+  if (state_.session) {
+    nlohmann::json server;
+    server["backend"] = state_.session->backend() == scenarios::ServerBackend::Loopscope      ? "loopscope"
+                        : state_.session->backend() == scenarios::ServerBackend::AsyncioTwins ? "asyncio_twins"
+                                                                                               : "asyncio_program";
+    server["port"] = state_.session->port();
+    server["runtime"] = state_.session->runtime();
+    server["program"] = state_.session->program_path();
+    server["ended"] = state_.session->server_ended() ? nlohmann::json(*state_.session->server_ended()) : nlohmann::json();
+    const model::FreezeNow& freeze = state_.session->freeze();
+    server["frozen"] = freeze.frozen;
+    server["frozen_at"] = freeze.frozen ? nlohmann::json(freeze.site) : nlohmann::json();
+    server["tasks"] = state_.session->model().tasks().size();
+    server["freezes"] = state_.session->model().loop().freezes.size();
+    report["server"] = server;
+  }
   nlohmann::json warnings = nlohmann::json::array();
   for (const model::Warning& warning : state_.warnings.list()) {
     warnings.push_back({{"kind", model::warning_kind_id(warning.kind)},
@@ -509,6 +526,12 @@ int GuiApp::open_what_to_show() {
       if (!options_.screenshot_path.empty()) {
         state_.comparison->replay->seek(static_cast<std::uint64_t>(options_.at_s * 1e9));
       }
+    } else if (!options_.asyncio_program.empty()) {
+      if (!launcher_.start_asyncio_program(state_, options_.asyncio_program, options_.asyncio_args)) {
+        err_ << "loopscope asyncio: " << state_.status_message << "\n";
+        return 1;
+      }
+      show_picker_ = false;
     } else if (!options_.lesson.empty()) {
       launcher_.start_lesson(state_, resolve_lesson(options_.lesson));
       show_picker_ = false;
@@ -588,7 +611,16 @@ int GuiApp::run() {
     const auto frame_start = std::chrono::steady_clock::now();  // the work, not the wait for input
     handle_keys();
     start_clean_if_switched();
-    if (state_.session) state_.session->poll();
+    if (state_.session) {
+      state_.session->poll();
+      // An asyncio server's process can end on its own (the program exited, crashed or broke
+      // its stream): the timeline stays, and the status bar says why, once.
+      if (state_.session->server_ended() && !server_end_reported_) {
+        server_end_reported_ = true;
+        state_.status_message = "the asyncio server stopped: " + *state_.session->server_ended();
+      }
+      if (!state_.session->server_ended()) server_end_reported_ = false;
+    }
     if (state_.director) state_.director->advance();
     state_.warnings.refresh(state_.model(), state_.log(), state_.generation, state_.now_ns());
     if (options_.show_warning != 0 && !warning_asked_shown_ && state_.warnings.list().size() >= options_.show_warning) {

@@ -88,6 +88,7 @@ class GuiApp {
   ReplayControls replay_controls_;
   CompareView compare_view_;
   bool presenting_ = false;
+  bool server_end_reported_ = false;  // the status bar has said why the asyncio server stopped
   bool want_presenting_ = false;
   LaneOptions desktop_lane_options_;
   bool show_picker_ = true;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace loopscope::viz {
 
@@ -11,6 +12,9 @@ struct GuiOptions {
   bool recorded = false;           // play the lesson over its shipped recorded run, not live
   std::string open_path;           // or replay this saved native trace (`loopscope open FILE`)
   std::string compare_first, compare_second;  // or these two runs side by side (`loopscope compare A B`)
+  std::string lesson_server = "loopscope";  // the lesson's server: loopscope, or asyncio (the twins)
+  std::string asyncio_program;     // or trace this asyncio program (`loopscope asyncio server.py args...`)
+  std::vector<std::string> asyncio_args;
   std::string handler = "echo";    // free play's handler when no lesson is given
   std::string host = "127.0.0.1";
   std::uint16_t port = 8888;       // or the next free one

@@ -5,6 +5,7 @@
 
 #include "core/handlers/handler_catalog.hpp"
 #include "scenarios/commands/export_command.hpp"
+#include "scenarios/commands/asyncio_command.hpp"
 #include "scenarios/commands/lesson_command.hpp"
 #include "scenarios/commands/serve_command.hpp"
 #include "viz/app/gui_options.hpp"
@@ -77,6 +78,9 @@ void add_lesson_command(CLI::App& app, loopscope::scenarios::LessonCommandOption
   command->add_option("lesson", lesson.lesson, "a built-in lesson's name, or a lesson file (.json)");
   command->add_option("--trace", lesson.trace_path,
                       "save the run's trace: Chrome Trace Event JSON if it ends in .json, else native");
+  command->add_option("--server", lesson.server,
+                      "loopscope: the C++ server; asyncio: the handlers' CPython asyncio twins, traced by the probe")
+      ->check(CLI::IsMember({"loopscope", "asyncio"}))->capture_default_str();
   command->add_option("--speed", lesson.speed, "schedule speed: 0.5 runs the steps at half speed")
       ->check(kAboveZero)->capture_default_str();
   command->callback([&lesson] {
@@ -98,20 +102,8 @@ void add_export_command(CLI::App& app, loopscope::scenarios::ExportOptions& opti
   });
 }
 
-void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
-  CLI::Option* lesson = command.add_option(
-      "--lesson", gui.lesson, "start this lesson (a built-in name or a .json file) instead of free play");
-  command.add_flag("--recorded", gui.recorded,
-                   "with --lesson: play the lesson over the recorded run it ships with, no live sockets "
-                   "(the classroom fallback)")
-      ->needs(lesson);
-  command.add_option("--handler", gui.handler, "free play: the server's handler")->capture_default_str();
-  command.add_option("--host", gui.host, "address the server binds (loopback unless you ask otherwise)")
-      ->capture_default_str();
-  command.add_option("--port", gui.port, "port the server listens on, or the next free one after it")
-      ->capture_default_str();
-  command.add_option("--speed", gui.speed, "lesson schedule speed: 0.5 runs the steps at half speed")
-      ->check(kAboveZero)->capture_default_str();
+// What every window takes: its size and type, screenshot mode, the panels shown first, the report.
+void add_window_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
   command.add_flag("--present", gui.present,
                    "presentation mode for a projector: large type, high contrast, caption, keyboard control (F11)");
   command.add_option("--font-size", gui.font_size_px, "text size in pixels")->check(CLI::Range(8.0, 72.0))
@@ -143,8 +135,43 @@ void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
                    "open and answered, and list what is cut or overlapping (exit 1 if anything is); --report keeps the details");
   command.add_option("--report", gui.report_path,
                      "write a JSON report for tests: where the timeline drew its lanes, the lesson state, the keys handled (screenshot mode: once; otherwise every 100 ms)");
+}
+
+void add_gui_options(CLI::App& command, loopscope::viz::GuiOptions& gui) {
+  CLI::Option* lesson = command.add_option(
+      "--lesson", gui.lesson, "start this lesson (a built-in name or a .json file) instead of free play");
+  command.add_flag("--recorded", gui.recorded,
+                   "with --lesson: play the lesson over the recorded run it ships with, no live sockets "
+                   "(the classroom fallback)")
+      ->needs(lesson);
+  command.add_option("--handler", gui.handler, "free play: the server's handler")->capture_default_str();
+  command.add_option("--host", gui.host, "address the server binds (loopback unless you ask otherwise)")
+      ->capture_default_str();
+  command.add_option("--port", gui.port, "port the server listens on, or the next free one after it")
+      ->capture_default_str();
+  command.add_option("--server", gui.lesson_server,
+                     "with --lesson: loopscope (the C++ server) or asyncio (the handlers' CPython asyncio twins, traced by the probe)")
+      ->check(CLI::IsMember({"loopscope", "asyncio"}))->capture_default_str();
+  command.add_option("--speed", gui.speed, "lesson schedule speed: 0.5 runs the steps at half speed")
+      ->check(kAboveZero)->capture_default_str();
+  add_window_options(command, gui);
   command.add_option("--trace", gui.trace_path,
                      "save the session's trace on exit (or right after the screenshot): .json = Chrome format");
+}
+
+// `loopscope asyncio [options] server.py [args...]`: everything after the program is its own.
+void add_asyncio_command(CLI::App& app, loopscope::scenarios::AsyncioCommandOptions& options,
+                         loopscope::viz::GuiOptions& gui, CLI::App*& command_out) {
+  CLI::App* command = app.add_subcommand(
+      "asyncio", "Trace your own asyncio server, unchanged: `loopscope asyncio server.py [args...]` opens the app on it; "
+                 "with --trace FILE it runs headless, printing a summary each second");
+  command->prefix_command();  // server.py and everything after it belong to the program
+  command->add_option("--trace", options.trace_path,
+                      "headless: record and save the trace here when it stops (.json = Chrome format)");
+  command->add_option("--duration", options.duration_s, "headless: stop after this many seconds [default: until Ctrl-C]")
+      ->check(kNotNegative);
+  add_window_options(*command, gui);
+  command_out = command;
 }
 
 }  // namespace
@@ -176,6 +203,9 @@ int main(int argc, char** argv) {
   add_lesson_command(app, lesson);
   loopscope::scenarios::ExportOptions export_options;  // `export` is a keyword
   add_export_command(app, export_options);
+  loopscope::scenarios::AsyncioCommandOptions asyncio_options;
+  CLI::App* asyncio_command = nullptr;
+  add_asyncio_command(app, asyncio_options, gui, asyncio_command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& error) {
@@ -191,6 +221,20 @@ int main(int argc, char** argv) {
     // not CLI11's own codes (105, 109...).
     std::cerr << "loopscope: " << error.what() << " (see --help)\n";
     return 2;
+  }
+  if (asyncio_command->parsed()) {
+    std::vector<std::string> program = asyncio_command->remaining();
+    if (program.empty()) {
+      std::cerr << "loopscope asyncio: name your server's file: loopscope asyncio server.py [args...] (see --help)\n";
+      return 2;
+    }
+    asyncio_options.program = program.front();
+    asyncio_options.program_args.assign(program.begin() + 1, program.end());
+    if (!asyncio_options.trace_path.empty() || asyncio_options.duration_s > 0) {
+      return loopscope::scenarios::run_asyncio_command(asyncio_options, std::cout, std::cerr);
+    }
+    gui.asyncio_program = asyncio_options.program;
+    gui.asyncio_args = asyncio_options.program_args;
   }
   if (open_command->parsed()) gui.open_path = open_path;
   if (compare_command->parsed()) {

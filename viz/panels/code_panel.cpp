@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "core/handlers/handler_catalog.hpp"
@@ -86,6 +88,28 @@ TaskStatus describe_task(const model::TraceModel& model, const trace::TraceLog& 
 
 }  // namespace
 
+const EmbeddedFile* CodePanel::disk_file(const std::string& path, std::string& problem) {
+  auto found = disk_files_.find(path);
+  if (found == disk_files_.end()) {
+    auto file = std::make_unique<DiskFile>();
+    file->path = path;
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::ostringstream text;
+      text << in.rdbuf();
+      file->text = text.str();
+    }
+    file->view = EmbeddedFile{file->path, file->text};
+    // An unreadable file is remembered too: the panel is drawn every frame.
+    found = disk_files_.emplace(path, std::move(file)).first;
+  }
+  if (found->second->text.empty()) {
+    problem = "Cannot read " + path + " (moved, or empty?).";
+    return nullptr;
+  }
+  return &found->second->view;
+}
+
 const std::vector<std::string_view>& CodePanel::lines_of(const EmbeddedFile& file) {
   auto found = lines_by_path_.find(file.path);
   if (found == lines_by_path_.end()) found = lines_by_path_.emplace(file.path, split_lines(file.text)).first;
@@ -129,6 +153,34 @@ void CodePanel::draw(AppState& state) {
   } else {
     ImGui::TextDisabled("No task selected: click a lane or a connection to see the code its handler runs.");
   }
+  // The learner's own asyncio server: their file, not a handler's, and only that.
+  std::string python_path;
+  if (status.site.file.ends_with(".py") && embedded_file_for(status.site.file) == nullptr) {
+    python_path = status.site.file;
+  } else if (task == nullptr && state.session && state.session->backend() == scenarios::ServerBackend::AsyncioProgram) {
+    python_path = state.session->program_path();
+  }
+  if (!python_path.empty()) {
+    ImGui::PopTextWrapPos();
+    help_marker("Your own server's code, as Python runs it. The highlighted line is where the selected task is "
+                "waiting (the await in your code, not inside asyncio), or the line it is stuck on while it holds the "
+                "loop, in the colour of its state on the timeline.");
+    std::string problem;
+    SourceView python{"python_source", disk_file(python_path, problem), problem, 0, 0};
+    if (python.file != nullptr && !status.site.file.empty() && status.site.file == python_path) {
+      python.highlight_line = status.site.line;
+      python.band_color = status.color;
+    }
+    const ScrollKey key{state.selected_task, python_path, python.highlight_line};
+    if (!scrolled_for_ || !(*scrolled_for_ == key)) {
+      scrolled_for_ = key;
+      scroll_frames_left_ = kScrollFrames;
+    }
+    const bool scroll = scroll_frames_left_ > 0;
+    if (scroll) --scroll_frames_left_;
+    draw_views({&python}, scroll);
+    return;
+  }
   if (handler.empty()) {
     // A replay with no task to follow, or a task recorded without its handler's name.
     if (task != nullptr) ImGui::TextDisabled("The trace does not name this task's handler.");
@@ -154,7 +206,11 @@ void CodePanel::draw(AppState& state) {
                      0, 0};
   if (!status.site.file.empty()) {
     const auto where = embedded_line_for(status.site);
-    if (where && where->file == sources.cpp && sources.cpp != nullptr) {
+    if (where && where->file == sources.asyncio && sources.asyncio != nullptr) {
+      // A task of the twins under the probe: its own Python line is the one to band.
+      asyncio.highlight_line = where->line;
+      asyncio.band_color = status.color;
+    } else if (where && where->file == sources.cpp && sources.cpp != nullptr) {
       cpp.highlight_line = where->line;
       cpp.band_color = status.color;
       const auto& lines = lines_of(*sources.cpp);
@@ -181,6 +237,10 @@ void CodePanel::draw(AppState& state) {
   const bool scroll = scroll_frames_left_ > 0;
   if (scroll) --scroll_frames_left_;
 
+  draw_views({&cpp, &asyncio}, scroll);
+}
+
+void CodePanel::draw_views(const std::vector<const SourceView*>& views, bool scroll) {
   const ImVec2 available = ImGui::GetContentRegionAvail();
   const ImGuiStyle& style = ImGui::GetStyle();
   // Side by side while each half holds a line of code; one above the other in a narrow panel
@@ -189,12 +249,13 @@ void CodePanel::draw(AppState& state) {
   const float code_char_px = mono != nullptr ? mono->CalcTextSizeA(ImGui::GetFontSize(), FLT_MAX, 0, "M").x
                                              : ImGui::CalcTextSize("M").x;
   constexpr float kReadableLineChars = 56;  // the handlers' lines, with their line numbers
-  const bool stacked = available.x < 2 * kReadableLineChars * code_char_px;
+  const bool stacked = views.size() < 2 || available.x < 2 * kReadableLineChars * code_char_px;
   const float title_px = ImGui::GetTextLineHeightWithSpacing();
   const float width = stacked ? available.x : (available.x - style.ItemSpacing.x) * 0.5f;
-  const float height = stacked ? (available.y - style.ItemSpacing.y) * 0.5f - title_px : available.y - title_px;
-  for (const SourceView* view : {&cpp, &asyncio}) {
-    if (view == &asyncio && !stacked) ImGui::SameLine();
+  const float share = views.size() < 2 ? 1.0f : 0.5f;  // of the height, stacked
+  const float height = stacked ? (available.y - style.ItemSpacing.y) * share - title_px : available.y - title_px;
+  for (const SourceView* view : views) {
+    if (view != views.front() && !stacked) ImGui::SameLine();
     ImGui::BeginGroup();
     const std::string title = view->file != nullptr ? std::string(view->file->path) : "(missing)";
     ImGui::TextDisabled("%s", elided_to_width(title, width).c_str());

@@ -2,10 +2,12 @@
 // The code the selected task runs: its handler's C++ source on the left, the asyncio version
 // on the right, with the await it is suspended in highlighted in its state's colour. With no
 // task selected it shows the handler new connections get (live), or asks for a task (a
-// replay: a recorded trace only knows each task's handler).
+// replay: a recorded trace only knows each task's handler). A task of the learner's own asyncio
+// server shows their Python file, read from disk, at the line it waits on.
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,10 +36,19 @@ class CodePanel {
   };
 
   void draw_source(const SourceView& view, float width, float height, bool scroll_now);
+  void draw_views(const std::vector<const SourceView*>& views, bool scroll);
+  // The learner's Python file, read once; null (with the reason in `problem`) when unreadable.
+  const EmbeddedFile* disk_file(const std::string& path, std::string& problem);
   const std::vector<std::string_view>& lines_of(const EmbeddedFile& file);
 
   // Split once per file: the embedded text never changes while the app runs.
   std::map<std::string_view, std::vector<std::string_view>> lines_by_path_;
+  struct DiskFile {
+    std::string path;
+    std::string text;
+    EmbeddedFile view;  // refers to the two above
+  };
+  std::map<std::string, std::unique_ptr<DiskFile>, std::less<>> disk_files_;  // by path
 
   // What the highlight showed when it was last scrolled into view: it is scrolled once per
   // change, so a learner can scroll elsewhere while the task stays put.

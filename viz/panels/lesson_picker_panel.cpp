@@ -4,11 +4,13 @@
 #include <imgui_stdlib.h>
 
 #include "core/handlers/handler_catalog.hpp"
+#include "scenarios/asyncio/asyncio_files.hpp"
 #include "scenarios/lessons/builtin_lessons.hpp"
 #include "scenarios/lessons/lesson_parser.hpp"
 #include "viz/layout/fitted_text.hpp"
 #include "viz/layout/flow_layout.hpp"
 #include "viz/layout/layout_audit.hpp"
+#include "viz/panels/panel_widgets.hpp"
 
 namespace loopscope::viz {
 
@@ -49,6 +51,21 @@ bool LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher, bool of
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextDisabled("In teaching order: start with 1. Each runs real clients against the server, then proves its claim.");
   ImGui::PopTextWrapPos();
+  // Which server a live lesson runs against: the same clients, steps and checks either way.
+  scenarios::ServerBackend& backend = launcher.settings().lesson_backend;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Server:");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("C++ (Loopscope)", backend == scenarios::ServerBackend::Loopscope)) {
+    backend = scenarios::ServerBackend::Loopscope;
+  }
+  ImGui::SameLine();
+  if (ImGui::RadioButton("CPython asyncio", backend == scenarios::ServerBackend::AsyncioTwins)) {
+    backend = scenarios::ServerBackend::AsyncioTwins;
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Run live lessons against the handlers' asyncio twins (assets/asyncio), traced by the probe");
+  }
   ImGui::Separator();
   for (std::size_t index = 0; index < entries_.size(); ++index) {
     const Entry& entry = entries_[index];
@@ -98,6 +115,26 @@ bool LessonPickerPanel::draw(AppState& state, SessionLauncher& launcher, bool of
     } catch (const std::exception& error) {
       error_ = error.what();  // names the file, the JSON path and what was expected
     }
+  }
+
+  ImGui::Separator();
+  ImGui::TextUnformatted("Your own asyncio server");
+  help_marker("Any Python 3.11+ program that serves with asyncio.start_server, run unchanged under Loopscope's "
+              "probe: its tasks, buffers, drain stalls and freezes, at your own lines. Connect with nc to the port "
+              "it listens on. From a terminal: loopscope asyncio server.py [args...]");
+  if (asyncio_program_.empty()) {
+    try {
+      asyncio_program_ = scenarios::find_asyncio_files().example;
+    } catch (const std::exception&) {
+      asyncio_program_ = "server.py";
+    }
+  }
+  ImGui::SetNextItemWidth(-70);
+  ImGui::InputTextWithHint("##asyncio_program", "path/to/server.py", &asyncio_program_);
+  ImGui::SameLine();
+  if (ImGui::Button("Trace") && !asyncio_program_.empty()) {
+    if (launcher.start_asyncio_program(state, asyncio_program_, {})) error_.clear();
+    else error_ = state.status_message;
   }
 
   ImGui::Separator();

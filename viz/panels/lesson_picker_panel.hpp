@@ -1,6 +1,7 @@
 #pragma once
-// The first thing a learner sees: the built-in lessons (title and summary, one click to run),
-// a lesson file of their own, and free play with the handler of their choice.
+// The first thing a learner sees: the built-in lessons (title and summary, one click to run,
+// against the C++ server or the handlers' asyncio twins), a lesson file of their own, their own
+// asyncio server traced, and free play with the handler of their choice.
 
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@ class LessonPickerPanel {
   std::string lesson_path_;
   std::string trace_path_;
   std::string free_play_handler_ = "echo";
+  std::string asyncio_program_;  // "Your own asyncio server": starts as the shipped example
   CompareForm compare_form_;
   std::string error_;
 };

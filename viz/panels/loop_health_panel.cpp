@@ -53,14 +53,6 @@ constexpr const char* kCommandsHelp =
     "Changes from the app (handler, high water, an injected blocking call) are posted to the loop and run "
     "there, between handlers, like any other callback. While the loop is frozen they wait in its queue.";
 
-// "blocking_sleep.cpp:42": directories stripped, as TraceLog::site_text does.
-std::string site_text(const std::source_location& site) {
-  std::string_view file = site.file_name() == nullptr ? std::string_view() : std::string_view(site.file_name());
-  if (file.empty() || site.line() == 0) return "an unknown place";
-  if (const auto slash = file.find_last_of('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
-  return std::string(file) + ":" + std::to_string(site.line());
-}
-
 // A label cell with its (?) marker, then the value cell.
 void label_cell(const char* label, const char* help) {
   ImGui::TableNextRow();
@@ -93,7 +85,7 @@ void LoopHealthPanel::draw(AppState& state) {
   } else {
     read_event_rate(log, now_ns);
   }
-  const FreezeNow freeze = freeze_now(state, model, log, now_ns);
+  const model::FreezeNow freeze = freeze_now(state, model, log, now_ns);
 
   if (freeze.frozen) draw_freeze_banner(freeze);
 
@@ -115,29 +107,10 @@ void LoopHealthPanel::draw(AppState& state) {
   ImGui::EndTable();
 }
 
-LoopHealthPanel::FreezeNow LoopHealthPanel::freeze_now(const AppState& state, const model::TraceModel& model,
-                                                       const trace::TraceLog& log, std::uint64_t now_ns) {
-  FreezeNow now;
-  if (state.session) {
-    const loop::FreezeState& freeze = state.session->freeze();
-    if (!freeze.frozen) return now;
-    now.frozen = true;
-    now.frozen_for_ns = freeze.frozen_for_ns;
-    now.task = freeze.task;
-    now.site = site_text(freeze.site);
-    if (const char* function = freeze.site.function_name(); function != nullptr) now.function = readable_function_name(function);
-    return now;
-  }
-  // Only the newest freeze can be open: a FreezeEnd closes the latest one.
-  const std::vector<model::Freeze>& freezes = model.loop().freezes;
-  if (freezes.empty() || freezes.back().end_ns != model::kOpenEnd) return now;
-  const model::Freeze& open = freezes.back();
-  now.frozen = true;
-  now.frozen_for_ns = now_ns - std::min(now_ns, open.begin_ns);
-  now.task = open.task;
-  now.site = log.site_text(open.site);
-  if (now.site.empty()) now.site = "an unknown place";
-  if (const trace::SiteInfo* site = log.site(open.site)) now.function = readable_function_name(site->function);
+model::FreezeNow LoopHealthPanel::freeze_now(const AppState& state, const model::TraceModel& model,
+                                             const trace::TraceLog& log, std::uint64_t now_ns) {
+  model::FreezeNow now = state.session ? state.session->freeze() : model::open_freeze_at(model, log, now_ns);
+  if (now.frozen && !now.function.empty()) now.function = readable_function_name(now.function);
   return now;
 }
 
@@ -198,7 +171,7 @@ void LoopHealthPanel::read_event_rate(const trace::TraceLog& log, std::uint64_t 
   }
 }
 
-void LoopHealthPanel::draw_freeze_banner(const FreezeNow& freeze) const {
+void LoopHealthPanel::draw_freeze_banner(const model::FreezeNow& freeze) const {
   char headline[256];
   const std::string& site = freeze.site;
   const auto frozen_ms = static_cast<unsigned long long>(freeze.frozen_for_ns / 1'000'000);
@@ -238,7 +211,7 @@ void LoopHealthPanel::draw_freeze_banner(const FreezeNow& freeze) const {
   ImGui::TextWrapped("Every other connection waits until this handler gives the loop back.");
 }
 
-void LoopHealthPanel::draw_lag(const model::TraceModel& model, const FreezeNow& freeze, std::uint64_t now_ns) {
+void LoopHealthPanel::draw_lag(const model::TraceModel& model, const model::FreezeNow& freeze, std::uint64_t now_ns) {
   label_cell("loop lag", kLagHelp);
   const std::vector<model::CounterSample>& lag = model.loop().lag;
   const std::uint64_t since_ns = now_ns > kLagWindowNs ? now_ns - kLagWindowNs : 0;
@@ -312,7 +285,7 @@ double LoopHealthPanel::busy_share(const model::TraceModel& model, std::uint64_t
   return static_cast<double>(busy_ns) / static_cast<double>(end_ns - since_ns);
 }
 
-void LoopHealthPanel::draw_utilisation(const model::TraceModel& model, const FreezeNow& freeze, std::uint64_t now_ns,
+void LoopHealthPanel::draw_utilisation(const model::TraceModel& model, const model::FreezeNow& freeze, std::uint64_t now_ns,
                                        bool live) {
   label_cell("busy (last 1 s)", kBusyHelp);
   const std::uint64_t since_ns = now_ns > kUtilisationWindowNs ? now_ns - kUtilisationWindowNs : 0;
@@ -370,7 +343,7 @@ void LoopHealthPanel::draw_dropped(const model::TraceModel& model, const trace::
   }
 }
 
-void LoopHealthPanel::draw_freezes(const model::TraceModel& model, const FreezeNow& freeze) const {
+void LoopHealthPanel::draw_freezes(const model::TraceModel& model, const model::FreezeNow& freeze) const {
   label_cell("freezes", kFreezesHelp);
   const std::size_t count = model.loop().freezes.size();
   if (count == 0) {

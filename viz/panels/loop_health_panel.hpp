@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/freeze_now.hpp"
 #include "viz/session/app_state.hpp"
 
 namespace loopscope::viz {
@@ -29,24 +30,17 @@ class LoopHealthPanel {
 
   // The freeze under way, from whoever knows it: the watchdog, live (it sees a freeze before
   // the model does), or the model's open freeze on a replay, which lasts up to the replay time.
-  struct FreezeNow {
-    bool frozen = false;
-    std::uint64_t frozen_for_ns = 0;
-    std::uint32_t task = 0;  // 0: not a task
-    std::string site;        // "blocking_sleep.cpp:42"
-    std::string function;    // empty when not known
-  };
-  static FreezeNow freeze_now(const AppState& state, const model::TraceModel& model, const trace::TraceLog& log,
+  static model::FreezeNow freeze_now(const AppState& state, const model::TraceModel& model, const trace::TraceLog& log,
                               std::uint64_t now_ns);
 
   void track_event_rate(const scenarios::LiveSession& session);
   void read_event_rate(const trace::TraceLog& log, std::uint64_t now_ns);
-  void draw_freeze_banner(const FreezeNow& freeze) const;
-  void draw_lag(const model::TraceModel& model, const FreezeNow& freeze, std::uint64_t now_ns);
-  void draw_utilisation(const model::TraceModel& model, const FreezeNow& freeze, std::uint64_t now_ns, bool live);
+  void draw_freeze_banner(const model::FreezeNow& freeze) const;
+  void draw_lag(const model::TraceModel& model, const model::FreezeNow& freeze, std::uint64_t now_ns);
+  void draw_utilisation(const model::TraceModel& model, const model::FreezeNow& freeze, std::uint64_t now_ns, bool live);
   void draw_event_rate() const;
   void draw_dropped(const model::TraceModel& model, const trace::TraceLog& log, bool live) const;
-  void draw_freezes(const model::TraceModel& model, const FreezeNow& freeze) const;
+  void draw_freezes(const model::TraceModel& model, const model::FreezeNow& freeze) const;
   void draw_pending_commands(const scenarios::LiveSession& session) const;
 
   // Live: events per second from how fast the log grows over wall time. The total survives

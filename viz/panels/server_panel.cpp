@@ -75,6 +75,12 @@ void ServerPanel::draw(AppState& state) {
   follow_settings(session);
 
   draw_address(session);
+  if (session.backend() != scenarios::ServerBackend::Loopscope) {
+    ImGui::Separator();
+    draw_asyncio_server(session);
+    // The learner's own program is theirs: Loopscope watches it and changes nothing.
+    if (!session.takes_server_commands()) return;
+  }
   ImGui::Separator();
   draw_handler(session);
   ImGui::Separator();
@@ -95,6 +101,22 @@ void ServerPanel::draw_address(const scenarios::LiveSession& session) {
   if (ImGui::SmallButton("copy")) ImGui::SetClipboardText(command.c_str());
   help_marker("Type lines into nc and your connection appears on the timeline as a lane of its own, served "
               "by the same loop as the scripted clients.");
+}
+
+void ServerPanel::draw_asyncio_server(const scenarios::LiveSession& session) {
+  ImGui::PushTextWrapPos(0.0f);
+  if (session.backend() == scenarios::ServerBackend::AsyncioProgram) {
+    ImGui::Text("your asyncio server: %s", session.program_path().c_str());
+  } else {
+    ImGui::TextUnformatted("the handlers' asyncio twins (assets/asyncio)");
+  }
+  ImGui::TextDisabled("on %s, traced by Loopscope's probe", session.runtime().c_str());
+  help_marker("A real CPython process runs the server, unchanged; the probe records its tasks, buffers, drain stalls "
+              "and freezes and streams them to this app. The lines named on the timeline are the Python ones.");
+  if (session.server_ended()) {
+    ImGui::TextColored(to_imvec4(panel_colors::kAlarm), "the server has stopped: %s", session.server_ended()->c_str());
+  }
+  ImGui::PopTextWrapPos();
 }
 
 void ServerPanel::draw_handler(scenarios::LiveSession& session) {

@@ -23,6 +23,7 @@ class ServerPanel {
  private:
   void follow_settings(const scenarios::LiveSession& session);
   void draw_address(const scenarios::LiveSession& session);
+  void draw_asyncio_server(const scenarios::LiveSession& session);
   void draw_handler(scenarios::LiveSession& session);
   void draw_write_limits(scenarios::LiveSession& session);
   void draw_socket_buffers(scenarios::LiveSession& session);

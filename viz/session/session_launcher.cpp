@@ -30,13 +30,27 @@ std::string recorded_date(std::uint64_t start_unix_ns) {
 
 }  // namespace
 
-bool SessionLauncher::start(AppState& state, const scenarios::ServerConfig& server) {
-  stop(state);
+bool SessionLauncher::start(AppState& state, const scenarios::ServerConfig& server, scenarios::ServerBackend backend) {
   scenarios::LiveSessionOptions options;
   options.server = server;
   options.host = settings_.host;
   options.port = settings_.preferred_port;
   options.next_ports_to_try = settings_.next_ports_to_try;
+  options.backend = backend;
+  return start(state, options);
+}
+
+bool SessionLauncher::start_asyncio_program(AppState& state, const std::string& program,
+                                            const std::vector<std::string>& args) {
+  scenarios::LiveSessionOptions options;
+  options.backend = scenarios::ServerBackend::AsyncioProgram;
+  options.program = std::filesystem::absolute(program).string();
+  options.program_args = args;
+  return start(state, options);
+}
+
+bool SessionLauncher::start(AppState& state, const scenarios::LiveSessionOptions& options) {
+  stop(state);
   try {
     state.session = std::make_unique<scenarios::LiveSession>(options);
   } catch (const std::exception& error) {
@@ -53,11 +67,11 @@ bool SessionLauncher::start(AppState& state, const scenarios::ServerConfig& serv
 bool SessionLauncher::start_free_play(AppState& state, const std::string& handler) {
   scenarios::ServerConfig server;
   server.handler = handler;
-  return start(state, server);
+  return start(state, server, scenarios::ServerBackend::Loopscope);
 }
 
 bool SessionLauncher::start_lesson(AppState& state, const scenarios::Lesson& lesson) {
-  if (!start(state, lesson.server)) {
+  if (!start(state, lesson.server, settings_.lesson_backend)) {
     // The classroom must not depend on live sockets: fall back to the lesson's recorded run.
     const std::string live_problem = state.status_message;
     if (!start_recorded_lesson(state, lesson)) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "scenarios/lessons/lesson.hpp"
 #include "viz/session/app_state.hpp"
@@ -20,6 +21,8 @@ struct LaunchSettings {
   bool hold_for_answers = true;      // ask each prediction before its reveal
   bool pause_at_breakpoints = true;  // pause where the lesson says ("the first drain stall")
   double speed = 1.0;
+  // The lessons' server: Loopscope's C++ one, or the handlers' asyncio twins under the probe.
+  scenarios::ServerBackend lesson_backend = scenarios::ServerBackend::Loopscope;
 };
 
 class SessionLauncher {
@@ -28,6 +31,9 @@ class SessionLauncher {
 
   // Returns false (and sets state.status_message) when the server could not start.
   bool start_free_play(AppState& state, const std::string& handler = "echo");
+  // Traces the learner's own asyncio program live (`loopscope asyncio server.py args...`); it
+  // binds what it binds itself. False (with the reason) when it did not start a server.
+  bool start_asyncio_program(AppState& state, const std::string& program, const std::vector<std::string>& args);
   // Runs the lesson live. When the server cannot start, falls back to the lesson's recorded
   // run (and says so in state.status_message); false only when neither works.
   bool start_lesson(AppState& state, const scenarios::Lesson& lesson);
@@ -45,7 +51,8 @@ class SessionLauncher {
   LaunchSettings& settings() { return settings_; }
 
  private:
-  bool start(AppState& state, const scenarios::ServerConfig& server);
+  bool start(AppState& state, const scenarios::LiveSessionOptions& options);
+  bool start(AppState& state, const scenarios::ServerConfig& server, scenarios::ServerBackend backend);
   // Replaces what is shown with a replay of `loaded`, narrated by `lesson` when it is given and
   // the trace was recorded from it.
   bool show_recorded(AppState& state, std::unique_ptr<LoadedTrace> loaded, const scenarios::Lesson* lesson);

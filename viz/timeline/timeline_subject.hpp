@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "core/loop/freeze_watchdog.hpp"
+#include "core/model/freeze_now.hpp"
 #include "core/model/trace_model.hpp"
 #include "core/model/warnings.hpp"
 #include "core/trace/trace_log.hpp"
@@ -21,7 +21,7 @@ struct TimelineSubject {
   std::uint64_t now_ns = 0;                  // where open spans end
   // Changes whenever the trace is replaced: caches derived from the old one are dropped.
   std::uint64_t generation = 0;
-  const loop::FreezeState* live_freeze = nullptr;  // the live watchdog's view; null in replays
+  const model::FreezeNow* live_freeze = nullptr;  // the live session's view; null in replays
   std::optional<std::uint32_t>* selected_task = nullptr;  // a click on a lane selects its task
   LaneOptions* lane_options = nullptr;                    // a click on a group header folds it
   TimelineNavigation* navigation = nullptr;               // zoom, pan, follow live

@@ -104,12 +104,10 @@ void TimelineWidget::draw_toolbar(const TimelineSubject& subject) {
                                          ImGui::GetContentRegionAvail().x)
                                 .c_str());
   if (subject.live_freeze != nullptr && subject.live_freeze->frozen) {
-    const loop::FreezeState& freeze = *subject.live_freeze;
-    std::string site = freeze.site.file_name();
-    site = site.substr(site.find_last_of('/') + 1);
-    ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.35f, 1.0f), "LOOP FROZEN for %s in %s:%u (task %u): nobody else can run",
-                       format_duration_ns(freeze.frozen_for_ns).c_str(), site.c_str(),
-                       static_cast<unsigned>(freeze.site.line()), static_cast<unsigned>(freeze.task));
+    const model::FreezeNow& freeze = *subject.live_freeze;
+    ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.35f, 1.0f), "LOOP FROZEN for %s in %s (task %u): nobody else can run",
+                       format_duration_ns(freeze.frozen_for_ns).c_str(), freeze.site.c_str(),
+                       static_cast<unsigned>(freeze.task));
   }
 }
 

@@ -22,6 +22,7 @@ class EventBuffer:
         self._capacity = capacity_events
         self._queue = collections.deque()
         self.dropped = 0
+        self.encoded = 0  # events handed to the stream so far (the writer thread counts them)
         self._dropped_sent = 0
         self._stop = threading.Event()
         self._broken = False
@@ -71,6 +72,7 @@ class EventBuffer:
                 chunks.append(item)
             else:
                 pending.append(item)
+                self.encoded += 1
                 if len(pending) >= wire_writer.MAX_EVENTS_PER_FRAME:
                     chunks.append(wire_writer.events(pending))
                     pending = []

@@ -24,6 +24,13 @@ from . import wire_writer
 # Ids of tasks that serve no connection, numbered apart so they never meet a connection's.
 FIRST_OTHER_TASK_ID = 1_000_001
 
+_active = None  # the probe installed in this process, for code run under it (active())
+
+
+def active():
+    """The probe installed in this process, or None when the program runs without one."""
+    return _active
+
 
 class Probe:
     def __init__(self, settings):
@@ -99,6 +106,24 @@ class Probe:
                         schema.LIMIT_SOCKET_BUFFER, sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
         return connection
 
+    def set_write_buffer_limits(self, high, low):
+        """New water marks for open connections and later ones (the loop thread), as Loopscope's
+        server applies a change of limits; each open connection records its new limits."""
+        self.settings.high_water_bytes = high
+        self.settings.low_water_bytes = low
+        for connection in list(self.connections.values()):
+            if connection.closed:
+                continue
+            connection.transport.set_write_buffer_limits(high=high, low=low)
+            low_now, high_now = connection.transport.get_write_buffer_limits()
+            self.record(schema.BUFFER_LIMIT, connection.id, 0, schema.BUFFER_WRITER, schema.LIMIT_HIGH_WATER, high_now)
+            self.record(schema.BUFFER_LIMIT, connection.id, 0, schema.BUFFER_WRITER, schema.LIMIT_LOW_WATER, low_now)
+
+    def set_socket_buffers(self, send_bytes, receive_bytes):
+        """SO_SNDBUF / SO_RCVBUF for connections accepted from now on (None: the kernel's)."""
+        self.settings.send_buffer_bytes = send_bytes
+        self.settings.receive_buffer_bytes = receive_bytes
+
     def take_pending_connection(self):
         connection = self.pending_connection
         self.pending_connection = None
@@ -119,6 +144,8 @@ class Probe:
 
     # Life cycle.
     def start(self):
+        global _active
+        _active = self
         runtime = f"{platform.python_implementation()} {platform.python_version()}"
         self.buffer.start(wire_writer.header() +
                           wire_writer.hello(os.getpid(), runtime, os.path.abspath(self.settings.script)))

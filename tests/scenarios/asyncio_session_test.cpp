@@ -1,0 +1,172 @@
+// A CPython asyncio server traced live through the probe: the learner's own program
+// (assets/examples/my_server.py, unchanged) and the handlers' twins steered as a lesson steers
+// Loopscope's server. Real sockets on 127.0.0.1, a real python3 child; every wait is bounded
+// and every session (so every child) is finished by the test.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+
+#include "scenarios/session/live_session.hpp"
+#include "tests/support/loopback_client.hpp"
+#include "tests/support/session_polling.hpp"
+
+using namespace std::chrono_literals;
+using loopscope::scenarios::LiveSession;
+using loopscope::scenarios::LiveSessionOptions;
+using loopscope::scenarios::ServerBackend;
+using loopscope::testing::LoopbackClient;
+using loopscope::testing::poll_until;
+
+namespace {
+
+const std::string kExample = std::string(LOOPSCOPE_SOURCE_DIR) + "/assets/examples/my_server.py";
+
+// The line of `needle` in the example, so the test follows the file when it is edited.
+unsigned line_of(const std::string& path, const std::string& needle) {
+  std::ifstream file(path);
+  std::string line;
+  for (unsigned number = 1; std::getline(file, line); ++number) {
+    if (line.find(needle) != std::string::npos) return number;
+  }
+  ADD_FAILURE() << needle << " is not in " << path;
+  return 0;
+}
+
+LiveSessionOptions learner_program() {
+  LiveSessionOptions options;
+  options.backend = ServerBackend::AsyncioProgram;
+  options.program = kExample;
+  options.program_args = {"0"};  // my_server.py takes its port as its argument: any free one
+  return options;
+}
+
+std::size_t freeze_count(const LiveSession& session) { return session.model().loop().freezes.size(); }
+
+}  // namespace
+
+TEST(AsyncioSession, TheLearnersProgramRunsUnchangedAndItsConnectionIsTraced) {
+  LiveSession session(learner_program());
+  EXPECT_NE(session.port(), 0);
+  EXPECT_EQ(session.program_path(), kExample);
+  EXPECT_NE(session.runtime().find("CPython 3."), std::string::npos) << session.runtime();
+  EXPECT_FALSE(session.takes_server_commands());
+  EXPECT_THROW(session.inject_blocking(10ms), std::logic_error);
+
+  LoopbackClient client(session.port());
+  client.send_all("hello\n");
+  EXPECT_EQ(client.read_line().value_or("<nothing>"), "HELLO\n");
+  client.send_all("quit\n");
+  EXPECT_EQ(client.read_line().value_or("<nothing>"), "bye\n");
+  ASSERT_TRUE(poll_until(session, [&] {
+    const auto& connections = session.model().connections();
+    return connections.size() == 1 && connections.begin()->second.closed_ns.has_value();
+  }, 5s));
+  const auto& connection = session.model().connections().begin()->second;
+  EXPECT_EQ(connection.high_water_bytes, 65536u) << "asyncio's default high-water mark";
+  EXPECT_EQ(connection.low_water_bytes, 16384u);
+  // The handler task is the connection's, and its suspension sites are the learner's lines.
+  const auto task = session.model().tasks().find(connection.id);
+  ASSERT_NE(task, session.model().tasks().end());
+  bool saw_readline_site = false;
+  for (const auto& site : session.log().sites) {
+    if (site.file == kExample && site.line == line_of(kExample, "line = await reader.readline()")) saw_readline_site = true;
+  }
+  EXPECT_TRUE(saw_readline_site);
+  session.finish();
+  EXPECT_TRUE(session.server_ended().has_value());
+}
+
+TEST(AsyncioSession, ABlockingSleepIsAFreezeNamedAtTheLearnersLineWhileItLasts) {
+  LiveSession session(learner_program());
+  LoopbackClient client(session.port());
+  client.send_all("sleep\n");
+  // Live: the probe's watchdog reports the freeze before the loop comes back.
+  ASSERT_TRUE(poll_until(session, [&] { return session.freeze().frozen; }, 5s));
+  const unsigned sleep_line = line_of(kExample, "time.sleep(0.4)  # the mistake");
+  EXPECT_EQ(session.freeze().site, "my_server.py:" + std::to_string(sleep_line));
+  EXPECT_NE(session.freeze().task, 0u);
+  EXPECT_EQ(client.read_line(3s).value_or("<nothing>"), "slept\n");
+  ASSERT_TRUE(poll_until(session, [&] {
+    return freeze_count(session) == 1 && session.model().loop().freezes[0].end_ns != loopscope::model::kOpenEnd;
+  }, 5s));
+  const auto& freeze = session.model().loop().freezes[0];
+  // 0.4 s asleep: generous margins, the machine is shared.
+  EXPECT_GE(freeze.end_ns - freeze.begin_ns, 300'000'000u);
+  EXPECT_EQ(session.log().site_text(freeze.site), "my_server.py:" + std::to_string(sleep_line));
+
+  // The same wait in a thread (asyncio.to_thread) freezes nothing.
+  client.send_all("think\n");
+  EXPECT_EQ(client.read_line(3s).value_or("<nothing>"), "thought\n");
+  session.poll();
+  EXPECT_EQ(freeze_count(session), 1u);
+  EXPECT_FALSE(session.freeze().frozen);
+  session.finish();
+}
+
+TEST(AsyncioSession, ASlowReadersDrainStallsStartAboveHighWaterAndEndAtLowWater) {
+  LiveSession session(learner_program());
+  LoopbackClient slow(session.port(), 8192);
+  // 6 MiB: on loopback the kernel's autotuned buffers take a couple of MiB before the
+  // writer's own buffer has to fill.
+  constexpr std::size_t kReplyBytes = 6u * 1024u * 1024u;
+  slow.send_all("big 6144\n");
+  ASSERT_TRUE(poll_until(session, [&] {
+    const auto& connections = session.model().connections();
+    return !connections.empty() && !connections.begin()->second.drain_stalls.empty();
+  }, 5s));
+  // Read it all, slowly enough that drain() has to wait more than once.
+  std::size_t received_bytes = 0;
+  for (int round = 0; round < 20000 && received_bytes < kReplyBytes; ++round) {
+    received_bytes += slow.read_some(65536, 2s).size();
+  }
+  EXPECT_EQ(received_bytes, kReplyBytes);
+  slow.close();
+  ASSERT_TRUE(poll_until(session, [&] { return session.model().connections().begin()->second.closed_ns.has_value(); }, 5s));
+  const auto& connection = session.model().connections().begin()->second;
+  ASSERT_FALSE(connection.drain_stalls.empty());
+  for (const auto& stall : connection.drain_stalls) {
+    if (stall.end_ns == loopscope::model::kOpenEnd) continue;
+    EXPECT_GT(stall.begin_level_bytes, connection.high_water_bytes);
+    EXPECT_LE(stall.end_level_bytes, connection.low_water_bytes);
+  }
+  session.finish();
+}
+
+TEST(AsyncioSession, TheTwinsTakeTheLessonsSettingsAndCommands) {
+  LiveSessionOptions options;
+  options.backend = ServerBackend::AsyncioTwins;
+  options.server.handler = "echo";
+  options.server.high_water_bytes = 32768;
+  options.server.low_water_bytes = 4096;
+  LiveSession session(options);
+  EXPECT_TRUE(session.takes_server_commands());
+  {
+    LoopbackClient client(session.port());
+    client.send_all("ping\n");
+    EXPECT_EQ(client.read_line().value_or("<nothing>"), "ping\n");
+    ASSERT_TRUE(poll_until(session, [&] { return session.model().connections().size() == 1; }, 5s));
+    EXPECT_EQ(session.model().connections().begin()->second.high_water_bytes, 32768u);
+    EXPECT_EQ(session.model().connections().begin()->second.low_water_bytes, 4096u);
+  }
+  session.set_handler("upper");
+  session.inject_blocking(200ms);
+  ASSERT_TRUE(poll_until(session, [&] { return freeze_count(session) == 1; }, 5s));
+  LoopbackClient client(session.port());
+  client.send_all("ping\n");
+  EXPECT_EQ(client.read_line().value_or("<nothing>"), "PING\n");
+  session.finish();
+}
+
+TEST(AsyncioSession, AProgramThatNeverListensOrFailsIsReportedNotHung) {
+  LiveSessionOptions options;
+  options.backend = ServerBackend::AsyncioProgram;
+  options.program = std::string(LOOPSCOPE_SOURCE_DIR) + "/tests/scenarios/asyncio_programs/fails_at_start.py";
+  try {
+    LiveSession session(options);
+    FAIL() << "a program that raises before it listens must not start a session";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("exit status 1"), std::string::npos) << error.what();
+  }
+}
