@@ -12,6 +12,8 @@ loop between callbacks, as Loopscope's server runs a posted command:
     buffers SEND RECV   SO_SNDBUF / SO_RCVBUF of later connections, in bytes, or "default"
     block MS            a blocking time.sleep on the loop: the injected freeze
 
+When stdin closes, the server closes and the program ends (exit status 0).
+
 Standard library only. The probe (core/asyncio_probe) must be importable.
 """
 
@@ -87,7 +89,7 @@ class LessonServer:
         else:
             print(f"lesson_server: unknown command {' '.join(words)!r}", file=sys.stderr)
 
-    def read_commands(self, loop):
+    def read_commands(self, loop, stop):
         for line in sys.stdin:
             words = line.split()
             if words:
@@ -95,15 +97,23 @@ class LessonServer:
                     loop.call_soon_threadsafe(self.run_command, words)
                 except RuntimeError:  # the loop has closed
                     return
+        # The app closed the pipe: the lesson is over, and the server stops as a program would
+        # that was asked to (no task is cancelled that a lesson's checks would count).
+        try:
+            loop.call_soon_threadsafe(stop.set)
+        except RuntimeError:
+            pass
 
     async def serve(self):
         loop = asyncio.get_running_loop()
         loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(max_workers=WORKER_THREADS))
         # The probe moves host and port to what the app asked for, and sets the line limit.
         server = await asyncio.start_server(self.client_connected, self.settings.host, self.settings.port)
-        threading.Thread(target=self.read_commands, args=(loop,), name="lesson-commands", daemon=True).start()
-        async with server:
-            await server.serve_forever()
+        stop = asyncio.Event()
+        threading.Thread(target=self.read_commands, args=(loop, stop), name="lesson-commands", daemon=True).start()
+        await stop.wait()
+        server.close()
+        await server.wait_closed()
 
 
 def parse(argv):

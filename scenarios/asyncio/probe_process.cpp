@@ -1,5 +1,6 @@
 #include "probe_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -225,11 +226,14 @@ bool ProbeProcess::reap(std::chrono::milliseconds wait) {
 
 void ProbeProcess::stop(std::chrono::milliseconds grace) {
   if (pid_ <= 0 || stopping_.exchange(true)) return;
+  // A child that reads commands (the lesson server) ends by itself when they end: it closes
+  // its server without cancelling anything a lesson's checks would count. Ctrl-C otherwise.
+  const bool asked_to_end = control_fd_ >= 0;
   if (control_fd_ >= 0) {
     close(control_fd_);
     control_fd_ = -1;
   }
-  if (!reap(std::chrono::milliseconds(0))) {
+  if (!reap(asked_to_end ? std::min(grace, std::chrono::milliseconds(1500)) : std::chrono::milliseconds(0))) {
     kill(pid_, SIGINT);
     if (!reap(grace)) {
       kill(pid_, SIGKILL);

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 
+from . import blocking_calls
 from . import event_buffer
 from . import freeze_watchdog
 from . import frames
@@ -19,6 +20,7 @@ from . import loop_hooks
 from . import schema
 from . import stream_hooks
 from . import task_tracing
+from . import timeouts
 from . import wire_writer
 
 # Ids of tasks that serve no connection, numbered apart so they never meet a connection's.
@@ -41,6 +43,7 @@ class Probe:
         self.freeze_threshold_ns = int(settings.freeze_threshold_ms * 1e6)
         self.watchdog = freeze_watchdog.FreezeWatchdog(self)
         self.current_task = 0        # the task whose code the loop runs (0: none)
+        self.current_traced = None   # its TracedCoroutine
         self.running_since_ns = 0    # when the running callback started (0: the loop is idle)
         self.pending_connection = None
         self.connections = {}
@@ -151,6 +154,8 @@ class Probe:
                           wire_writer.hello(os.getpid(), runtime, os.path.abspath(self.settings.script)))
         stream_hooks.install(self, self.settings)
         loop_hooks.install(self)
+        blocking_calls.install(self)
+        timeouts.install(self)
         _install_loop_attachment(self)
         self.watchdog.start()
 
@@ -162,6 +167,12 @@ class Probe:
 
     def finish(self, exit_status):
         self.watchdog.stop()
+        # The process is ending, so the kernel closes whatever is still open. A connection whose
+        # handler returned without writer.close() was leaked until now (as Loopscope's server
+        # says at shutdown); one whose handler was still running when the program was stopped
+        # is cut off.
+        for connection in list(self.connections.values()):
+            self.close_connection(connection, schema.CLOSE_LEAKED if connection.handler_returned else schema.CLOSE_ABORTED)
         self.buffer.close(wire_writer.end(exit_status))
 
 

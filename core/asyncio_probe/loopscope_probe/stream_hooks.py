@@ -29,7 +29,7 @@ class Connection:
     """One accepted connection, as the probe follows it."""
 
     __slots__ = ("id", "probe", "transport", "protocol", "reader", "fd", "levels", "last_kernel_sample_ns",
-                 "closed", "peer_eof")
+                 "closed", "peer_eof", "handler_returned")
 
     def __init__(self, connection_id, probe, transport, protocol):
         self.id = connection_id
@@ -43,6 +43,7 @@ class Connection:
         self.last_kernel_sample_ns = 0
         self.closed = False
         self.peer_eof = False  # the peer sent its FIN (not: the connection was lost)
+        self.handler_returned = False  # its handler's task ended by itself (not cancelled)
 
     def writer_level(self):
         try:

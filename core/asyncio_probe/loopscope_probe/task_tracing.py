@@ -54,7 +54,9 @@ class TracedCoroutine(collections.abc.Coroutine):
     def _step(self, step, argument, *more):
         probe = self._probe
         outer_task = probe.current_task
+        outer_traced = probe.current_traced
         probe.current_task = self.task_id
+        probe.current_traced = self
         if self._site is not None:
             probe.record(schema.TASK_RESUMED, self.task_id, self._site, self._kind)
         try:
@@ -70,6 +72,7 @@ class TracedCoroutine(collections.abc.Coroutine):
             raise
         finally:
             probe.current_task = outer_task
+            probe.current_traced = outer_traced
         frame, kind = frames.suspension_point(self._coro, yielded)
         self._site = probe.site_of_frame(frame) if frame is not None else 0
         self._kind = kind
@@ -78,12 +81,19 @@ class TracedCoroutine(collections.abc.Coroutine):
             self.connection.sample_levels()
         return yielded
 
+    def record_cancelled_await(self):
+        """The await it is suspended in was cancelled from inside (wait_for's timeout)."""
+        if self._site is not None:
+            self._probe.record(schema.AWAIT_CANCELLED, self.task_id, self._site, self._kind)
+
     def _exited(self, reason):
         probe = self._probe
         if self.connection is not None:
             if reason == schema.EXIT_RETURNED and self.connection.peer_sent_eof():
                 reason = schema.EXIT_PEER_EOF
             self.connection.sample_levels()
+        if self.connection is not None and reason != schema.EXIT_CANCELLED:
+            self.connection.handler_returned = True  # an open connection is now a leak
         probe.record(schema.TASK_EXITED, self.task_id, self._site or 0, reason)
 
     def _failed(self, error):
