@@ -130,6 +130,9 @@ def parse(argv):
 
 
 if __name__ == "__main__":
+    if loopscope_probe.probe.active() is not None:
+        # The harness's own task is not part of the lesson: only the twins' tasks get lanes.
+        loopscope_probe.probe.active().ignore_coroutine_function(LessonServer.serve)
     try:
         asyncio.run(LessonServer(parse(sys.argv[1:])).serve())
     except KeyboardInterrupt:

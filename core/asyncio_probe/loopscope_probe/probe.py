@@ -44,6 +44,9 @@ class Probe:
         self.watchdog = freeze_watchdog.FreezeWatchdog(self)
         self.current_task = 0        # the task whose code the loop runs (0: none)
         self.current_traced = None   # its TracedCoroutine
+        # Coroutines whose tasks are not the program's subject (Loopscope's own lesson server):
+        # not traced, so they add no lane. See ignore_coroutine_function().
+        self.untraced_code = set()
         self.running_since_ns = 0    # when the running callback started (0: the loop is idle)
         self.pending_connection = None
         self.connections = {}
@@ -108,6 +111,10 @@ class Probe:
             self.record(schema.BUFFER_LIMIT, connection.id, 0, schema.BUFFER_KERNEL_RECEIVE,
                         schema.LIMIT_SOCKET_BUFFER, sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
         return connection
+
+    def ignore_coroutine_function(self, function):
+        """Tasks running `function` are not traced (the harness around a program, not the program)."""
+        self.untraced_code.add(function.__code__)
 
     def set_write_buffer_limits(self, high, low):
         """New water marks for open connections and later ones (the loop thread), as Loopscope's

@@ -125,7 +125,8 @@ def make_task_factory(probe, previous_factory=None):
     def traced_task_factory(loop, coro, **options):
         # asyncio's own tasks (an accept, a getaddrinfo, 3.11's wait_for around a readline) are
         # how the loop works, not the learner's tasks: they would only add lanes of noise.
-        if inspect.iscoroutine(coro) and not frames.is_library_file(coro.cr_code.co_filename):
+        if (inspect.iscoroutine(coro) and not frames.is_library_file(coro.cr_code.co_filename)
+                and coro.cr_code not in probe.untraced_code):
             connection = probe.take_pending_connection()
             task_id = connection.id if connection is not None else probe.next_task_id()
             parent = probe.current_task
