@@ -170,7 +170,10 @@ def install(probe, settings):
         if connection is not None:
             probe.record(schema.BYTES_RECEIVED, connection.id, 0, 0, 0, len(data))
             connection.record_level(schema.BUFFER_READER, connection.reader_level())
-            if len(self._buffer) > 0:
+            # The kernel's queues matter under backpressure (reading paused at twice the limit,
+            # or bytes waiting to go out); sampling them on every read would cost two system
+            # calls per line, more than the rest of the probe together.
+            if self._paused or connection.under_backpressure():
                 connection.sample_kernel_queues()
 
     reader_class.feed_data = feed_data
@@ -220,7 +223,8 @@ def install(probe, settings):
         if sent > 0:
             probe.record(schema.BYTES_SENT, connection.id, 0, 0, 0, sent)
         connection.record_level(schema.BUFFER_WRITER, after)
-        connection.sample_kernel_queues()
+        if after > 0 or connection.under_backpressure():  # see feed_data
+            connection.sample_kernel_queues()
 
     writer_class.write = write
 
