@@ -160,6 +160,49 @@ TEST(RecorderTest, FullRingDropsBecomeAnEventsDroppedEventAndTheSourceTotal) {
   EXPECT_TRUE(ordered_by_time(log));
 }
 
+// Another process's events (the asyncio probe's) join the log as a source of their own,
+// merged by time with the rings' events, their sites interned by text beside the process's own.
+TEST(RecorderTest, ForeignEventsMergeByTimeWithTheRingsAndKeepTheirSource) {
+  Recorder recorder;
+  TraceLog log;
+  auto attachment = recorder.attach_current_thread("main");
+  const SourceId foreign = recorder.add_foreign_source("asyncio");
+  const SiteId python_site = recorder.intern_site(SiteInfo{"/home/me/server.py", "handle", 9, 0});
+  EXPECT_NE(python_site, 0u);
+  EXPECT_EQ(recorder.intern_site(SiteInfo{"/home/me/server.py", "handle", 9, 0}), python_site)
+      << "the same text is the same site";
+  EXPECT_NE(recorder.intern_site(SiteInfo{"/home/me/server.py", "handle", 10, 0}), python_site);
+  EXPECT_EQ(recorder.intern_site(SiteInfo{"/home/me/server.py", "handle", 0, 0}), 0u) << "line 0 is no site";
+
+  const std::uint64_t now = recorder.now_ns();
+  record(EventKind::Mark, 0, 1);  // a ring event, stamped now
+  const std::vector<TraceEvent> foreign_events = {
+      TraceEvent{now + 2'000'000, 7, 1, python_site, EventKind::TaskSuspended, 1, 0, 0, 0},
+      // Stamped before the ring's event: a freeze is stamped when it began.
+      TraceEvent{now > 1'000'000 ? now - 1'000'000 : 0, 0, 1, python_site, EventKind::FreezeBegin, 0, 0, 0, 0},
+  };
+  recorder.add_foreign_events(foreign, foreign_events);
+  recorder.drain_into(log);
+  ASSERT_EQ(log.events.size(), 3u);
+  EXPECT_TRUE(ordered_by_time(log));
+  EXPECT_EQ(log.events[0].kind, EventKind::FreezeBegin);
+  EXPECT_EQ(log.events[2].kind, EventKind::TaskSuspended);
+  EXPECT_EQ(log.events[0].source_id, foreign);
+  EXPECT_EQ(log.sources.at(foreign).name, "asyncio");
+  ASSERT_NE(log.site(python_site), nullptr);
+  EXPECT_EQ(log.site_text(python_site), "server.py:9");
+  EXPECT_EQ(recorder.last_batch().size(), 3u);
+
+  // Drops the other process reports become an EventsDropped event for its source, once.
+  recorder.set_foreign_dropped_total(foreign, 5);
+  recorder.drain_into(log);
+  recorder.set_foreign_dropped_total(foreign, 5);
+  recorder.drain_into(log);
+  EXPECT_EQ(values_of_kind(log, EventKind::EventsDropped), (std::vector<std::uint64_t>{5}));
+  EXPECT_EQ(log.sources.at(foreign).dropped_events, 5u);
+  EXPECT_THROW(recorder.add_foreign_events(0, foreign_events), std::invalid_argument) << "source 0 is a ring";
+}
+
 TEST(RecorderTest, LabelsInternToStableIdsAndReachTheLog) {
   Recorder recorder;
   const std::uint16_t echo = recorder.intern_label("echo");
