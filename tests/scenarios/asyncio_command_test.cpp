@@ -53,6 +53,9 @@ TEST(AsyncioCommand, TracesTheLearnersServerHeadlessAndSavesATraceOnCtrlC) {
   }
   ASSERT_TRUE(summary.has_value());
   command.signal(SIGINT);
+  // Everything it prints on the way out (warnings, durations, where the trace went), to EOF.
+  for (int line = 0; line < 500 && command.read_line(10s).has_value(); ++line) {
+  }
   const auto exit_code = command.wait_exit(20s);
   ASSERT_TRUE(exit_code.has_value()) << "loopscope asyncio did not stop on Ctrl-C";
   EXPECT_EQ(*exit_code, 0) << command.read_stderr();
