@@ -54,7 +54,14 @@ std::uint16_t Recorder::intern_label(std::string_view text) {
 }
 
 std::uint64_t Recorder::ticks_to_trace_ns(std::uint64_t ticks) const {
-  return ticks <= origin_ticks_ ? 0 : TraceClock::calibrated().ticks_to_ns(ticks - origin_ticks_);
+  const std::uint64_t origin = origin_ticks_.load(std::memory_order_relaxed);
+  return ticks <= origin ? 0 : TraceClock::calibrated().ticks_to_ns(ticks - origin);
+}
+
+void Recorder::restart_clock() {
+  origin_ticks_.store(TraceClock::now_ticks(), std::memory_order_relaxed);
+  start_unix_ns_ = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
 std::uint64_t Recorder::now_ns() const { return ticks_to_trace_ns(TraceClock::now_ticks()); }

@@ -5,6 +5,7 @@
 // frame, or the headless driver's tick). Events recorded by another process (the asyncio
 // probe's, decoded from its wire stream) join as a foreign source that the consumer feeds.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -64,7 +65,12 @@ class Recorder {
   // into the log before events it has already seen.
   const std::vector<TraceEvent>& last_batch() const { return batch_; }
 
-  std::uint64_t origin_ticks() const { return origin_ticks_; }
+  std::uint64_t origin_ticks() const { return origin_ticks_.load(std::memory_order_relaxed); }
+  // Moves time 0 to now. Only before the first drain_into(): a session whose server starts in
+  // another process (the asyncio probe) starts its clock when that server listens, so its
+  // trace lines up with a C++ server's (whose time 0 is its start) in a comparison. Events
+  // stamped before are clamped to 0.
+  void restart_clock();
   std::uint64_t ticks_to_trace_ns(std::uint64_t ticks) const;
   std::uint64_t now_ns() const;
 
@@ -80,7 +86,7 @@ class Recorder {
   Source& foreign_source(SourceId source);  // throws std::invalid_argument for a ring's id
 
   std::size_t ring_capacity_events_;
-  std::uint64_t origin_ticks_;
+  std::atomic<std::uint64_t> origin_ticks_;  // atomic: restart_clock() may race a reader's now_ns()
   std::uint64_t start_unix_ns_;
   mutable std::mutex mutex_;  // guards sources_ and labels_ (registration, not recording)
   std::vector<std::unique_ptr<Source>> sources_;

@@ -12,6 +12,11 @@ loop between callbacks, as Loopscope's server runs a posted command:
     buffers SEND RECV   SO_SNDBUF / SO_RCVBUF of later connections, in bytes, or "default"
     block MS            a blocking time.sleep on the loop: the injected freeze
 
+What later connections get (the handler, the marks, the buffers) is set at once, on the
+command thread, and acknowledged with a line "ok" on the --ack-fd pipe: the app waits for it
+before it starts the clients that must meet the new handler, so no connection can slip in
+first. What touches open connections runs on the loop. `block` is not acknowledged.
+
 When stdin closes, the server closes and the program ends (exit status 0).
 
 Standard library only. The probe (core/asyncio_probe) must be importable.
@@ -74,29 +79,40 @@ class LessonServer:
         coroutine.__qualname__ = self.current_name
         return coroutine
 
-    def run_command(self, words):
+    def set_now(self, words, loop):
+        """The command thread: what later connections get. True when acknowledged."""
         probe = loopscope_probe.probe.active()
         if words[0] == "handler" and len(words) == 2:
-            self.current = self.twin(words[1])
-            self.current_name = words[1]
+            module = self.twin(words[1])
+            self.current, self.current_name = module, words[1]  # one assignment each: atomic
         elif words[0] == "limits" and len(words) == 3 and probe is not None:
-            probe.set_write_buffer_limits(int(words[1]), int(words[2]))
+            high, low = int(words[1]), int(words[2])
+            probe.settings.high_water_bytes, probe.settings.low_water_bytes = high, low
+            loop.call_soon_threadsafe(probe.set_write_buffer_limits, high, low)  # open connections
         elif words[0] == "buffers" and len(words) == 3 and probe is not None:
-            sizes = [None if word == "default" else int(word) for word in words[1:]]
-            probe.set_socket_buffers(*sizes)
+            probe.set_socket_buffers(*[None if word == "default" else int(word) for word in words[1:]])
         elif words[0] == "block" and len(words) == 2:
-            time.sleep(int(words[1]) / 1000.0)  # the point: the loop is stuck meanwhile
+            # The point: the loop is stuck meanwhile, like a blocking call of a handler's.
+            loop.call_soon_threadsafe(time.sleep, int(words[1]) / 1000.0)
+            return False
         else:
             print(f"lesson_server: unknown command {' '.join(words)!r}", file=sys.stderr)
+        return True
 
     def read_commands(self, loop, stop):
         for line in sys.stdin:
             words = line.split()
-            if words:
+            if not words:
+                continue
+            try:
+                acknowledged = self.set_now(words, loop)
+            except RuntimeError:  # the loop has closed
+                return
+            if acknowledged and self.settings.ack_fd is not None:
                 try:
-                    loop.call_soon_threadsafe(self.run_command, words)
-                except RuntimeError:  # the loop has closed
-                    return
+                    os.write(self.settings.ack_fd, b"ok\n")
+                except OSError:
+                    pass
         # The app closed the pipe: the lesson is over, and the server stops as a program would
         # that was asked to (no task is cancelled that a lesson's checks would count).
         try:
@@ -126,6 +142,7 @@ def parse(argv):
     parser.add_argument("--blocking-ms", type=int, default=500)
     parser.add_argument("--parse-ms", type=int, default=300)
     parser.add_argument("--timeout-ms", type=int, default=2000)
+    parser.add_argument("--ack-fd", type=int, help="where each applied command is acknowledged with a line 'ok'")
     return parser.parse_args(argv)
 
 

@@ -60,16 +60,28 @@ struct ChildImage {
   }
 };
 
-[[noreturn]] void run_child(const ChildImage& image, pid_t parent, int wire_write_fd, int control_read_fd) {
+// dup2 clears close-on-exec on the copy; a descriptor that already has the number keeps it.
+void place_fd(int fd, int number) {
+  if (fd == number) {
+    fcntl(number, F_SETFD, 0);
+  } else {
+    dup2(fd, number);
+  }
+}
+
+[[noreturn]] void run_child(const ChildImage& image, pid_t parent, int wire_write_fd, int control_read_fd,
+                            int ack_write_fd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(126);  // the app died before the line above took effect
   setpgid(0, 0);
+  // The pipes are made before any descriptor is moved, so their numbers are at least 3 and
+  // none of them is clobbered here unless it already has its place.
   if (control_read_fd >= 0) dup2(control_read_fd, STDIN_FILENO);
-  if (wire_write_fd == kChildWireFd) {
-    fcntl(kChildWireFd, F_SETFD, 0);  // keep it across exec
-  } else {
-    dup2(wire_write_fd, kChildWireFd);  // the copy has no close-on-exec flag
+  if (ack_write_fd == kChildWireFd) {  // moved out of the wire's way first
+    ack_write_fd = dup(ack_write_fd);
   }
+  place_fd(wire_write_fd, kChildWireFd);
+  if (ack_write_fd >= 0) place_fd(ack_write_fd, ProbeProcess::kChildAckFd);
   // The parent may have blocked or ignored SIGINT; the child must take it as Python expects.
   signal(SIGINT, SIG_DFL);
   sigset_t none;
@@ -89,25 +101,30 @@ ProbeProcess::ProbeProcess(const ProbeLaunch& launch) {
   int wire_pipe[2];
   if (pipe2(wire_pipe, O_CLOEXEC) != 0) throw_errno("pipe for the probe's wire stream");
   int control_pipe[2] = {-1, -1};
-  if (launch.control_pipe && pipe2(control_pipe, O_CLOEXEC) != 0) {
+  int ack_pipe[2] = {-1, -1};
+  if (launch.control_pipe && (pipe2(control_pipe, O_CLOEXEC) != 0 || pipe2(ack_pipe, O_CLOEXEC) != 0)) {
     const int saved = errno;
-    close(wire_pipe[0]);
-    close(wire_pipe[1]);
+    for (const int fd : {wire_pipe[0], wire_pipe[1], control_pipe[0], control_pipe[1], ack_pipe[0], ack_pipe[1]}) {
+      if (fd >= 0) close(fd);
+    }
     errno = saved;
-    throw_errno("pipe for the lesson server's commands");
+    throw_errno("pipes for the lesson server's commands");
   }
   const ChildImage image(launch);
   const pid_t parent = getpid();
   pid_ = fork();
-  if (pid_ == 0) run_child(image, parent, wire_pipe[1], control_pipe[0]);
+  if (pid_ == 0) run_child(image, parent, wire_pipe[1], control_pipe[0], ack_pipe[1]);
   const int fork_errno = errno;
   close(wire_pipe[1]);
   if (control_pipe[0] >= 0) close(control_pipe[0]);
+  if (ack_pipe[1] >= 0) close(ack_pipe[1]);
   wire_fd_ = wire_pipe[0];
   control_fd_ = control_pipe[1];
+  ack_fd_ = ack_pipe[0];
   if (pid_ < 0) {
     close(wire_fd_);
     if (control_fd_ >= 0) close(control_fd_);
+    if (ack_fd_ >= 0) close(ack_fd_);
     errno = fork_errno;
     throw_errno("fork for the asyncio probe");
   }
@@ -197,7 +214,7 @@ bool ProbeProcess::stream_over() const {
   return ended_reason_.has_value();
 }
 
-bool ProbeProcess::send_control_line(std::string_view line) {
+bool ProbeProcess::send_control_line(std::string_view line, std::optional<std::chrono::milliseconds> ack_timeout) {
   if (control_fd_ < 0) return false;
   std::string text(line);
   text.push_back('\n');
@@ -210,6 +227,22 @@ bool ProbeProcess::send_control_line(std::string_view line) {
       return false;
     }
     sent += static_cast<std::size_t>(wrote);
+  }
+  if (!ack_timeout || ack_fd_ < 0) return true;
+  // One "ok\n" per acknowledged command, in order; an ack is tiny, so it arrives whole.
+  const auto deadline = std::chrono::steady_clock::now() + *ack_timeout;
+  std::string received;
+  while (received.find('\n') == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd ready{ack_fd_, POLLIN, 0};
+    const int polled = ::poll(&ready, 1, static_cast<int>(left.count()));
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled <= 0) return false;
+    char byte = 0;
+    const ssize_t got = ::read(ack_fd_, &byte, 1);
+    if (got <= 0) return false;  // the child has gone
+    received.push_back(byte);
   }
   return true;
 }
@@ -245,6 +278,10 @@ void ProbeProcess::stop(std::chrono::milliseconds grace) {
   if (reader_.joinable()) reader_.join();
   close(wire_fd_);
   wire_fd_ = -1;
+  if (ack_fd_ >= 0) {
+    close(ack_fd_);
+    ack_fd_ = -1;
+  }
 }
 
 }  // namespace loopscope::scenarios

@@ -30,7 +30,8 @@ struct ProbeLaunch {
   std::string script;
   std::vector<std::string> script_args;
   // When set, the child's stdin is a pipe that send_control_line() writes to (the lesson
-  // server's commands); otherwise it shares the app's stdin.
+  // server's commands), and its fd 4 a pipe it acknowledges them on (kChildAckFd); otherwise
+  // it shares the app's stdin.
   bool control_pipe = false;
 };
 
@@ -52,7 +53,9 @@ class ProbeProcess {
   bool stream_over() const;
 
   // A line to the child's stdin (control_pipe only); false when the child no longer reads.
-  bool send_control_line(std::string_view line);
+  // With `ack_timeout`, waits (bounded) for the child's "ok" line and returns whether it came.
+  bool send_control_line(std::string_view line, std::optional<std::chrono::milliseconds> ack_timeout = std::nullopt);
+  static constexpr int kChildAckFd = 4;
 
   // SIGINT (what Ctrl-C would send), then SIGKILL if the child has not exited within `grace`;
   // reaps it and joins the reader. Idempotent.
@@ -67,6 +70,7 @@ class ProbeProcess {
   pid_t pid_ = -1;
   int wire_fd_ = -1;     // read end of the wire pipe
   int control_fd_ = -1;  // write end of the child's stdin, or -1
+  int ack_fd_ = -1;      // read end of the child's acknowledgements, or -1
   std::atomic<bool> stopping_{false};
   std::atomic<bool> reaped_{false};
   int wait_status_ = 0;

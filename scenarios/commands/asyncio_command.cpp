@@ -8,6 +8,7 @@
 #include "core/model/trace_histograms.hpp"
 #include "core/trace/chrome_export.hpp"
 #include "core/trace/native_format.hpp"
+#include "scenarios/commands/run_clock.hpp"
 #include "scenarios/commands/stop_signal.hpp"
 #include "scenarios/commands/trace_report.hpp"
 #include "scenarios/session/live_session.hpp"
@@ -17,7 +18,6 @@ namespace loopscope::scenarios {
 namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(10);
-constexpr auto kSummaryInterval = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -46,29 +46,18 @@ int run_asyncio_command(const AsyncioCommandOptions& options, std::ostream& out,
       << ":" << session->port() << std::endl;
 
   model::LiveSummary summary;
-  const auto started = std::chrono::steady_clock::now();
-  auto next_summary = started + kSummaryInterval;
-  const auto deadline = options.duration_s > 0
-                            ? started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                            std::chrono::duration<double>(options.duration_s))
-                            : std::chrono::steady_clock::time_point::max();
-  while (!stop_requested() && std::chrono::steady_clock::now() < deadline && !session->server_ended()) {
+  RunClock clock(options.duration_s);
+  while (!stop_requested() && !clock.past_deadline() && !session->server_ended()) {
     std::this_thread::sleep_for(kTick);
     session->poll();
     summary.consume(session->last_batch());
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= next_summary) {
-      const auto elapsed_s = std::chrono::duration_cast<std::chrono::seconds>(now - started).count();
-      out << model::format_summary_line(summary.take_interval(), static_cast<std::uint64_t>(elapsed_s)) << std::endl;
-      next_summary += kSummaryInterval;
-    }
+    if (clock.summary_due()) out << model::format_summary_line(summary.take_interval(), clock.elapsed_s()) << std::endl;
   }
   const bool ended_by_itself = session->server_ended().has_value();
   if (!ended_by_itself) out << "stopping: Ctrl-C to the program" << std::endl;
   session->finish();
   summary.consume(session->last_batch());
-  const auto elapsed_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
-  out << model::format_summary_line(summary.take_interval(), static_cast<std::uint64_t>(elapsed_s)) << std::endl;
+  out << model::format_summary_line(summary.take_interval(), clock.elapsed_s()) << std::endl;
   const std::string ended = session->server_ended().value_or("the program stopped");
   out << "the asyncio server: " << ended << std::endl;
   print_warnings(session->model(), session->log(), out);

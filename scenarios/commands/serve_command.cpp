@@ -14,6 +14,7 @@
 #include "core/trace/chrome_export.hpp"
 #include "core/trace/native_format.hpp"
 #include "core/trace/recorder.hpp"
+#include "scenarios/commands/run_clock.hpp"
 #include "scenarios/commands/stop_signal.hpp"
 
 namespace loopscope::scenarios {
@@ -21,7 +22,6 @@ namespace loopscope::scenarios {
 namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(10);
-constexpr auto kSummaryInterval = std::chrono::seconds(1);
 // A few tens of MB of model at most: many times what a classroom session of `serve` records,
 // and far less than a benchmark load would pile up in an hour.
 constexpr std::uint64_t kWarningModelEventLimit = 1'000'000;
@@ -66,12 +66,7 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
 
   loop::FreezeWatchdog watchdog(loop_thread.probe());
   model::LiveSummary summary;
-  const auto started = std::chrono::steady_clock::now();
-  auto next_summary = started + kSummaryInterval;
-  const auto deadline = options.duration_s > 0
-                            ? started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                            std::chrono::duration<double>(options.duration_s))
-                            : std::chrono::steady_clock::time_point::max();
+  RunClock clock(options.duration_s);
 
   // The warnings come from a trace model. It keeps spans, not events, but they grow with the
   // traffic, so without --trace (nothing else kept) it stops taking events after a bound and
@@ -91,24 +86,18 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
     if (!keep_trace) log.events.clear();
   };
 
-  while (!stop_requested() && std::chrono::steady_clock::now() < deadline) {
+  while (!stop_requested() && !clock.past_deadline()) {
     std::this_thread::sleep_for(kTick);
     watchdog.poll();
     drain_and_tally();
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= next_summary) {
-      const auto elapsed_s = std::chrono::duration_cast<std::chrono::seconds>(now - started).count();
-      out << model::format_summary_line(summary.take_interval(), static_cast<std::uint64_t>(elapsed_s)) << std::endl;
-      next_summary += kSummaryInterval;
-    }
+    if (clock.summary_due()) out << model::format_summary_line(summary.take_interval(), clock.elapsed_s()) << std::endl;
   }
 
   out << "stopping: closing connections" << std::endl;
   server.close();
   watchdog.poll();
   drain_and_tally();
-  const auto elapsed_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
-  out << model::format_summary_line(summary.take_interval(), static_cast<std::uint64_t>(elapsed_s)) << std::endl;
+  out << model::format_summary_line(summary.take_interval(), clock.elapsed_s()) << std::endl;
   if (model_full) {
     out << "warnings cover the first " << modelled_events << " events (run with --trace FILE to cover all)\n";
   }

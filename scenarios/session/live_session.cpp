@@ -32,6 +32,9 @@ constexpr auto kClientStopWait = std::chrono::seconds(3);
 constexpr auto kClientStopPoll = std::chrono::milliseconds(10);
 constexpr auto kServerCloseGrace = std::chrono::milliseconds(1000);
 constexpr auto kAsyncioStartPoll = std::chrono::milliseconds(10);
+// The lesson server applies a command on its own thread, so even a frozen loop answers at
+// once; the bound is for a child that has stopped reading.
+constexpr auto kAsyncioCommandWait = std::chrono::milliseconds(2000);
 
 // The first port from `first_port` on that can be bound now, for a server in another process
 // (which binds it itself a moment later, with SO_REUSEADDR as asyncio does). 0 stays 0.
@@ -77,7 +80,8 @@ ProbeLaunch twins_launch(const AsyncioFiles& files, const ServerConfig& config, 
                         "--reply-bytes", std::to_string(config.reply_bytes),
                         "--blocking-ms", std::to_string(config.blocking_ms),
                         "--parse-ms", std::to_string(config.parse_ms),
-                        "--timeout-ms", std::to_string(config.timeout_ms)};
+                        "--timeout-ms", std::to_string(config.timeout_ms),
+                        "--ack-fd", std::to_string(ProbeProcess::kChildAckFd)};
   return launch;
 }
 
@@ -105,14 +109,19 @@ model::FreezeNow freeze_from_watchdog(const loop::FreezeState& state) {
 // Everything one session owns, declared in the order it is built; members are torn down in
 // reverse, so the watchdog, the clients and the server go before the catalog (whose worker
 // threads must be joined while the loop still runs), then the loop, and the recorder last:
-// every thread that records into it has been joined by then.
+// every thread that records into it has been joined by then. The loop, the catalog and the
+// watchdog exist for Loopscope's own server only: an idle C++ loop beside a Python one would
+// put its own heartbeat and callbacks into the asyncio trace.
 struct LiveSession::Parts {
   explicit Parts(const LiveSessionOptions& options);
 
   void bind_server(std::uint16_t first_port, int next_ports_to_try);
   void start_asyncio(const LiveSessionOptions& options);
   void take_probe_updates();
-  void command_asyncio(const std::string& line);
+  // A command to the twins' lesson server. Those that decide what later connections get are
+  // waited for (bounded), so a lesson's next clients meet the new handler, as they do when
+  // Loopscope's loop runs the posted command before it accepts them.
+  void command_asyncio(const std::string& line, bool wait_until_applied = true);
   // Runs on the loop after a posted command, so pending_commands counts only queued ones.
   std::function<void()> count_down() {
     return [this] { pending_commands.fetch_sub(1, std::memory_order_relaxed); };
@@ -129,8 +138,8 @@ struct LiveSession::Parts {
   // Before the loop: a queued command that never runs is destroyed with the loop and never
   // touches the counter, but one that runs must find it alive.
   std::atomic<std::size_t> pending_commands{0};
-  loop::LoopThread loop;
-  handlers::HandlerCatalog catalog;
+  std::optional<loop::LoopThread> loop;
+  std::optional<handlers::HandlerCatalog> catalog;
   std::unique_ptr<loop::StreamServer> server;
   std::uint16_t bound_port = 0;
   ServerBackend backend;
@@ -139,7 +148,7 @@ struct LiveSession::Parts {
   std::unique_ptr<ProbeProcess> probe;
   std::optional<std::string> server_ended;
   std::unique_ptr<ClientPool> clients;
-  loop::FreezeWatchdog watchdog;
+  std::optional<loop::FreezeWatchdog> watchdog;
   model::FreezeNow freeze_now;
   std::chrono::steady_clock::time_point started;
   bool finished = false;
@@ -149,15 +158,15 @@ LiveSession::Parts::Parts(const LiveSessionOptions& options)
     : host(options.host),
       config(options.server),
       main_attachment(recorder.attach_current_thread("main")),
-      loop(recorder),
-      catalog(to_handler_settings(config)),
-      backend(options.backend),
-      watchdog(loop.probe()) {
+      backend(options.backend) {
   if (backend != ServerBackend::AsyncioProgram && !handlers::is_handler_name(config.handler)) {
     throw std::invalid_argument("unknown handler '" + config.handler + "' (choose one of " +
                                 handlers::handler_names_joined() + ")");
   }
   if (backend == ServerBackend::Loopscope) {
+    loop.emplace(recorder);
+    catalog.emplace(to_handler_settings(config));
+    watchdog.emplace(loop->probe());
     bind_server(options.port, options.next_ports_to_try);
     clients = std::make_unique<ClientPool>(recorder, server->local_endpoint());
   } else {
@@ -182,11 +191,18 @@ void LiveSession::Parts::start_asyncio(const LiveSessionOptions& options) {
   feed = std::make_unique<WireTraceFeed>(recorder, "asyncio");
   probe = std::make_unique<ProbeProcess>(launch);
   // The clients need the address, and a lesson must not start before its server listens.
+  // What arrives meanwhile is kept aside: the trace's time 0 is when the server listens (as a
+  // C++ session's is its server's start), so Python's start-up does not shift a comparison.
   const auto deadline = std::chrono::steady_clock::now() + options.asyncio_start_timeout;
-  while (!feed->listening()) {
-    take_probe_updates();
-    if (feed->listening()) break;
-    if (server_ended) throw std::runtime_error("the asyncio server did not start: " + *server_ended);
+  wire::WireUpdate before_listening;
+  while (before_listening.listening.empty()) {
+    before_listening.append(probe->take_updates());
+    if (!before_listening.listening.empty()) break;
+    if (probe->stream_over()) {
+      before_listening.append(probe->take_updates());
+      if (!before_listening.listening.empty()) break;
+      throw std::runtime_error("the asyncio server did not start: " + probe->ended_reason().value_or("no reason given"));
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
       throw std::runtime_error("the asyncio program did not start a server within " +
                                std::to_string(options.asyncio_start_timeout.count() / 1000) +
@@ -194,6 +210,8 @@ void LiveSession::Parts::start_asyncio(const LiveSessionOptions& options) {
     }
     std::this_thread::sleep_for(kAsyncioStartPoll);
   }
+  recorder.restart_clock();
+  feed->deliver(std::move(before_listening));
   const wire::WireListening listening = *feed->listening();
   // A server on every interface (0.0.0.0) is reached through loopback.
   host = listening.ipv4 == 0 ? std::string("127.0.0.1") : ipv4_text(listening.ipv4);
@@ -209,11 +227,11 @@ void LiveSession::Parts::take_probe_updates() {
   }
 }
 
-void LiveSession::Parts::command_asyncio(const std::string& line) {
+void LiveSession::Parts::command_asyncio(const std::string& line, bool wait_until_applied) {
   if (backend != ServerBackend::AsyncioTwins) {
     throw std::logic_error("this is the learner's own asyncio program: Loopscope does not change it");
   }
-  probe->send_control_line(line);
+  probe->send_control_line(line, wait_until_applied ? std::optional(kAsyncioCommandWait) : std::nullopt);
 }
 
 void LiveSession::Parts::bind_server(std::uint16_t first_port, int next_ports_to_try) {
@@ -223,7 +241,7 @@ void LiveSession::Parts::bind_server(std::uint16_t first_port, int next_ports_to
   for (int port = first_port;; ++port) {
     // A server whose start() failed keeps its half-opened acceptor, so each try gets a new one.
     auto candidate = std::make_unique<loop::StreamServer>(
-        loop, to_server_options(config, host, static_cast<std::uint16_t>(port)), *catalog.make(config.handler),
+        *loop, to_server_options(config, host, static_cast<std::uint16_t>(port)), *catalog->make(config.handler),
         config.handler);
     try {
       bound_port = candidate->start().port();
@@ -273,7 +291,7 @@ void LiveSession::poll() {
   if (parts.probe) {
     parts.take_probe_updates();
   } else {
-    parts.watchdog.poll();
+    parts.watchdog->poll();
   }
   parts.recorder.drain_into(parts.log);
   parts.model.append(parts.recorder.last_batch(), parts.log);
@@ -282,7 +300,7 @@ void LiveSession::poll() {
     parts.freeze_now = parts.server_ended ? model::FreezeNow{}
                                           : model::open_freeze_at(parts.model, parts.log, parts.recorder.now_ns());
   } else {
-    parts.freeze_now = freeze_from_watchdog(parts.watchdog.last());
+    parts.freeze_now = freeze_from_watchdog(parts.watchdog->last());
   }
 }
 
@@ -303,8 +321,7 @@ trace::TraceLog LiveSession::take_log() {
 }
 
 void LiveSession::set_handler(const std::string& handler_name) {
-  auto handler = parts_->catalog.make(handler_name);
-  if (!handler) {
+  if (!handlers::is_handler_name(handler_name)) {
     throw std::invalid_argument("unknown handler '" + handler_name + "' (choose one of " +
                                 handlers::handler_names_joined() + ")");
   }
@@ -313,6 +330,7 @@ void LiveSession::set_handler(const std::string& handler_name) {
     parts_->config.handler = handler_name;
     return;
   }
+  auto handler = parts_->catalog->make(handler_name);
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   parts_->server->post_set_handler(std::move(*handler), handler_name, parts_->count_down());
   parts_->config.handler = handler_name;
@@ -354,12 +372,12 @@ void LiveSession::set_socket_buffers(std::optional<int> send_buffer_bytes, std::
 
 void LiveSession::inject_blocking(std::chrono::milliseconds duration) {
   if (parts_->probe) {
-    parts_->command_asyncio("block " + std::to_string(duration.count()));
+    parts_->command_asyncio("block " + std::to_string(duration.count()), false);
     return;
   }
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   // Queued behind whatever the loop is doing, as any command to the loop is.
-  asio::post(parts_->loop.context(), [duration, done = parts_->count_down()] {
+  asio::post(parts_->loop->context(), [duration, done = parts_->count_down()] {
     // This code belongs to no task: without this, the freeze would blame whichever task the
     // loop ran last.
     loop::enter_task(0, std::source_location::current());

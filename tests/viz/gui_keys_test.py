@@ -169,6 +169,53 @@ class AppUnderKeys(unittest.TestCase):
         report = self.press("Right")
         self.assertIsNone(report["warning_shown"])
 
+    def test_your_own_asyncio_server_live_named_at_your_lines(self):
+        """docs/asyncio.md: `loopscope asyncio server.py` shows the learner's own server live; the
+        freeze is named at their line while it lasts; a click on a lane selects that task."""
+        example = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "assets", "examples",
+                                               "my_server.py"))
+        with socket.socket() as probe_port:  # a free port for the learner's server
+            probe_port.bind(("127.0.0.1", 0))
+            port = probe_port.getsockname()[1]
+        app = subprocess.Popen([BINARY, "asyncio", "--size", "1280x800", "--report", self.report_path, "--tab", "code",
+                                example, str(port)], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.processes.append(app)
+        self.app = app
+        report = self.wait_for(lambda r: r.get("server", {}).get("backend") == "asyncio_program", "the asyncio session")
+        self.assertEqual(report["server"]["program"], example)
+        self.assertIn("CPython 3.", report["server"]["runtime"])
+        window = subprocess.run(["xdotool", "search", "--sync", "--name", "Loopscope"], env=self.env,
+                                capture_output=True, text=True, timeout=WAIT_S, check=True)
+        self.window = window.stdout.split()[0]
+        with socket.create_connection(("127.0.0.1", port), timeout=WAIT_S) as client:
+            client.settimeout(WAIT_S)
+            client.sendall(b"hello\n")
+            self.assertEqual(client.recv(100), b"HELLO\n")
+            # The live freeze, named at the learner's time.sleep line; the report is written every
+            # 100 ms and each sleep lasts 400 ms, so a few tries are bounded and plenty.
+            seen = None
+            for _ in range(5):
+                client.sendall(b"sleep\n")
+                deadline = time.monotonic() + 1.0
+                while time.monotonic() < deadline and seen is None:
+                    frozen_at = self.report().get("server", {}).get("frozen_at")
+                    seen = frozen_at if frozen_at else None
+                    time.sleep(0.02)
+                self.assertEqual(client.recv(100), b"slept\n")
+                if seen is not None:
+                    break
+            with open(example) as source:
+                sleep_line = next(number for number, line in enumerate(source, 1) if "time.sleep(0.4)  #" in line)
+            self.assertEqual(seen, f"my_server.py:{sleep_line}")
+            report = self.wait_for(lambda r: r["server"]["freezes"] >= 1 and not r["server"]["frozen"], "the freeze closed")
+            lanes = [lane for lane in report["timeline"]["lanes"] if lane["kind"] == "task" and lane["task_id"] == 1]
+            self.assertTrue(lanes, f"a lane for the connection's task: {report['timeline']['lanes']}")
+            canvas = report["timeline"]["canvas"]
+            self.click(int(canvas["x_px"] + canvas["width_px"] * 0.9), int(lanes[0]["top_px"] + lanes[0]["height_px"] / 2))
+            self.wait_for(lambda r: r.get("selected_task") == 1, "the clicked task selected")
+            client.sendall(b"quit\n")
+            self.assertEqual(client.recv(100), b"bye\n")
+
     def test_presentation_keys_drive_a_live_lesson(self):
         self.start_app("gui", "--lesson", "hello-loop", "--present")
         report = self.wait_for(lambda r: r.get("lesson", {}).get("holding_for_answers"), "the first question")

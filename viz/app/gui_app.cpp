@@ -518,7 +518,15 @@ int GuiApp::open_what_to_show() {
         state_.director->pause();  // the shot shows exactly --at
       }
     } else if (!options_.compare_first.empty()) {
-      if (!open_comparison(state_, launcher_, options_.compare_first, options_.compare_second)) {
+      const auto server_of = [](const std::string& choice) {
+        return choice == "asyncio" ? scenarios::ServerBackend::AsyncioTwins : scenarios::ServerBackend::Loopscope;
+      };
+      for (const auto& [source, server] : {std::pair{options_.compare_first, options_.compare_first_server},
+                                           std::pair{options_.compare_second, options_.compare_second_server}}) {
+        if (server == "asyncio") err_ << "loopscope: running " << source << " against CPython asyncio first...\n";
+      }
+      if (!open_comparison(state_, launcher_, options_.compare_first, options_.compare_second,
+                           server_of(options_.compare_first_server), server_of(options_.compare_second_server))) {
         err_ << "loopscope: " << state_.status_message << "\n";
         return 2;
       }

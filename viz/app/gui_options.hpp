@@ -12,6 +12,9 @@ struct GuiOptions {
   bool recorded = false;           // play the lesson over its shipped recorded run, not live
   std::string open_path;           // or replay this saved native trace (`loopscope open FILE`)
   std::string compare_first, compare_second;  // or these two runs side by side (`loopscope compare A B`)
+  // A lesson named as A or B: its shipped recorded run ("recorded") or a live run against
+  // CPython asyncio ("asyncio"), `--a-server` / `--b-server`.
+  std::string compare_first_server = "recorded", compare_second_server = "recorded";
   std::string lesson_server = "loopscope";  // the lesson's server: loopscope, or asyncio (the twins)
   std::string asyncio_program;     // or trace this asyncio program (`loopscope asyncio server.py args...`)
   std::vector<std::string> asyncio_args;

@@ -196,6 +196,15 @@ int main(int argc, char** argv) {
   // No ExistingFile: a refused run gets exit 2 with the loader's own reason, as `export` does.
   compare_command->add_option("runs", compared_runs, "run A (drawn on top) and run B: native traces (.trace, .lstrace) or built-in lesson names")
       ->expected(2)->required();
+  for (auto [flag, server] : {std::pair{"--a-server", &gui.compare_first_server}, std::pair{"--b-server", &gui.compare_second_server}}) {
+    compare_command
+        ->add_option(flag, *server,
+                     std::string("a lesson named as run ") + (flag[2] == 'a' ? "A" : "B") +
+                         ": its shipped recorded run (C++ server), or asyncio: run it now against the handlers' CPython "
+                         "asyncio twins (takes the lesson's length)")
+        ->check(CLI::IsMember({"recorded", "asyncio"}))
+        ->capture_default_str();
+  }
   add_gui_options(*compare_command, gui);
   loopscope::scenarios::ServeOptions serve;
   add_serve_command(app, serve);

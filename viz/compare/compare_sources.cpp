@@ -1,12 +1,16 @@
 #include "compare_sources.hpp"
 
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
 
 #include "core/trace/native_format.hpp"
 #include "scenarios/lessons/builtin_lesson_traces.hpp"
+#include "scenarios/lessons/lesson_runner.hpp"
+#include "scenarios/lessons/builtin_lessons.hpp"
+#include "scenarios/lessons/lesson_parser.hpp"
 
 namespace loopscope::viz {
 
@@ -20,9 +24,17 @@ std::string builtin_lesson_names() {
   return names;
 }
 
+// A built-in lesson with a recorded run (the caller has checked) by its name, parsed.
+scenarios::Lesson builtin_lesson(const std::string& name) {
+  for (const scenarios::BuiltinLesson& builtin : scenarios::builtin_lessons()) {
+    if (builtin.name == name) return scenarios::parse_lesson(builtin.json_text, "built-in lesson " + name);
+  }
+  throw std::runtime_error("no built-in lesson called '" + name + "'");
+}
+
 }  // namespace
 
-ComparedTrace load_compared_trace(const std::string& source) {
+ComparedTrace load_compared_trace(const std::string& source, scenarios::ServerBackend lesson_server) {
   ComparedTrace compared;
   std::error_code ignored;
   if (std::filesystem::exists(source, ignored)) {
@@ -30,6 +42,18 @@ ComparedTrace load_compared_trace(const std::string& source) {
     compared.log = trace::load_native_trace(source);
     compared.name = std::filesystem::path(source).filename().string();
     compared.origin = source;
+    return compared;
+  }
+  if (lesson_server == scenarios::ServerBackend::AsyncioTwins && scenarios::builtin_lesson_trace_bytes(source)) {
+    const scenarios::Lesson lesson = builtin_lesson(source);
+    scenarios::LessonRunOptions options;
+    options.backend = scenarios::ServerBackend::AsyncioTwins;
+    options.print_narration = false;
+    std::ostringstream ignored_narration;
+    scenarios::LessonRunResult result = scenarios::run_lesson(lesson, options, ignored_narration);
+    compared.origin = "built-in lesson " + source + ", run live against CPython asyncio";
+    compared.name = source + " (asyncio)";
+    compared.log = std::move(result.trace);
     return compared;
   }
   // A built-in lesson's name: the recorded run that ships with it.

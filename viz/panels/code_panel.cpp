@@ -88,6 +88,16 @@ TaskStatus describe_task(const model::TraceModel& model, const trace::TraceLog& 
 
 }  // namespace
 
+bool CodePanel::scroll_for(const ScrollKey& key) {
+  if (!scrolled_for_ || !(*scrolled_for_ == key)) {
+    scrolled_for_ = key;
+    scroll_frames_left_ = kScrollFrames;
+  }
+  if (scroll_frames_left_ == 0) return false;
+  --scroll_frames_left_;
+  return true;
+}
+
 const EmbeddedFile* CodePanel::disk_file(const std::string& path, std::string& problem) {
   auto found = disk_files_.find(path);
   if (found == disk_files_.end()) {
@@ -171,14 +181,7 @@ void CodePanel::draw(AppState& state) {
       python.highlight_line = status.site.line;
       python.band_color = status.color;
     }
-    const ScrollKey key{state.selected_task, python_path, python.highlight_line};
-    if (!scrolled_for_ || !(*scrolled_for_ == key)) {
-      scrolled_for_ = key;
-      scroll_frames_left_ = kScrollFrames;
-    }
-    const bool scroll = scroll_frames_left_ > 0;
-    if (scroll) --scroll_frames_left_;
-    draw_views({&python}, scroll);
+    draw_views({&python}, scroll_for(ScrollKey{state.selected_task, python_path, python.highlight_line}));
     return;
   }
   if (handler.empty()) {
@@ -229,15 +232,7 @@ void CodePanel::draw(AppState& state) {
   // offload_parse, write_without_drain.cpp also holds write_with_drain.
   if (sources.cpp != nullptr) cpp.scroll_line = handler_definition_line(sources.cpp->text, handler).value_or(0);
 
-  const ScrollKey key{state.selected_task, handler, cpp.highlight_line};
-  if (!scrolled_for_ || !(*scrolled_for_ == key)) {
-    scrolled_for_ = key;
-    scroll_frames_left_ = kScrollFrames;
-  }
-  const bool scroll = scroll_frames_left_ > 0;
-  if (scroll) --scroll_frames_left_;
-
-  draw_views({&cpp, &asyncio}, scroll);
+  draw_views({&cpp, &asyncio}, scroll_for(ScrollKey{state.selected_task, handler, cpp.highlight_line}));
 }
 
 void CodePanel::draw_views(const std::vector<const SourceView*>& views, bool scroll) {

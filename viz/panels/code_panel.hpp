@@ -59,6 +59,8 @@ class CodePanel {
     bool operator==(const ScrollKey&) const = default;
   };
   std::optional<ScrollKey> scrolled_for_;
+  // Whether this frame scrolls the highlight into view: for a few frames after `key` changes.
+  bool scroll_for(const ScrollKey& key);
   // Frames left in which to (re)issue that scroll: ImGui applies a scroll request on the next
   // frame, clamped to the content it measured, so a child drawn for the first time needs two.
   int scroll_frames_left_ = 0;

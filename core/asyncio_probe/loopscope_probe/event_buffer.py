@@ -32,11 +32,23 @@ class EventBuffer:
         self._write(first_bytes)
         self._thread.start()
 
-    def record(self, time_ns, kind, subject, site_id=0, detail=0, aux=0, value=0):
-        if len(self._queue) >= self._capacity:
-            self.dropped += 1
-            return
-        self._queue.append((time_ns, kind, subject, site_id, detail, aux, value))
+    def make_recorder(self, clock):
+        """The probe's record(kind, subject, site_id, detail, aux, value, time_ns=None): one
+        call, one tuple, one append, with everything it needs bound as locals. It runs for
+        every event on the loop, so each attribute lookup saved is paid back millions of times.
+        The tuple is in the wire record's field order, for the writer to pack as is."""
+        queue = self._queue
+        append = queue.append
+        capacity = self._capacity
+        buffer = self
+
+        def record(kind, subject, site_id=0, detail=0, aux=0, value=0, time_ns=None):
+            if len(queue) >= capacity:
+                buffer.dropped += 1
+                return
+            append((clock() if time_ns is None else time_ns, value, subject, site_id, kind, detail, aux, 0))
+
+        return record
 
     def define(self, encoded_frame):
         """A site, label or listening frame: kept in order with the events, never dropped."""

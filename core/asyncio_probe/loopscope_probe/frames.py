@@ -68,10 +68,38 @@ def await_chain(coro):
     return frames
 
 
+# (the task coroutine's code, the await instruction in it, the code it awaits) -> AwaitKind,
+# for suspensions whose learner frame is the task's own coroutine: then the chain below is the
+# same library call every time, and naming it again at every step of every task would be the
+# probe's largest cost per line. Chains that depend on more than that (wait_for's inner task,
+# a learner helper coroutine, a bare future) are walked each time.
+_direct_kinds = {}
+_CACHEABLE_KINDS = frozenset({schema.AWAIT_READLINE, schema.AWAIT_READUNTIL, schema.AWAIT_READ,
+                              schema.AWAIT_READEXACTLY, schema.AWAIT_DRAIN, schema.AWAIT_WAIT_CLOSED,
+                              schema.AWAIT_SLEEP, schema.AWAIT_OFFLOAD})
+
+
 def suspension_point(coro, yielded):
     """(frame of the learner's await, AwaitKind) for a task that just suspended.
 
     `yielded` is what the task's coroutine handed to the task (the future it waits on)."""
+    key = None
+    outer = getattr(coro, "cr_frame", None)
+    awaited = getattr(coro, "cr_await", None)
+    if outer is not None and awaited is not None:
+        awaited_code = getattr(awaited, "cr_code", None)
+        if awaited_code is not None:
+            key = (outer.f_code, outer.f_lasti, awaited_code)
+            kind = _direct_kinds.get(key)
+            if kind is not None:
+                return outer, kind
+    frame, kind = _walked_suspension_point(coro, yielded)
+    if key is not None and frame is outer and kind in _CACHEABLE_KINDS:
+        _direct_kinds[key] = kind
+    return frame, kind
+
+
+def _walked_suspension_point(coro, yielded):
     frames = await_chain(coro)
     if not frames:
         return None, schema.AWAIT_OTHER

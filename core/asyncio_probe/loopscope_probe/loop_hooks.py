@@ -16,10 +16,14 @@ SAMPLE_EVERY_HEARTBEATS = 2   # kernel queues of connections under backpressure:
 
 def install(probe):
     original_run = events.Handle._run
+    # Bound once: this runs around every callback the loop makes.
+    clock = probe.clock
+    record = probe.record
+    handler_invoked = schema.HANDLER_INVOKED
+    freeze_threshold_ns = probe.freeze_threshold_ns
 
     @functools.wraps(original_run)
     def _run(self):
-        clock = probe.clock
         started_ns = clock()
         probe.running_since_ns = started_ns
         try:
@@ -27,8 +31,8 @@ def install(probe):
         finally:
             ended_ns = clock()
             probe.running_since_ns = 0
-            probe.record(schema.HANDLER_INVOKED, 0, 0, 0, 0, ended_ns - started_ns, started_ns)
-            if ended_ns - started_ns >= probe.freeze_threshold_ns:
+            record(handler_invoked, 0, 0, 0, 0, ended_ns - started_ns, started_ns)
+            if ended_ns - started_ns >= freeze_threshold_ns:
                 probe.watchdog.callback_ended(started_ns, ended_ns)
 
     events.Handle._run = _run

@@ -39,6 +39,9 @@ class Probe:
         self.settings = settings
         self.clock = time.monotonic_ns  # CLOCK_MONOTONIC: the app maps it onto its trace clock
         self.buffer = event_buffer.EventBuffer(settings.wire_fd, settings.buffer_capacity_events)
+        # record(kind, subject, site_id=0, detail=0, aux=0, value=0, time_ns=None): any thread,
+        # never blocks (a full buffer drops and counts).
+        self.record = self.buffer.make_recorder(self.clock)
         self.names = wire_writer.Names(self.buffer.define)
         self.freeze_threshold_ns = int(settings.freeze_threshold_ms * 1e6)
         self.watchdog = freeze_watchdog.FreezeWatchdog(self)
@@ -53,19 +56,19 @@ class Probe:
         self.failures = 0
         self._next_connection_id = 1
         self._next_task_id = FIRST_OTHER_TASK_ID
-        self._site_files = {}
+        self._site_ids = {}  # (code object, line) -> site id
 
-    # Recording (any thread; never blocks).
-    def record(self, kind, subject, site_id=0, detail=0, aux=0, value=0, time_ns=None):
-        self.buffer.record(self.clock() if time_ns is None else time_ns, kind, subject, site_id, detail, aux, value)
 
     def site_of(self, frame, line):
+        # Once per (code, line): a suspension is named at every step of every task.
         code = frame.f_code
-        file = self._site_files.get(code.co_filename)
-        if file is None:
+        key = (code, line)
+        site_id = self._site_ids.get(key)
+        if site_id is None:
             file = code.co_filename if code.co_filename.startswith("<") else os.path.abspath(code.co_filename)
-            self._site_files[code.co_filename] = file
-        return self.names.intern_site(file, frames.function_name(frame), line or 0)
+            site_id = self.names.intern_site(file, frames.function_name(frame), line or 0)
+            self._site_ids[key] = site_id
+        return site_id
 
     def site_of_frame(self, frame):
         return self.site_of(frame, frame.f_lineno)

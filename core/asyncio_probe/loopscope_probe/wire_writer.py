@@ -5,6 +5,7 @@ intern_site / intern_label, which hand out ids under a lock so that ids follow t
 which their definitions enter the event buffer (a definition always precedes its first use).
 """
 
+import itertools
 import struct
 import threading
 
@@ -54,11 +55,20 @@ def label(label_id, text):
     return frame(FRAME_LABEL, struct.pack("<I", label_id) + _string(text))
 
 
+_U64 = 0xFFFFFFFFFFFFFFFF
+_U32 = 0xFFFFFFFF
+
+
 def events(records):
-    """`records` are (time_ns, kind, subject, site, detail, aux, value) tuples."""
-    pack = EVENT_RECORD.pack
-    body = b"".join(pack(time_ns, value & 0xFFFFFFFFFFFFFFFF, subject, site_id, kind, detail, aux, 0)
-                    for time_ns, kind, subject, site_id, detail, aux, value in records)
+    """`records` are tuples in the record's field order: (time_ns, value, subject, site, kind,
+    detail, aux, 0), as EventBuffer's recorder makes them, so each is packed as it is."""
+    try:
+        body = b"".join(itertools.starmap(EVENT_RECORD.pack, records))
+    except struct.error:
+        # A value out of range (a negative duration from a clock step): clamped, not fatal.
+        body = b"".join(EVENT_RECORD.pack(time_ns & _U64, value & _U64, subject & _U32, site_id & _U32, kind & 0xFF,
+                                          detail & 0xFF, aux & 0xFFFF, 0)
+                        for time_ns, value, subject, site_id, kind, detail, aux, _ in records)
     return frame(FRAME_EVENTS, struct.pack("<I", len(records)) + body)
 
 
