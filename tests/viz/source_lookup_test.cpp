@@ -134,6 +134,18 @@ TEST(SourceLookup, CallTextStripsDeclarationsAwaitAndComments) {
             "writer.write_all(first, second)");
 }
 
+// The asyncio probe's sites are Python lines (the twins', the learner's own): the same labels.
+TEST(SourceLookup, CallTextOfAPythonLineDropsAwaitAssignmentAndComment) {
+  EXPECT_EQ(call_text_of("        await writer.drain()  # above high-water: wait here"), "writer.drain()");
+  EXPECT_EQ(call_text_of("        line = await reader.readline()"), "reader.readline()");
+  EXPECT_EQ(call_text_of("            line = await asyncio.wait_for(reader.readline(), READ_TIMEOUT_S)"),
+            "asyncio.wait_for(reader.readline(), READ_TIMEOUT_S)");
+  EXPECT_EQ(call_text_of("    writer.write(b\"#not a comment\")"), "writer.write(b\"#not a comment\")");
+  EXPECT_EQ(call_text_of("        time.sleep(BLOCKING_DELAY_S)  # no await, so no other task can run"),
+            "time.sleep(BLOCKING_DELAY_S)");
+  EXPECT_EQ(call_text_of("    awaited = something()"), "something()") << "await only as a whole word";
+}
+
 TEST(SourceLookup, ShortFunctionNames) {
   EXPECT_EQ(short_function_name("asio::awaitable<void> loopscope::handlers::echo(StreamReader&, StreamWriter&)"), "echo");
   EXPECT_EQ(short_function_name("asio::awaitable<std::invoke_result_t<Fn> > loopscope::loop::to_thread(WorkerPool&, Fn, "

@@ -45,10 +45,11 @@ void for_each_code_char(std::string_view text, Visit visit) {
   }
 }
 
+// A C++ `//` comment or a Python `#` one (a C++ line that awaits never holds a `#`).
 std::string_view without_comment(std::string_view line) {
   std::size_t cut = line.size();
   for_each_code_char(line, [&](std::size_t index) {
-    if (line.compare(index, 2, "//") == 0) {
+    if (line.compare(index, 2, "//") == 0 || line[index] == '#') {
       cut = index;
       return false;
     }
@@ -68,17 +69,20 @@ int open_parentheses(std::string_view code) {
 }
 
 // Position just after the first `co_await` keyword, or npos.
+// Just past the first `co_await` (C++) or `await` (Python) keyword, or npos.
 std::size_t after_co_await(std::string_view code) {
   std::size_t found = std::string_view::npos;
   for_each_code_char(code, [&](std::size_t index) {
-    constexpr std::string_view keyword = "co_await";
-    if (code.compare(index, keyword.size(), keyword) != 0) return true;
-    const bool starts_word = index == 0 || !is_identifier_char(code[index - 1]);
-    const std::size_t end = index + keyword.size();
-    const bool ends_word = end == code.size() || !is_identifier_char(code[end]);
-    if (!starts_word || !ends_word) return true;
-    found = end;
-    return false;
+    for (const std::string_view keyword : {std::string_view("co_await"), std::string_view("await")}) {
+      if (code.compare(index, keyword.size(), keyword) != 0) continue;
+      const bool starts_word = index == 0 || !is_identifier_char(code[index - 1]);
+      const std::size_t end = index + keyword.size();
+      const bool ends_word = end == code.size() || !is_identifier_char(code[end]);
+      if (!starts_word || !ends_word) continue;
+      found = end;
+      return false;
+    }
+    return true;
   });
   return found;
 }
