@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <unistd.h>
 
 #include "scenarios/session/live_session.hpp"
 #include "tests/support/loopback_client.hpp"
@@ -169,4 +173,72 @@ TEST(AsyncioSession, AProgramThatNeverListensOrFailsIsReportedNotHung) {
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("exit status 1"), std::string::npos) << error.what();
   }
+}
+
+namespace {
+
+// A stand-in for the probe (found through LOOPSCOPE_HOME, as a moved checkout would be): a
+// package whose __main__ writes `body` to the wire descriptor, then waits to be stopped.
+class FakeProbe {
+ public:
+  explicit FakeProbe(const std::string& body_python_expression) {
+    root_ = std::filesystem::temp_directory_path() / ("loopscope-fake-probe-" + std::to_string(::getpid()));
+    const auto package = root_ / "core" / "asyncio_probe" / "loopscope_probe";
+    std::filesystem::create_directories(package);
+    std::ofstream(package / "__init__.py") << "";
+    std::ofstream(package / "__main__.py")
+        << "import os, sys, time, struct\n"
+           "fd = int(sys.argv[sys.argv.index('--wire-fd') + 1])\n"
+           "os.write(fd, " << body_python_expression << ")\n"
+           "time.sleep(30)\n";
+    const char* previous = std::getenv("LOOPSCOPE_HOME");
+    if (previous != nullptr) previous_home_ = previous;
+    ::setenv("LOOPSCOPE_HOME", root_.c_str(), 1);
+  }
+  ~FakeProbe() {
+    if (previous_home_) {
+      ::setenv("LOOPSCOPE_HOME", previous_home_->c_str(), 1);
+    } else {
+      ::unsetenv("LOOPSCOPE_HOME");
+    }
+    std::filesystem::remove_all(root_);
+  }
+
+ private:
+  std::filesystem::path root_;
+  std::optional<std::string> previous_home_;
+};
+
+// The stream's header, then a hello frame and a listening frame for 127.0.0.1:port, in Python.
+std::string hello_and_listening(std::uint16_t port) {
+  return "b'LSWIRE\\0\\0' + struct.pack('<II', 1, 32)"
+         " + struct.pack('<B3xI', 1, 4 + 4 + 1 + 4 + 1) + struct.pack('<I', 7) + struct.pack('<I', 1) + b'x' + "
+         "struct.pack('<I', 1) + b'y'"
+         " + struct.pack('<B3xI', 6, 8) + struct.pack('<IHH', 0x7F000001, " + std::to_string(port) + ", 0)";
+}
+
+}  // namespace
+
+TEST(AsyncioSession, AProbeThatSendsGarbageEndsItsSessionWithTheReasonAndNothingElse) {
+  {
+    FakeProbe garbage("b'this is not a wire stream at all'");
+    try {
+      LiveSessionOptions options = learner_program();
+      options.asyncio_start_timeout = 10s;
+      LiveSession session(options);
+      FAIL() << "a stream without the wire header must not start a session";
+    } catch (const std::runtime_error& error) {
+      EXPECT_NE(std::string(error.what()).find("wire stream, byte 0"), std::string::npos) << error.what();
+    }
+  }
+  // A probe that starts well and then breaks a rule: the session ends with the rule and the
+  // offset, keeps what came before, and the app (this process) carries on.
+  FakeProbe breaks_later(hello_and_listening(1) + " + struct.pack('<B3xI', 99, 0)");
+  LiveSession session(learner_program());
+  EXPECT_EQ(session.port(), 1);
+  EXPECT_EQ(session.runtime(), "x");
+  ASSERT_TRUE(poll_until(session, [&] { return session.server_ended().has_value(); }, 5s));
+  EXPECT_NE(session.server_ended()->find("refused"), std::string::npos) << *session.server_ended();
+  EXPECT_NE(session.server_ended()->find("byte"), std::string::npos) << *session.server_ended();
+  session.finish();
 }
