@@ -75,6 +75,11 @@ TEST(AsyncioCommand, AMissingFileOrProgramIsAClearErrorWithItsExitCode) {
   EXPECT_EQ(missing.wait_exit(10s).value_or(-1), 2);
   ChildProcess nothing({kBinary, "asyncio"});
   EXPECT_EQ(nothing.wait_exit(10s).value_or(-1), 2);
+  ChildProcess unknown_option({kBinary, "asyncio", "--bogus", kExample});
+  EXPECT_EQ(unknown_option.wait_exit(10s).value_or(-1), 2);
+  EXPECT_NE(unknown_option.read_stderr().find("unknown option --bogus"), std::string::npos);
+  ChildProcess missing_in_the_app({kBinary, "asyncio", "/no/such/server.py"});
+  EXPECT_EQ(missing_in_the_app.wait_exit(10s).value_or(-1), 2) << "refused before any window opens";
   ChildProcess failing({kBinary, "asyncio", "--trace", "/tmp/never.trace",
                         std::string(LOOPSCOPE_SOURCE_DIR) + "/tests/scenarios/asyncio_programs/fails_at_start.py"});
   EXPECT_EQ(failing.wait_exit(20s).value_or(-1), 1);

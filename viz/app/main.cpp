@@ -1,5 +1,6 @@
 // loopscope: entry point and command line.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -235,6 +236,17 @@ int main(int argc, char** argv) {
     std::vector<std::string> program = asyncio_command->remaining();
     if (program.empty()) {
       std::cerr << "loopscope asyncio: name your server's file: loopscope asyncio server.py [args...] (see --help)\n";
+      return 2;
+    }
+    // Everything from the file on is the program's, so an option of ours after it cannot be
+    // told apart; one before it that CLI11 did not know lands here first.
+    if (program.front().starts_with("-")) {
+      std::cerr << "loopscope asyncio: unknown option " << program.front()
+                << " (options go before your server's file; see --help)\n";
+      return 2;
+    }
+    if (!std::filesystem::is_regular_file(program.front())) {
+      std::cerr << "loopscope asyncio: no such file: " << program.front() << "\n";
       return 2;
     }
     asyncio_options.program = program.front();
