@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <string>
 #include <thread>
 
@@ -192,6 +195,21 @@ TEST(SourceLookup, LiveReadlineSuspensionIsLabelledWithItsCall) {
   }
   ASSERT_NE(site, 0u) << "no task reached readline()";
   EXPECT_EQ(site_call_label(session.log(), site), expected);
+}
+
+// A site in the learner's own Python file (absolute, not embedded): the label names their call.
+TEST(SourceLookup, ALearnersPythonSiteIsLabelledWithItsCallReadFromTheFile) {
+  const auto path = std::filesystem::temp_directory_path() / ("loopscope-label-" + std::to_string(::getpid()) + ".py");
+  {
+    std::ofstream file(path);
+    file << "async def handle(reader, writer):\n"
+            "    line = await reader.readline()  # wait for a line\n";
+  }
+  const trace::SiteInfo site{path.string(), "handle", 2, 0};
+  EXPECT_EQ(site_call_label(site), "reader.readline() at " + path.filename().string() + ":2");
+  const trace::SiteInfo past_the_end{path.string(), "handle", 40, 0};
+  EXPECT_EQ(site_call_label(past_the_end), "handle at " + path.filename().string() + ":40");
+  std::filesystem::remove(path);
 }
 
 }  // namespace

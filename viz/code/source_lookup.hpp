@@ -55,8 +55,9 @@ std::string call_text_of(std::string_view source_line, const std::vector<std::st
 std::string short_function_name(std::string_view function);
 
 // What the timeline writes on a suspension marker: "reader.readline() at echo.cpp:8" when the
-// site's file is embedded, else "echo at stream_reader.cpp:40" (or "file:line" when the
-// function is unknown). Empty for no site.
+// site's file is embedded (or is the learner's own Python file, read from its absolute path),
+// else "echo at stream_reader.cpp:40" (or "file:line" when the function is unknown). Empty for
+// no site.
 std::string site_call_label(const trace::SiteInfo& site);
 std::string site_call_label(const trace::TraceLog& log, trace::SiteId site);
 
