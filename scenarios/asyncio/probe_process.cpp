@@ -139,7 +139,7 @@ void ProbeProcess::read_stream() {
     pollfd ready{wire_fd_, POLLIN, 0};
     const int polled = ::poll(&ready, 1, kReadPollMs);
     if (polled < 0 && errno != EINTR) {
-      end_stream(std::string("reading the probe's stream failed: ") + std::strerror(errno), false);
+      end_stream(std::string("reading the probe's stream failed: ") + std::strerror(errno));
       return;
     }
     if (polled <= 0) {
@@ -149,19 +149,21 @@ void ProbeProcess::read_stream() {
     const ssize_t got = ::read(wire_fd_, chunk.data(), chunk.size());
     if (got < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      end_stream(std::string("reading the probe's stream failed: ") + std::strerror(errno), false);
+      end_stream(std::string("reading the probe's stream failed: ") + std::strerror(errno));
       return;
     }
     if (got == 0) break;
     try {
       wire::WireUpdate update = decoder_.feed(std::string_view(chunk.data(), static_cast<std::size_t>(got)));
-      std::lock_guard lock(mutex_);
-      pending_.append(std::move(update));
-      if (pending_.end_status) {
-        ended_reason_ = *pending_.end_status == 0
-                            ? std::string("the program ended (exit status 0)")
-                            : "the program ended with exit status " + std::to_string(*pending_.end_status);
-        ended_well_ = true;
+      const std::optional<std::int32_t> status = update.end_status;
+      {
+        std::lock_guard lock(mutex_);
+        pending_.append(std::move(update));
+      }
+      if (status) {
+        end_stream(*status == 0 ? std::string("the program ended (exit status 0)")
+                                : "the program ended with exit status " + std::to_string(*status),
+                   status);
         return;
       }
     } catch (const wire::WireFormatError& error) {
@@ -169,27 +171,26 @@ void ProbeProcess::read_stream() {
         std::lock_guard lock(mutex_);
         pending_.append(decoder_.take_update_before_error());
       }
-      end_stream(std::string("the probe's stream was refused: ") + error.what(), false);
+      end_stream(std::string("the probe's stream was refused: ") + error.what());
       return;
     }
   }
   try {
     decoder_.finish_input();
   } catch (const wire::WireFormatError& error) {
-    end_stream(std::string("the probe's stream was cut short: ") + error.what(), false);
+    end_stream(std::string("the probe's stream was cut short: ") + error.what());
     return;
   }
   end_stream(decoder_.hello_seen() ? "the probe stopped without saying goodbye (the program was killed or crashed)"
                                    : "the probe sent nothing before it stopped: is python3 (3.11 or newer) "
-                                     "installed, and did the program start? (its messages are above)",
-             false);
+                                     "installed, and did the program start? (its messages are above)");
 }
 
-void ProbeProcess::end_stream(std::string reason, bool well) {
+void ProbeProcess::end_stream(std::string reason, std::optional<std::int32_t> exit_status) {
   std::lock_guard lock(mutex_);
   if (ended_reason_) return;
   ended_reason_ = std::move(reason);
-  ended_well_ = well;
+  exit_status_ = exit_status;
 }
 
 wire::WireUpdate ProbeProcess::take_updates() {
@@ -204,9 +205,9 @@ std::optional<std::string> ProbeProcess::ended_reason() const {
   return ended_reason_;
 }
 
-bool ProbeProcess::ended_well() const {
+std::optional<std::int32_t> ProbeProcess::exit_status() const {
   std::lock_guard lock(mutex_);
-  return ended_well_;
+  return exit_status_;
 }
 
 bool ProbeProcess::stream_over() const {

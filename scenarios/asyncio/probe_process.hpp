@@ -49,7 +49,9 @@ class ProbeProcess {
   // Set once the stream is over: the end frame's exit status, a format error, or the pipe
   // closing without an end frame. Empty while it runs.
   std::optional<std::string> ended_reason() const;
-  bool ended_well() const;  // the end frame arrived
+  // The program's exit status from the end frame; empty while it runs or when the stream
+  // ended any other way (killed, crashed, garbage).
+  std::optional<std::int32_t> exit_status() const;
   bool stream_over() const;
 
   // A line to the child's stdin (control_pipe only); false when the child no longer reads.
@@ -60,11 +62,10 @@ class ProbeProcess {
   // SIGINT (what Ctrl-C would send), then SIGKILL if the child has not exited within `grace`;
   // reaps it and joins the reader. Idempotent.
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
-  pid_t pid() const { return pid_; }
 
  private:
   void read_stream();
-  void end_stream(std::string reason, bool well);
+  void end_stream(std::string reason, std::optional<std::int32_t> exit_status = std::nullopt);
   bool reap(std::chrono::milliseconds wait);
 
   pid_t pid_ = -1;
@@ -78,7 +79,7 @@ class ProbeProcess {
   mutable std::mutex mutex_;  // guards the three below
   wire::WireUpdate pending_;
   std::optional<std::string> ended_reason_;
-  bool ended_well_ = false;
+  std::optional<std::int32_t> exit_status_;
 
   wire::WireDecoder decoder_;  // reader thread only
   std::thread reader_;

@@ -48,7 +48,6 @@ void WireTraceFeed::deliver(wire::WireUpdate&& update) {
                                          record.subject, site, record.kind, record.detail, aux, source_, 0});
   }
   recorder_.add_foreign_events(source_, scratch_);
-  events_delivered_ += scratch_.size();
 }
 
 }  // namespace loopscope::scenarios

@@ -23,7 +23,6 @@ class WireTraceFeed {
   const std::optional<wire::WireHello>& hello() const { return hello_; }
   // Where the program's first server listens, once it does.
   const std::optional<wire::WireListening>& listening() const { return listening_; }
-  std::size_t events_delivered() const { return events_delivered_; }
 
  private:
   trace::Recorder& recorder_;
@@ -33,7 +32,6 @@ class WireTraceFeed {
   std::optional<wire::WireHello> hello_;
   std::optional<wire::WireListening> listening_;
   std::vector<trace::TraceEvent> scratch_;
-  std::size_t events_delivered_ = 0;
 };
 
 }  // namespace loopscope::scenarios

@@ -65,7 +65,8 @@ int run_asyncio_command(const AsyncioCommandOptions& options, std::ostream& out,
 
   int status = 0;
   // Stopped on request, the program's own status is whatever Ctrl-C made of it: not a failure.
-  if (ended_by_itself && ended.find("exit status 0") == std::string::npos) status = 1;
+  // Ended by itself, only a clean exit is (a crash or a broken stream has no status at all).
+  if (ended_by_itself && session->server_exit_status() != 0) status = 1;
   if (!options.trace_path.empty()) {
     const trace::TraceLog log = session->take_log();
     try {

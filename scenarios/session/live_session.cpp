@@ -36,11 +36,18 @@ constexpr auto kAsyncioStartPoll = std::chrono::milliseconds(10);
 // once; the bound is for a child that has stopped reading.
 constexpr auto kAsyncioCommandWait = std::chrono::milliseconds(2000);
 
+// The last port to try from `first_port` on. Port 0 cannot be taken, so there is nothing to
+// fall back to.
+int last_port_to_try(std::uint16_t first_port, int next_ports_to_try) {
+  const int extra_ports = first_port == 0 ? 0 : std::max(next_ports_to_try, 0);
+  return std::min<int>(first_port + extra_ports, std::numeric_limits<std::uint16_t>::max());
+}
+
 // The first port from `first_port` on that can be bound now, for a server in another process
 // (which binds it itself a moment later, with SO_REUSEADDR as asyncio does). 0 stays 0.
 std::uint16_t first_bindable_port(const std::string& host, std::uint16_t first_port, int next_ports_to_try) {
   if (first_port == 0) return 0;
-  const int last_port = std::min<int>(first_port + std::max(next_ports_to_try, 0), std::numeric_limits<std::uint16_t>::max());
+  const int last_port = last_port_to_try(first_port, next_ports_to_try);
   asio::io_context context;
   for (int port = first_port;; ++port) {
     asio::ip::tcp::acceptor acceptor(context);
@@ -83,11 +90,6 @@ ProbeLaunch twins_launch(const AsyncioFiles& files, const ServerConfig& config, 
                         "--timeout-ms", std::to_string(config.timeout_ms),
                         "--ack-fd", std::to_string(ProbeProcess::kChildAckFd)};
   return launch;
-}
-
-std::string ipv4_text(std::uint32_t ipv4) {
-  return std::to_string(ipv4 >> 24) + "." + std::to_string((ipv4 >> 16) & 0xFF) + "." +
-         std::to_string((ipv4 >> 8) & 0xFF) + "." + std::to_string(ipv4 & 0xFF);
 }
 
 model::FreezeNow freeze_from_watchdog(const loop::FreezeState& state) {
@@ -214,7 +216,7 @@ void LiveSession::Parts::start_asyncio(const LiveSessionOptions& options) {
   feed->deliver(std::move(before_listening));
   const wire::WireListening listening = *feed->listening();
   // A server on every interface (0.0.0.0) is reached through loopback.
-  host = listening.ipv4 == 0 ? std::string("127.0.0.1") : ipv4_text(listening.ipv4);
+  host = listening.ipv4 == 0 ? std::string("127.0.0.1") : asio::ip::address_v4(listening.ipv4).to_string();
   bound_port = listening.port;
 }
 
@@ -235,9 +237,7 @@ void LiveSession::Parts::command_asyncio(const std::string& line, bool wait_unti
 }
 
 void LiveSession::Parts::bind_server(std::uint16_t first_port, int next_ports_to_try) {
-  // Port 0 cannot be taken, so there is nothing to fall back to.
-  const int extra_ports = first_port == 0 ? 0 : std::max(next_ports_to_try, 0);
-  const int last_port = std::min<int>(first_port + extra_ports, std::numeric_limits<std::uint16_t>::max());
+  const int last_port = last_port_to_try(first_port, next_ports_to_try);
   for (int port = first_port;; ++port) {
     // A server whose start() failed keeps its half-opened acceptor, so each try gets a new one.
     auto candidate = std::make_unique<loop::StreamServer>(
@@ -280,6 +280,11 @@ std::string LiveSession::program_path() const {
 }
 
 const std::optional<std::string>& LiveSession::server_ended() const { return parts_->server_ended; }
+
+std::optional<int> LiveSession::server_exit_status() const {
+  if (!parts_->probe || !parts_->server_ended) return std::nullopt;
+  return parts_->probe->exit_status();
+}
 bool LiveSession::takes_server_commands() const { return parts_->backend != ServerBackend::AsyncioProgram; }
 
 double LiveSession::elapsed_s() const {

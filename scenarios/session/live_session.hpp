@@ -69,6 +69,8 @@ class LiveSession {
   // Why the server's process ended ("the program ended with exit status 1", "the probe's stream
   // was refused: ..."); empty while it runs, and always for Loopscope's own server.
   const std::optional<std::string>& server_ended() const;
+  // The program's own exit status, when it ended by itself and said so (see server_ended()).
+  std::optional<int> server_exit_status() const;
   // Whether the controls below reach the server: not for the learner's own program.
   bool takes_server_commands() const;
   double elapsed_s() const;                   // since the session started (wall clock)
