@@ -4,6 +4,7 @@
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "core/handlers/handler_catalog.hpp"
 
@@ -14,7 +15,6 @@ namespace {
 // A call spread over more lines than this is labelled by its first lines only: a marker label
 // has to stay short anyway.
 constexpr std::size_t kMaxContinuationLines = 4;
-constexpr std::size_t kMaxPythonFileLines = 100000;  // a label reader, not an editor: bounded
 
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -239,43 +239,41 @@ std::string short_function_name(std::string_view function) {
   return name.empty() ? std::string(trim(function)) : std::string(name);
 }
 
-namespace {
-
-// The learner's own Python files (an asyncio program's sites carry absolute paths), read once
-// each: labels are asked for every frame. A file that cannot be read is remembered as empty.
-const std::vector<std::string>& python_file_lines(const std::string& path) {
-  static std::map<std::string, std::vector<std::string>> files;
+const EmbeddedFile* learner_python_file(const std::string& path) {
+  struct DiskFile {
+    std::string path;
+    std::string text;
+  };
+  // Asked for every frame (labels, the code panel), so a file that cannot be read is
+  // remembered too. Node-based, so the views handed out stay valid as files are added.
+  static std::map<std::string, std::pair<DiskFile, EmbeddedFile>, std::less<>> files;
   auto found = files.find(path);
   if (found == files.end()) {
-    std::vector<std::string> lines;
-    std::ifstream in(path);
-    for (std::string line; lines.size() < kMaxPythonFileLines && std::getline(in, line);) lines.push_back(line);
-    found = files.emplace(path, std::move(lines)).first;
+    DiskFile file{path, {}};
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::ostringstream text;
+      text << in.rdbuf();
+      file.text = text.str();
+    }
+    found = files.emplace(path, std::pair{std::move(file), EmbeddedFile{}}).first;
+    found->second.second = EmbeddedFile{found->second.first.path, found->second.first.text};
   }
-  return found->second;
+  return found->second.first.text.empty() ? nullptr : &found->second.second;
 }
-
-}  // namespace
 
 std::string site_call_label(const trace::SiteInfo& site) {
   if (site.file.empty() && site.line == 0) return {};
-  if (site.file.ends_with(".py") && site.file.starts_with("/") && embedded_file_for(site.file) == nullptr) {
-    const std::vector<std::string>& lines = python_file_lines(site.file);
-    if (site.line >= 1 && site.line <= lines.size()) {
-      const auto following_end = std::min<std::size_t>(lines.size(), site.line + kMaxContinuationLines);
-      const std::vector<std::string_view> following(lines.begin() + site.line, lines.begin() + static_cast<std::ptrdiff_t>(following_end));
-      const std::string call = call_text_of(lines[site.line - 1], following);
-      if (!call.empty()) return call + " at " + file_and_line(site.file, site.line);
-    }
-  }
-  if (const auto where = embedded_line_for(site)) {
-    const auto lines = split_lines(where->file->text);
-    const std::size_t index = where->line - 1;
+  const EmbeddedFile* file = embedded_file_for(site.file);
+  if (file == nullptr && site.file.ends_with(".py") && site.file.starts_with("/")) file = learner_python_file(site.file);
+  const auto lines = file != nullptr ? split_lines(file->text) : std::vector<std::string_view>{};
+  if (site.line >= 1 && site.line <= lines.size()) {
+    const std::size_t index = site.line - 1;
     const auto following_end = std::min(lines.size(), index + 1 + kMaxContinuationLines);
     const std::vector<std::string_view> following(lines.begin() + static_cast<std::ptrdiff_t>(index + 1),
                                                   lines.begin() + static_cast<std::ptrdiff_t>(following_end));
     const std::string call = call_text_of(lines[index], following);
-    if (!call.empty()) return call + " at " + file_and_line(where->file->path, where->line);
+    if (!call.empty()) return call + " at " + file_and_line(file->path, site.line);
   }
   const std::string function = short_function_name(site.function);
   if (function.empty()) return file_and_line(site.file, site.line);

@@ -37,6 +37,11 @@ const EmbeddedFile* embedded_file_for(std::string_view site_file);
 // echo("), so a file holding two handlers (cpu_parse.cpp) opens at the right one.
 std::optional<std::uint32_t> handler_definition_line(std::string_view cpp_text, std::string_view handler_name);
 
+// A Python file of the learner's own (an asyncio program's sites carry absolute paths), read
+// from disk once and kept for the life of the process, as the embedded files are; nullptr
+// when it cannot be read or is empty. The code panel shows it and the labels quote it.
+const EmbeddedFile* learner_python_file(const std::string& path);
+
 // The file and line of a site; nullopt when its file was not embedded or the line is past its end.
 std::optional<EmbeddedLine> embedded_line_for(const trace::SiteInfo& site);
 

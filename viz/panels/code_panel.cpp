@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cfloat>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "core/handlers/handler_catalog.hpp"
@@ -98,28 +96,6 @@ bool CodePanel::scroll_for(const ScrollKey& key) {
   return true;
 }
 
-const EmbeddedFile* CodePanel::disk_file(const std::string& path, std::string& problem) {
-  auto found = disk_files_.find(path);
-  if (found == disk_files_.end()) {
-    auto file = std::make_unique<DiskFile>();
-    file->path = path;
-    std::ifstream in(path, std::ios::binary);
-    if (in) {
-      std::ostringstream text;
-      text << in.rdbuf();
-      file->text = text.str();
-    }
-    file->view = EmbeddedFile{file->path, file->text};
-    // An unreadable file is remembered too: the panel is drawn every frame.
-    found = disk_files_.emplace(path, std::move(file)).first;
-  }
-  if (found->second->text.empty()) {
-    problem = "Cannot read " + path + " (moved, or empty?).";
-    return nullptr;
-  }
-  return &found->second->view;
-}
-
 const std::vector<std::string_view>& CodePanel::lines_of(const EmbeddedFile& file) {
   auto found = lines_by_path_.find(file.path);
   if (found == lines_by_path_.end()) found = lines_by_path_.emplace(file.path, split_lines(file.text)).first;
@@ -175,8 +151,8 @@ void CodePanel::draw(AppState& state) {
     help_marker("Your own server's code, as Python runs it. The highlighted line is where the selected task is "
                 "waiting (the await in your code, not inside asyncio), or the line it is stuck on while it holds the "
                 "loop, in the colour of its state on the timeline.");
-    std::string problem;
-    SourceView python{"python_source", disk_file(python_path, problem), problem, 0, 0};
+    SourceView python{"python_source", learner_python_file(python_path),
+                      "Cannot read " + python_path + " (moved, or empty?).", 0, 0};
     if (python.file != nullptr && !status.site.file.empty() && status.site.file == python_path) {
       python.highlight_line = status.site.line;
       python.band_color = status.color;

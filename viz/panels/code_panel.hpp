@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,18 +36,10 @@ class CodePanel {
 
   void draw_source(const SourceView& view, float width, float height, bool scroll_now);
   void draw_views(const std::vector<const SourceView*>& views, bool scroll);
-  // The learner's Python file, read once; null (with the reason in `problem`) when unreadable.
-  const EmbeddedFile* disk_file(const std::string& path, std::string& problem);
   const std::vector<std::string_view>& lines_of(const EmbeddedFile& file);
 
   // Split once per file: the embedded text never changes while the app runs.
   std::map<std::string_view, std::vector<std::string_view>> lines_by_path_;
-  struct DiskFile {
-    std::string path;
-    std::string text;
-    EmbeddedFile view;  // refers to the two above
-  };
-  std::map<std::string, std::unique_ptr<DiskFile>, std::less<>> disk_files_;  // by path
 
   // What the highlight showed when it was last scrolled into view: it is scrolled once per
   // change, so a learner can scroll elsewhere while the task stays put.
