@@ -8,6 +8,7 @@
 
 #include "core/loop/stream_reader.hpp"
 #include "core/loop/stream_writer.hpp"
+#include "core/handlers/expensive_parse.hpp"
 #include "core/loop/worker_pool.hpp"
 
 namespace loopscope::handlers {
@@ -23,8 +24,5 @@ asio::awaitable<void> cpu_parse(loop::StreamReader& reader, loop::StreamWriter& 
 // The same parsing handed to a worker thread (asyncio.to_thread): the loop stays free.
 asio::awaitable<void> offload_parse(loop::StreamReader& reader, loop::StreamWriter& writer,
                                     loop::WorkerPool& workers, std::chrono::milliseconds cpu_time);
-
-// Real CPU work: hashes the line over and over for `cpu_time`. Returns the digest.
-std::uint64_t parse_expensively(std::string_view line, std::chrono::milliseconds cpu_time);
 
 }  // namespace loopscope::handlers

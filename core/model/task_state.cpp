@@ -15,10 +15,14 @@ TaskState state_for_await(trace::AwaitKind kind) {
     case trace::AwaitKind::Readline:
     case trace::AwaitKind::Read:
     case trace::AwaitKind::ReadExactly:
-    case trace::AwaitKind::ReadUntil: return TaskState::AwaitingRead;
-    case trace::AwaitKind::Drain: return TaskState::AwaitingDrain;
+    case trace::AwaitKind::ReadUntil:
+    case trace::AwaitKind::Recv: return TaskState::AwaitingRead;
+    // A thread blocked in send() is the threaded form of a drain stall: the client is slow.
+    case trace::AwaitKind::Drain:
+    case trace::AwaitKind::Send: return TaskState::AwaitingDrain;
     case trace::AwaitKind::Sleep: return TaskState::AwaitingTimer;
-    case trace::AwaitKind::Offload: return TaskState::AwaitingWorker;
+    case trace::AwaitKind::Offload:
+    case trace::AwaitKind::PoolQueue: return TaskState::AwaitingWorker;
     case trace::AwaitKind::WaitClosed: return TaskState::AwaitingClose;
     case trace::AwaitKind::None:
     case trace::AwaitKind::OtherTask:

@@ -166,6 +166,11 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
     case EventKind::BlockingCall:
       loop_.blocking_calls.push_back(BlockingCallSpan{time_ns, time_ns + event.value, subject, event.site_id});
       break;
+    case EventKind::ProcessGauge:
+      if (event.detail < trace::kProcessGaugeCount) {
+        process_.gauges[event.detail].push_back(CounterSample{time_ns, event.value});
+      }
+      break;
     case EventKind::LoopLag: loop_.lag.push_back(CounterSample{time_ns, event.value}); break;
     case EventKind::FreezeBegin: loop_.freezes.push_back(Freeze{time_ns, kOpenEnd, subject, event.site_id}); break;
     case EventKind::FreezeEnd:

@@ -28,6 +28,7 @@ class TraceModel {
   const std::map<std::uint32_t, ConnectionRecord>& connections() const { return connections_; }
   const std::map<std::uint32_t, ClientRecord>& clients() const { return clients_; }
   const LoopRecord& loop() const { return loop_; }
+  const ProcessRecord& process() const { return process_; }
   const std::vector<MarkRecord>& marks() const { return marks_; }
   const std::vector<LessonStepRecord>& lesson_steps() const { return lesson_steps_; }
   const std::vector<LessonHoldRecord>& lesson_holds() const { return lesson_holds_; }
@@ -53,6 +54,7 @@ class TraceModel {
   std::map<std::uint16_t, std::uint32_t> open_connection_by_port_;
   std::map<std::uint16_t, std::uint32_t> client_by_port_;
   LoopRecord loop_;
+  ProcessRecord process_;
   std::vector<MarkRecord> marks_;
   std::vector<LessonStepRecord> lesson_steps_;
   std::vector<LessonHoldRecord> lesson_holds_;

@@ -111,6 +111,15 @@ struct LoopRecord {
   std::vector<CounterSample> drops;     // when events were dropped, and how many
 };
 
+// The server process as a whole, sampled while it runs (EventKind::ProcessGauge).
+struct ProcessRecord {
+  std::array<std::vector<CounterSample>, trace::kProcessGaugeCount> gauges;  // by trace::ProcessGauge
+
+  const std::vector<CounterSample>& gauge(trace::ProcessGauge kind) const {
+    return gauges[static_cast<std::size_t>(kind)];
+  }
+};
+
 struct LatencySample {
   std::uint64_t time_ns = 0;    // when the reply was complete
   std::uint64_t latency_ns = 0;

@@ -327,6 +327,11 @@ class ChromeExporter {
       case EventKind::HandlerInvoked:
         writer_.slice("handler", 0, time_ns, time_ns + event.value, JsonArgs{});
         break;
+      case EventKind::ProcessGauge:
+        // One counter track per gauge ("process threads", "process resident_bytes", ...).
+        writer_.counter("process " + std::string(process_gauge_name(static_cast<ProcessGauge>(event.detail))), time_ns,
+                        JsonArgs{}.number("value", event.value));
+        break;
       case EventKind::BlockingCall:
         writer_.slice("blocking call", 0, time_ns, time_ns + event.value,
                       JsonArgs{}.text("site", log_.site_text(event.site_id)));

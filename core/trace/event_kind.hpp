@@ -65,7 +65,19 @@ enum class EventKind : std::uint8_t {
   LessonPredictionAnswered = 44,  // subject = prediction index, aux = choice index, or kRevealedUnanswered
   LessonHeld = 45,                // detail = HoldReason: the scripted clients stand still from here
   LessonResumed = 46,             // the clients carry on from here
+  // The whole server process, sampled while it runs (subject = 0, detail = ProcessGauge,
+  // value = the reading): what threads cost against coroutines, measured rather than quoted.
+  ProcessGauge = 60,
 };
+
+enum class ProcessGauge : std::uint8_t {
+  Threads = 0,              // threads in the process
+  ResidentBytes = 1,        // memory in RAM (VmRSS)
+  ReservedBytes = 2,        // address space reserved (VmSize): a thread's whole stack counts here
+  VoluntarySwitches = 3,    // context switches because a thread blocked (all threads, so far)
+  InvoluntarySwitches = 4,  // context switches because the kernel preempted a thread (so far)
+};
+inline constexpr int kProcessGaugeCount = 5;
 
 // LessonPredictionAnswered's aux when the presenter revealed the answer before anyone chose.
 inline constexpr std::uint16_t kRevealedUnanswered = 0xffff;
@@ -90,6 +102,10 @@ enum class AwaitKind : std::uint8_t {
   ReadUntil = 9,   // reader.readuntil(separator)
   WaitFor = 10,    // asyncio.wait_for(...) when what it waits on is not one of the kinds above
   Other = 11,      // any other awaitable (a future, a queue, an event, ...)
+  // Added for the thread-per-connection server, whose threads block in the kernel instead.
+  Recv = 12,       // a thread blocked in recv(): no bytes from its client yet
+  Send = 13,       // a thread blocked in send(): the kernel's send buffer is full (backpressure)
+  PoolQueue = 14,  // a connection waiting in the pool's queue for a free worker thread
 };
 
 enum class ExitReason : std::uint8_t {
@@ -153,6 +169,7 @@ std::string_view close_reason_name(CloseReason reason);
 std::string_view stream_error_name(StreamErrorKind kind);
 std::string_view client_end_name(ClientEnd end);
 std::string_view hold_reason_name(HoldReason reason);
+std::string_view process_gauge_name(ProcessGauge gauge);  // "threads", "resident_bytes", ...
 
 bool is_known_event_kind(std::uint8_t raw);
 // The kind event_kind_name() calls `name`, if any.

@@ -40,6 +40,7 @@ std::string_view event_kind_name(EventKind kind) {
     case EventKind::LessonPredictionAnswered: return "lesson_prediction_answered";
     case EventKind::LessonHeld: return "lesson_held";
     case EventKind::LessonResumed: return "lesson_resumed";
+    case EventKind::ProcessGauge: return "process_gauge";
   }
   return "unknown";
 }
@@ -62,6 +63,9 @@ std::string_view await_kind_name(AwaitKind kind) {
     case AwaitKind::ReadUntil: return "readuntil";
     case AwaitKind::WaitFor: return "wait_for";
     case AwaitKind::Other: return "other";
+    case AwaitKind::Recv: return "recv";
+    case AwaitKind::Send: return "send";
+    case AwaitKind::PoolQueue: return "pool_queue";
   }
   return "unknown";
 }
@@ -80,6 +84,9 @@ std::string_view await_kind_call(AwaitKind kind) {
     case AwaitKind::ReadUntil: return "reader.readuntil(sep)";
     case AwaitKind::WaitFor: return "asyncio.wait_for()";
     case AwaitKind::Other: return "an awaitable";
+    case AwaitKind::Recv: return "recv()";
+    case AwaitKind::Send: return "send()";
+    case AwaitKind::PoolQueue: return "the pool's queue";
   }
   return "unknown";
 }
@@ -132,6 +139,17 @@ std::string_view client_end_name(ClientEnd end) {
     case ClientEnd::Reset: return "reset";
     case ClientEnd::ServerClosed: return "server_closed";
     case ClientEnd::Failed: return "failed";
+  }
+  return "unknown";
+}
+
+std::string_view process_gauge_name(ProcessGauge gauge) {
+  switch (gauge) {
+    case ProcessGauge::Threads: return "threads";
+    case ProcessGauge::ResidentBytes: return "resident_bytes";
+    case ProcessGauge::ReservedBytes: return "reserved_bytes";
+    case ProcessGauge::VoluntarySwitches: return "voluntary_switches";
+    case ProcessGauge::InvoluntarySwitches: return "involuntary_switches";
   }
   return "unknown";
 }

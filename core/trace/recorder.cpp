@@ -21,12 +21,47 @@ Recorder::Recorder(std::size_t ring_capacity_events)
 }
 
 Recorder::Attachment::Attachment(Attachment&& other) noexcept
-    : ring_(other.ring_), previous_(other.previous_) {
+    : ring_(other.ring_), previous_(other.previous_), pool_owner_(other.pool_owner_),
+      pooled_source_(other.pooled_source_) {
   other.ring_ = nullptr;
+  other.pool_owner_ = nullptr;
 }
 
 Recorder::Attachment::~Attachment() {
   if (ring_ != nullptr && tls_ring == ring_) tls_ring = previous_;
+  if (pool_owner_ != nullptr) pool_owner_->release_pooled(pooled_source_);
+}
+
+Recorder::Attachment Recorder::attach_pooled_thread(std::string_view pool_name, std::size_t ring_capacity_events) {
+  Source* chosen = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& source : sources_) {
+      if (source->pool == pool_name && !source->pooled_in_use && source->ring->capacity() >= ring_capacity_events) {
+        chosen = source.get();
+        break;
+      }
+    }
+    if (chosen == nullptr) {
+      std::size_t in_pool = 0;
+      for (const auto& source : sources_) in_pool += source->pool == pool_name ? 1 : 0;
+      auto source = std::make_unique<Source>();
+      source->name = std::string(pool_name) + " " + std::to_string(in_pool + 1);
+      source->pool = std::string(pool_name);
+      source->ring = std::make_unique<EventRing>(ring_capacity_events);
+      chosen = source.get();
+      sources_.push_back(std::move(source));
+    }
+    chosen->pooled_in_use = true;
+  }
+  EventRing* previous = tls_ring;
+  tls_ring = chosen->ring.get();
+  return Attachment(chosen->ring.get(), previous, this, chosen);
+}
+
+void Recorder::release_pooled(Source* source) {
+  std::lock_guard lock(mutex_);
+  source->pooled_in_use = false;
 }
 
 Recorder::Attachment Recorder::attach_current_thread(std::string_view source_name) {

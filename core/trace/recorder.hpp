@@ -21,6 +21,8 @@
 namespace loopscope::trace {
 
 class Recorder {
+  struct Source;
+
  public:
   static constexpr std::size_t kDefaultRingCapacityEvents = 1 << 16;
 
@@ -39,11 +41,20 @@ class Recorder {
 
    private:
     friend class Recorder;
-    Attachment(EventRing* ring, EventRing* previous) : ring_(ring), previous_(previous) {}
+    Attachment(EventRing* ring, EventRing* previous, Recorder* pool_owner = nullptr, Source* pooled_source = nullptr)
+        : ring_(ring), previous_(previous), pool_owner_(pool_owner), pooled_source_(pooled_source) {}
     EventRing* ring_;
     EventRing* previous_;
+    Recorder* pool_owner_;   // set for a pooled ring: handed back to the pool when this ends
+    Source* pooled_source_;
   };
   [[nodiscard]] Attachment attach_current_thread(std::string_view source_name);
+  // For short-lived threads in their thousands (a thread per connection): a small ring taken
+  // from a pool and handed back when the Attachment ends, so the sources stay as many as the
+  // threads alive at once, not as many as ever ran. Its source is named `pool_name` and a
+  // number. A ring is handed over between threads under the recorder's lock, so the next
+  // producer sees everything the last one did.
+  [[nodiscard]] Attachment attach_pooled_thread(std::string_view pool_name, std::size_t ring_capacity_events);
 
   // Label ids go into events' aux field (handler names, marks). Not for hooks: takes a lock.
   std::uint16_t intern_label(std::string_view text);
@@ -81,7 +92,10 @@ class Recorder {
     std::uint64_t dropped_reported = 0;
     std::vector<TraceEvent> foreign_pending;  // consumer-only
     std::uint64_t foreign_dropped_total = 0;  // consumer-only
+    std::string pool;        // a pooled ring's pool name (empty: a thread's own ring)
+    bool pooled_in_use = false;  // guarded by mutex_
   };
+  void release_pooled(Source* source);
 
   Source& foreign_source(SourceId source);  // throws std::invalid_argument for a ring's id
 

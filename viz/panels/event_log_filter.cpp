@@ -130,6 +130,7 @@ EventSubject event_subject(const trace::TraceEvent& event) {
       return EventSubject::Connection;
     case EventKind::HandlerInvoked:
     case EventKind::LoopLag:
+    case EventKind::ProcessGauge:
       return EventSubject::Loop;
     case EventKind::ClientStarted:
     case EventKind::ClientConnected:
@@ -197,6 +198,8 @@ std::string event_detail_text(const trace::TraceEvent& event, const trace::Trace
     case EventKind::FreezeEnd: return "loop free again";
     case EventKind::BlockingCall: return "blocking call on the loop";
     case EventKind::LoopLag: return "heartbeat late by";
+    case EventKind::ProcessGauge:
+      return "process " + std::string(trace::process_gauge_name(static_cast<trace::ProcessGauge>(event.detail)));
     case EventKind::ClientStarted:
       return "behaviour " + std::string(log.label(event.aux)) + ", group " +
              std::string(log.label(static_cast<std::uint32_t>(event.value)));
@@ -258,6 +261,13 @@ std::string event_value_text(const trace::TraceEvent& event) {
       return bytes_text(event.value);
     }
     case EventKind::EventsDropped: return std::to_string(event.value) + " events";
+    case EventKind::ProcessGauge: {
+      const auto gauge = static_cast<trace::ProcessGauge>(event.detail);
+      if (gauge == trace::ProcessGauge::ResidentBytes || gauge == trace::ProcessGauge::ReservedBytes) {
+        return bytes_text(event.value);
+      }
+      return std::to_string(event.value);
+    }
     default: return {};
   }
 }
