@@ -49,7 +49,8 @@ StreamServer::StreamServer(LoopThread& loop, ServerOptions options, ConnectionHa
       options_(std::move(options)),
       handler_(std::make_shared<HandlerEntry>(
           HandlerEntry{std::move(handler), loop.recorder().intern_label(handler_name)})),
-      acceptor_(loop.context()) {}
+      acceptor_(loop.context()),
+      next_task_id_(options_.first_task_id) {}
 
 StreamServer::~StreamServer() { close(); }
 

@@ -31,6 +31,9 @@ struct ServerOptions {
   std::uint16_t port = 0;               // 0: the kernel picks a free port
   std::size_t max_connections = 1024;   // beyond this, new connections are closed at once
   StreamLimits limits;
+  // The first connection's (and task's) id. A session that replaces its server (another
+  // model on the same port) starts the next one past every id its trace already holds.
+  std::uint32_t first_task_id = 1;
 };
 
 class StreamServer final : private ConnectionObserver {
@@ -90,7 +93,7 @@ class StreamServer final : private ConnectionObserver {
   std::uint64_t failures_recorded_ = 0;
   std::atomic<std::size_t> open_connections_{0};
   std::atomic<std::size_t> running_tasks_{0};
-  TaskId next_task_id_ = 1;
+  TaskId next_task_id_;
   bool started_ = false;
   bool closed_ = false;
 };

@@ -82,6 +82,7 @@ void TraceModel::on_event(const trace::TraceEvent& event, const trace::TraceLog&
       TaskRecord& record = tasks_[subject];
       record.id = subject;
       record.handler = std::string(log.label(event.aux));
+      record.runner = event.detail_as<trace::TaskRunner>();
       record.spawned_ns = time_ns;
       set_task_state(subject, time_ns, TaskState::Running, 0);
       break;

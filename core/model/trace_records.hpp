@@ -37,6 +37,7 @@ struct StateSpan {
 struct TaskRecord {
   std::uint32_t id = 0;
   std::string handler;
+  trace::TaskRunner runner = trace::TaskRunner::LoopCoroutine;  // a coroutine, or a thread of a threaded server
   std::optional<std::uint32_t> client;  // the scripted client on the other end, if any
   std::uint64_t spawned_ns = 0;
   std::optional<std::uint64_t> exited_ns;

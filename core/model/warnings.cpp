@@ -285,6 +285,8 @@ class WarningFinder {
       // was cancelled never got the chance, which is another story.
       if (*connection.close_reason != trace::CloseReason::Closed || task == nullptr || !task->exited_ns) continue;
       if (task->awaited_wait_closed) continue;
+      // A thread's close() on a blocking socket is done when it returns: nothing to await.
+      if (task->runner != trace::TaskRunner::LoopCoroutine) continue;
       if (task->exit_reason == trace::ExitReason::Error || task->exit_reason == trace::ExitReason::Cancelled) continue;
       add(WarningKind::CloseNotAwaited, *task->exited_ns, 0, id, last_site(task), 0,
           task_text(model_, id) + " called writer.close() and ended without await writer.wait_closed()");

@@ -34,6 +34,18 @@ std::optional<std::uint64_t> read_thread_count() {
   }
 }
 
+// "KernelStack:   12345 kB" from /proc/meminfo, in bytes.
+std::uint64_t read_kernel_stack_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::uint64_t kilobytes = 0;
+  std::string unit;
+  while (meminfo >> key >> kilobytes >> unit) {
+    if (key == "KernelStack:") return kilobytes * 1024;
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::optional<ProcessReading> read_process_gauges() {
@@ -52,6 +64,7 @@ std::optional<ProcessReading> read_process_gauges() {
   if (::getrusage(RUSAGE_SELF, &usage) != 0) return std::nullopt;
   reading.voluntary_switches = static_cast<std::uint64_t>(usage.ru_nvcsw);
   reading.involuntary_switches = static_cast<std::uint64_t>(usage.ru_nivcsw);
+  reading.kernel_stack_bytes = read_kernel_stack_bytes();
   return reading;
 }
 
@@ -65,6 +78,7 @@ void record_process_gauges(const ProcessReading& reading) {
   record(ProcessGauge::ReservedBytes, reading.reserved_bytes);
   record(ProcessGauge::VoluntarySwitches, reading.voluntary_switches);
   record(ProcessGauge::InvoluntarySwitches, reading.involuntary_switches);
+  if (reading.kernel_stack_bytes > 0) record(ProcessGauge::KernelStackBytes, reading.kernel_stack_bytes);
 }
 
 void ProcessGaugeSampler::poll(bool force) {

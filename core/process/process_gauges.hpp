@@ -15,9 +15,10 @@ struct ProcessReading {
   std::uint64_t reserved_bytes = 0;   // VmSize: address space mapped, used or not (thread stacks count whole)
   std::uint64_t voluntary_switches = 0;    // all threads, living and ended (getrusage)
   std::uint64_t involuntary_switches = 0;
+  std::uint64_t kernel_stack_bytes = 0;    // system-wide (/proc/meminfo KernelStack); 0 if unknown
 };
 
-// Reads /proc/self/statm, /proc/self/stat and getrusage(RUSAGE_SELF). nullopt when /proc
+// Reads /proc/self/statm, /proc/self/stat, /proc/meminfo and getrusage(RUSAGE_SELF). nullopt when /proc
 // cannot be read (not Linux, or a sandbox without it).
 std::optional<ProcessReading> read_process_gauges();
 

@@ -91,7 +91,8 @@ ThreadedServer::ThreadedServer(trace::Recorder& recorder, ThreadedServerOptions 
     : recorder_(recorder),
       options_(std::move(options)),
       send_buffer_bytes_(options_.socket_send_buffer_bytes),
-      receive_buffer_bytes_(options_.socket_receive_buffer_bytes) {
+      receive_buffer_bytes_(options_.socket_receive_buffer_bytes),
+      next_id_(options_.first_connection_id) {
   handler_ = std::make_shared<const HandlerEntry>(HandlerEntry{std::move(handler), recorder_.intern_label(handler_name)});
 }
 
@@ -159,7 +160,8 @@ void ThreadedServer::admit(int fd, std::uint32_t peer_ipv4, std::uint16_t peer_p
   open_connections_.fetch_add(1, std::memory_order_relaxed);
   const std::uint32_t id = accepted.id;
   trace::record(EventKind::ConnectionAccepted, id, peer_ipv4, 0, {}, peer_port);
-  trace::record(EventKind::TaskSpawned, id, 0, 0, {}, accepted.handler->label_id);
+  const auto runner = options_.model == ThreadModel::Pool ? trace::TaskRunner::PoolThread : trace::TaskRunner::OwnThread;
+  trace::record(EventKind::TaskSpawned, id, 0, trace::detail_of(runner), {}, accepted.handler->label_id);
   const auto limit = [id](trace::BufferKind buffer, trace::LimitKind kind, std::uint64_t bytes) {
     trace::record(EventKind::BufferLimit, id, bytes, trace::detail_of(buffer), {}, static_cast<std::uint16_t>(kind));
   };
@@ -169,10 +171,13 @@ void ThreadedServer::admit(int fd, std::uint32_t peer_ipv4, std::uint16_t peer_p
         static_cast<std::uint64_t>(socket_option(fd, SO_RCVBUF)));
 
   if (options_.model == ThreadModel::Pool) {
-    // Parked in the queue until a worker is free: the lane shows the wait for a thread.
-    trace::record(EventKind::TaskSuspended, id, 0, trace::detail_of(trace::AwaitKind::PoolQueue));
     {
       std::lock_guard lock(mutex_);
+      // More idle workers than connections already queued: one takes this at once. Otherwise
+      // it waits for a worker to finish with its client, and the lane shows that wait (recorded
+      // before a worker can pick it up, so the resume never comes first).
+      accepted.waited = idle_workers_ <= queue_.size();
+      if (accepted.waited) trace::record(EventKind::TaskSuspended, id, 0, trace::detail_of(trace::AwaitKind::PoolQueue));
       queue_.push_back(std::move(accepted));
     }
     queue_ready_.notify_one();
@@ -204,12 +209,14 @@ void ThreadedServer::pool_worker() {
     Accepted next;
     {
       std::unique_lock lock(mutex_);
+      ++idle_workers_;
       queue_ready_.wait(lock, [this] { return !queue_.empty() || stopping_.load(std::memory_order_acquire); });
+      --idle_workers_;
       if (queue_.empty()) return;
       next = std::move(queue_.front());
       queue_.pop_front();
     }
-    trace::record(EventKind::TaskResumed, next.id, 0, trace::detail_of(trace::AwaitKind::PoolQueue));
+    if (next.waited) trace::record(EventKind::TaskResumed, next.id, 0, trace::detail_of(trace::AwaitKind::PoolQueue));
     serve(next);
   }
 }

@@ -42,6 +42,7 @@ struct ThreadedServerOptions {
   std::optional<int> socket_receive_buffer_bytes;
   ThreadModel model = ThreadModel::PerConnection;
   std::size_t pool_threads = 50;       // Pool: the seeds' table's 50 threads
+  std::uint32_t first_connection_id = 1;  // as the loop's first_task_id
 };
 
 class ThreadedServer {
@@ -82,6 +83,7 @@ class ThreadedServer {
     std::uint32_t peer_ipv4;
     std::uint16_t peer_port;
     std::shared_ptr<const HandlerEntry> handler;
+    bool waited = false;  // Pool: queued with no worker free, so its lane shows the wait
   };
 
   void accept_loop();
@@ -108,9 +110,10 @@ class ThreadedServer {
   std::optional<int> receive_buffer_bytes_;
   std::unordered_map<std::uint32_t, std::shared_ptr<SocketHandle>> live_;  // being served
   std::deque<Accepted> queue_;                                               // Pool: waiting for a worker
+  std::size_t idle_workers_ = 0;                                             // Pool: workers waiting for one
   std::condition_variable queue_ready_;
   std::condition_variable all_done_;
-  std::uint32_t next_id_ = 1;
+  std::uint32_t next_id_;
 
   std::atomic<std::size_t> open_connections_{0};
   std::atomic<std::size_t> connection_threads_{0};  // PerConnection: threads alive

@@ -14,7 +14,8 @@ inline constexpr std::uint32_t kTraceSchemaVersion = 1;
 enum class EventKind : std::uint8_t {
   None = 0,
   // Tasks (subject = task id).
-  TaskSpawned = 1,       // value = parent task id (0 = none), aux = label id of the handler name
+  TaskSpawned = 1,       // value = parent task id (0 = none), aux = label id of the handler name,
+                         // detail = TaskRunner (what runs it: the loop, or a thread)
   TaskSuspended = 2,     // site = the await, detail = AwaitKind
   TaskResumed = 3,       // site = the await it returns from, detail = AwaitKind
   TaskExited = 4,        // detail = ExitReason
@@ -70,14 +71,25 @@ enum class EventKind : std::uint8_t {
   ProcessGauge = 60,
 };
 
+// What runs a task: a coroutine on the event loop (every trace before the threaded servers),
+// or a thread with blocking I/O, of its own or from a pool.
+enum class TaskRunner : std::uint8_t {
+  LoopCoroutine = 0,
+  OwnThread = 1,   // the thread-per-connection server
+  PoolThread = 2,  // the bounded pool: a worker thread, once one is free
+};
+
 enum class ProcessGauge : std::uint8_t {
   Threads = 0,              // threads in the process
   ResidentBytes = 1,        // memory in RAM (VmRSS)
   ReservedBytes = 2,        // address space reserved (VmSize): a thread's whole stack counts here
   VoluntarySwitches = 3,    // context switches because a thread blocked (all threads, so far)
   InvoluntarySwitches = 4,  // context switches because the kernel preempted a thread (so far)
+  // The kernel's own stacks, one per thread of every process (/proc/meminfo KernelStack): not
+  // this process's alone, but on a quiet machine its change is what this process's threads cost.
+  KernelStackBytes = 5,
 };
-inline constexpr int kProcessGaugeCount = 5;
+inline constexpr int kProcessGaugeCount = 6;
 
 // LessonPredictionAnswered's aux when the presenter revealed the answer before anyone chose.
 inline constexpr std::uint16_t kRevealedUnanswered = 0xffff;

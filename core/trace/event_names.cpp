@@ -150,6 +150,7 @@ std::string_view process_gauge_name(ProcessGauge gauge) {
     case ProcessGauge::ReservedBytes: return "reserved_bytes";
     case ProcessGauge::VoluntarySwitches: return "voluntary_switches";
     case ProcessGauge::InvoluntarySwitches: return "involuntary_switches";
+    case ProcessGauge::KernelStackBytes: return "kernel_stack_bytes";
   }
   return "unknown";
 }

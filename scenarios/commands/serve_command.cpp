@@ -7,6 +7,9 @@
 #include "core/loop/freeze_watchdog.hpp"
 #include "core/loop/loop_thread.hpp"
 #include "core/loop/stream_server.hpp"
+#include "core/model/human_units.hpp"
+#include "core/process/process_gauges.hpp"
+#include "core/threads/threaded_server.hpp"
 #include "core/model/live_summary.hpp"
 #include "core/model/trace_histograms.hpp"
 #include "core/model/trace_model.hpp"
@@ -44,6 +47,15 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
         << handlers::handler_names_joined() << ")\n";
     return 2;
   }
+  if (!model_serves_handler(config.model, config.handler)) {
+    err << "loopscope serve: the " << server_model_name(config.model) << " model has no " << config.handler
+        << " handler (it serves " << model_handler_names(config.model) << ")\n";
+    return 2;
+  }
+  if (config.model == ServerModel::Pool && config.pool_threads == 0) {
+    err << "loopscope serve: --pool-threads must be at least 1\n";
+    return 2;
+  }
 
   install_stop_signal_handlers();
   trace::Recorder recorder;
@@ -51,20 +63,38 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
   trace::TraceLog log;
   const bool keep_trace = !options.trace_path.empty();
 
-  loop::LoopThread loop_thread(recorder);
+  // The loop model's parts, or the threaded server's: only the one that serves exists, so an
+  // idle loop never puts its heartbeat into a threaded run's trace (nor its thread into the count).
+  std::optional<loop::LoopThread> loop_thread;
   // After the loop: destroyed first, so its worker threads are joined while the loop still runs.
-  handlers::HandlerCatalog catalog(to_handler_settings(config));
-  loop::StreamServer server(loop_thread, to_server_options(config, options.host, options.port),
-                            *catalog.make(config.handler), config.handler);
+  std::optional<handlers::HandlerCatalog> catalog;
+  std::unique_ptr<loop::StreamServer> server;
+  std::unique_ptr<threads::ThreadedServer> threaded;
   try {
-    const auto endpoint = server.start();
-    out << "listening on " << endpoint.address().to_string() << ":" << endpoint.port() << std::endl;
+    if (config.model == ServerModel::Loop) {
+      loop_thread.emplace(recorder);
+      catalog.emplace(to_handler_settings(config));
+      server = std::make_unique<loop::StreamServer>(*loop_thread, to_server_options(config, options.host, options.port),
+                                                    *catalog->make(config.handler), config.handler);
+      const auto endpoint = server->start();
+      out << "listening on " << endpoint.address().to_string() << ":" << endpoint.port() << std::endl;
+    } else {
+      threaded = std::make_unique<threads::ThreadedServer>(
+          recorder, to_threaded_options(config, options.host, options.port),
+          *threads::make_thread_handler(config.handler, to_thread_handler_settings(config)), config.handler);
+      const auto port = threaded->start();
+      out << "listening on " << options.host << ":" << port << " (" << server_model_title(config.model);
+      if (config.model == ServerModel::Pool) out << ", " << config.pool_threads << " threads";
+      out << ")" << std::endl;
+    }
   } catch (const std::exception& error) {
     err << "loopscope serve: cannot listen on " << options.host << ":" << options.port << ": " << error.what() << "\n";
     return 1;
   }
 
-  loop::FreezeWatchdog watchdog(loop_thread.probe());
+  std::optional<loop::FreezeWatchdog> watchdog;
+  if (loop_thread) watchdog.emplace(loop_thread->probe());
+  process::ProcessGaugeSampler gauges;
   model::LiveSummary summary;
   RunClock clock(options.duration_s);
 
@@ -88,14 +118,30 @@ int run_serve(const ServeOptions& options, std::ostream& out, std::ostream& err)
 
   while (!stop_requested() && !clock.past_deadline()) {
     std::this_thread::sleep_for(kTick);
-    watchdog.poll();
+    if (watchdog) watchdog->poll();
+    gauges.poll();
     drain_and_tally();
     if (clock.summary_due()) out << model::format_summary_line(summary.take_interval(), clock.elapsed_s()) << std::endl;
   }
 
+  // What the server costs with its connections still open: the threads against the loop.
+  if (const auto reading = process::read_process_gauges()) {
+    out << "process: " << reading->threads << " threads, " << model::format_bytes(reading->resident_bytes)
+        << " resident, " << model::format_bytes(reading->reserved_bytes) << " reserved, "
+        << reading->voluntary_switches << " voluntary and " << reading->involuntary_switches
+        << " involuntary context switches" << std::endl;
+    process::record_process_gauges(*reading);
+  }
   out << "stopping: closing connections" << std::endl;
-  server.close();
-  watchdog.poll();
+  if (server) server->close();
+  if (threaded) {
+    threaded->close();
+    if (threaded->threads_refused() > 0) {
+      out << threaded->threads_refused() << " connections closed at once: no thread could be started for them"
+          << std::endl;
+    }
+  }
+  if (watchdog) watchdog->poll();
   drain_and_tally();
   out << model::format_summary_line(summary.take_interval(), clock.elapsed_s()) << std::endl;
   if (model_full) {

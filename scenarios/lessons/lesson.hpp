@@ -27,16 +27,17 @@ struct ClientGroup {
 
 // What makes a step fire: a time, or the first time something happens.
 struct StepTrigger {
-  enum class Kind { AtTime, FirstDrainStall, FirstFreeze, FirstTimeout, GroupDone };
+  enum class Kind { AtTime, FirstDrainStall, FirstFreeze, FirstTimeout, GroupDone, AfterPrevious };
   Kind kind = Kind::AtTime;
-  double at_s = 0;    // AtTime
+  double at_s = 0;    // AtTime; AfterPrevious: seconds after the previous step fired
   std::string group;  // GroupDone
 };
 
 struct LessonAction {
-  enum class Kind { Start, Stop, SetHandler, SetLimits, InjectBlocking, Mark };
+  enum class Kind { Start, Stop, SetHandler, SetLimits, InjectBlocking, Mark, SetModel };
   Kind kind = Kind::Mark;
   std::string target;  // group (start/stop), handler (set_handler), text (mark)
+  ServerModel model = ServerModel::Loop;  // set_model
   std::size_t high_water_bytes = 0;
   std::size_t low_water_bytes = 0;
   std::uint32_t blocking_ms = 0;
@@ -73,6 +74,8 @@ struct LessonCheck {
   std::string relative_to;           // buffer measures: "high_water", "low_water" or "" (bytes)
   std::string reason;                // connections_closed: a close reason name
   std::string warning;               // warnings: a warning id (docs/warnings.md), e.g. "slow_callback"
+  std::string gauge;                 // gauge measures: a process gauge name, e.g. "resident_bytes"
+  std::string versus_gauge;          // gauge_ratio: the gauge divided by (default: the same gauge)
   std::optional<double> at_least;
   std::optional<double> at_most;
 };
@@ -105,6 +108,10 @@ struct Lesson {
   // The panels presentation mode shows beside the timeline: "connections", "loop", "code",
   // "events". Optional; the desktop app always has them all.
   std::vector<std::string> panels;
+  // Whether the lesson also runs against the handlers' CPython asyncio twins (`--server
+  // asyncio`). Only a lesson about Loopscope's own server models (threads against the loop)
+  // says no: asyncio's server is a loop, with no threads to switch to.
+  bool runs_on_asyncio = true;
 };
 
 inline bool is_lesson_panel(const std::string& name) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <optional>
 
 #include "core/model/model_queries.hpp"
@@ -49,6 +50,56 @@ std::optional<double> latency_ms(const model::TraceModel& model, const std::stri
   const auto value = model::percentile(latencies, percentile);
   if (!value) return std::nullopt;
   return static_cast<double>(*value) / 1e6;
+}
+
+std::optional<trace::ProcessGauge> gauge_named(const std::string& name) {
+  for (int gauge = 0; gauge < trace::kProcessGaugeCount; ++gauge) {
+    if (trace::process_gauge_name(static_cast<trace::ProcessGauge>(gauge)) == name) {
+      return static_cast<trace::ProcessGauge>(gauge);
+    }
+  }
+  return std::nullopt;
+}
+
+// The gauge's last reading at or before `time_ns` (the first one if none is that early).
+std::optional<std::uint64_t> gauge_at(const std::vector<model::CounterSample>& samples, std::uint64_t time_ns) {
+  if (samples.empty()) return std::nullopt;
+  auto after = std::upper_bound(samples.begin(), samples.end(), time_ns,
+                                [](std::uint64_t time, const model::CounterSample& sample) { return time < sample.time_ns; });
+  return after == samples.begin() ? samples.front().value : std::prev(after)->value;
+}
+
+struct PerClient {
+  double value = 0;
+  std::size_t clients = 0;
+  std::string text;
+};
+
+// How much the process's gauge grew while a group's clients were connected, per client: from
+// the reading before the first of them started to the last one before the first of them
+// finished (the group was all there, idle or busy, by then). The clients live in the same
+// process as the server, so the figure holds their cost too, alike for every model compared.
+std::optional<PerClient> gauge_growth_per_client(const model::TraceModel& model, const std::string& group,
+                                                 trace::ProcessGauge gauge) {
+  const auto clients = model.clients_in_group(group);
+  std::uint64_t first_start_ns = model::kOpenEnd;
+  std::uint64_t first_finish_ns = model.end_ns();
+  std::size_t connected = 0;
+  for (const auto* client : clients) {
+    first_start_ns = std::min(first_start_ns, client->started_ns);
+    if (client->finished_ns) first_finish_ns = std::min(first_finish_ns, *client->finished_ns);
+    connected += client->local_port != 0 ? 1 : 0;
+  }
+  const auto& samples = model.process().gauge(gauge);
+  if (connected == 0 || first_start_ns == model::kOpenEnd) return std::nullopt;
+  const auto before = gauge_at(samples, first_start_ns);
+  const auto during = gauge_at(samples, first_finish_ns);
+  if (!before || !during) return std::nullopt;
+  PerClient result;
+  result.clients = connected;
+  result.value = (static_cast<double>(*during) - static_cast<double>(*before)) / static_cast<double>(connected);
+  result.text = format_number(result.value) + " per client (" + std::to_string(connected) + " clients)";
+  return result;
 }
 
 Measurement measure(const LessonCheck& check, const model::TraceModel& model) {
@@ -153,6 +204,39 @@ Measurement measure(const LessonCheck& check, const model::TraceModel& model) {
     const auto tasks = model.tasks_of_group(check.group);
     const double count = static_cast<double>(model::count_warnings(warnings, *kind, check.group.empty() ? nullptr : &tasks));
     return {count, check.warning + " warnings" + of_group + ": " + format_number(count)};
+  }
+  if (m == "gauge_per_client" || m == "gauge_ratio") {
+    const auto gauge = gauge_named(check.gauge);
+    if (!gauge) return {std::nullopt, "unknown gauge " + check.gauge};
+    const auto mine = gauge_growth_per_client(model, check.group, *gauge);
+    if (!mine) return {std::nullopt, "no " + check.gauge + " readings while group " + check.group + " was connected"};
+    if (m == "gauge_per_client") return {mine->value, check.gauge + of_group + ": " + mine->text};
+    const std::string& versus_name = check.versus_gauge.empty() ? check.gauge : check.versus_gauge;
+    const auto versus_gauge = gauge_named(versus_name);
+    if (!versus_gauge) return {std::nullopt, "unknown gauge " + versus_name};
+    const auto theirs = gauge_growth_per_client(model, check.versus_group, *versus_gauge);
+    const std::string theirs_name = versus_name + " of " + check.versus_group;
+    if (!theirs) return {std::nullopt, "no readings of " + theirs_name};
+    if (theirs->value <= 0) return {std::nullopt, theirs_name + " did not grow (" + theirs->text + "): no ratio"};
+    const double ratio = mine->value / theirs->value;
+    return {ratio, check.gauge + of_group + " / " + theirs_name + ", per client: " + format_number(mine->value) + " / " +
+                       format_number(theirs->value) + " = " + format_number(ratio)};
+  }
+  if (m == "tasks_in_state_share") {
+    const auto tasks = model.tasks_of_group(check.group);
+    if (tasks.empty()) return {std::nullopt, "no server task served group " + check.group};
+    model::TaskState state{};
+    model::parse_task_state(check.state, state);
+    std::size_t in_state = 0;
+    for (const auto* task : tasks) {
+      in_state += std::any_of(task->spans.begin(), task->spans.end(),
+                              [state](const model::StateSpan& span) { return span.state == state; })
+                      ? 1
+                      : 0;
+    }
+    const double share = static_cast<double>(in_state) / static_cast<double>(tasks.size());
+    return {share, "tasks" + of_group + " ever " + check.state + ": " + std::to_string(in_state) + " of " +
+                       std::to_string(tasks.size()) + " = " + format_number(share)};
   }
   return {std::nullopt, "unknown measure " + m};
 }

@@ -85,6 +85,8 @@ struct LessonDirector::State {
       case StepTrigger::Kind::FirstFreeze: return !model.loop().freezes.empty();
       case StepTrigger::Kind::FirstTimeout: return model.cancelled_awaits() > 0;
       case StepTrigger::Kind::GroupDone: return group_done(trigger.group);
+      case StepTrigger::Kind::AfterPrevious:
+        return fired.empty() ? clock_s() >= trigger.at_s : clock_s() >= fired.back().lesson_time_s + trigger.at_s;
     }
     return false;
   }
@@ -147,6 +149,7 @@ struct LessonDirector::State {
         session.inject_blocking(std::chrono::milliseconds(action.blocking_ms));
         break;
       case LessonAction::Kind::Mark: session.mark(action.target); break;
+      case LessonAction::Kind::SetModel: session.set_model(action.model); break;
     }
   }
 

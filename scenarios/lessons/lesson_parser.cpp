@@ -24,7 +24,8 @@ std::vector<std::string> warning_ids() {
 const std::vector<std::string>& measures_needing_group() {
   static const std::vector<std::string> measures = {
       "state_share", "latency_percentile_ms", "latency_ratio", "replies", "drain_stall_begin_level",
-      "drain_stall_end_level", "drain_stalls", "writer_peak", "bytes_echoed_ratio", "server_reads"};
+      "drain_stall_end_level", "drain_stalls", "writer_peak", "bytes_echoed_ratio", "server_reads",
+      "gauge_per_client", "gauge_ratio", "tasks_in_state_share"};
   return measures;
 }
 
@@ -40,6 +41,11 @@ std::string joined(const std::vector<std::string>& names) {
 
 ServerConfig read_server(const JsonObjectReader& object) {
   ServerConfig server;
+  const std::string model = object.text_or("model", "loop");
+  const auto parsed_model = server_model_from_name(model);
+  if (!parsed_model) object.fail("model", "expected loop, threads or pool, found \"" + model + "\"");
+  server.model = *parsed_model;
+  server.pool_threads = static_cast<std::size_t>(object.integer_or("pool_threads", 50, 1, 10000));
   server.handler = object.text_or("handler", server.handler);
   if (!handlers::is_handler_name(server.handler)) {
     object.fail("handler", "expected one of " + handlers::handler_names_joined() + ", found \"" + server.handler + "\"");
@@ -61,6 +67,10 @@ ServerConfig read_server(const JsonObjectReader& object) {
   server.parse_ms = static_cast<std::uint32_t>(object.integer_or("parse_ms", 300, 0, 60000));
   server.timeout_ms = static_cast<std::uint32_t>(object.integer_or("timeout_ms", 2000, 1, 600000));
   server.reply_bytes = static_cast<std::size_t>(object.integer_or("reply_bytes", 64 * 1024, 2, 1 << 26));
+  if (!model_serves_handler(server.model, server.handler)) {
+    object.fail("handler", "the " + model + " model serves " + model_handler_names(server.model) + ", not \"" +
+                               server.handler + "\"");
+  }
   object.reject_unknown_keys();
   return server;
 }
@@ -98,9 +108,17 @@ StepTrigger read_trigger(const JsonObjectReader& step, const Lesson& lesson) {
   StepTrigger trigger;
   const bool timed = step.has("at_s");
   const bool on_event = step.has("on");
-  if (timed == on_event) step.fail("", "expected exactly one of \"at_s\" (a time) or \"on\" (an event)");
+  const bool after_previous = step.has("after_s");
+  if (int(timed) + int(on_event) + int(after_previous) != 1) {
+    step.fail("", "expected exactly one of \"at_s\" (a time), \"after_s\" (seconds after the previous step) or \"on\" (an event)");
+  }
   if (timed) {
     trigger.at_s = step.number("at_s", 0, kMaxSeconds);
+    return trigger;
+  }
+  if (after_previous) {
+    trigger.kind = StepTrigger::Kind::AfterPrevious;
+    trigger.at_s = step.number("after_s", 0, kMaxSeconds);
     return trigger;
   }
   const std::string on = step.text("on");
@@ -151,8 +169,15 @@ LessonAction read_action(const nlohmann::json& value, const std::string& path, c
   } else if (kind == "mark") {
     parsed.kind = LessonAction::Kind::Mark;
     parsed.target = action.text("text");
+  } else if (kind == "set_model") {
+    parsed.kind = LessonAction::Kind::SetModel;
+    const std::string model = action.text("model");
+    const auto parsed_model = server_model_from_name(model);
+    if (!parsed_model) action.fail("model", "expected loop, threads or pool, found \"" + model + "\"");
+    parsed.model = *parsed_model;
   } else {
-    action.fail("do", "expected start, stop, set_handler, set_limits, inject_blocking or mark, found \"" + kind + "\"");
+    action.fail("do", "expected start, stop, set_handler, set_limits, inject_blocking, mark or set_model, found \"" + kind +
+                          "\"");
   }
   action.reject_unknown_keys();
   return parsed;
@@ -171,11 +196,32 @@ LessonCheck read_check(const nlohmann::json& value, const std::string& path, con
     check.group = object.text("group");
     if (lesson.groups.count(check.group) == 0) object.fail("group", "names the group \"" + check.group + "\", which \"clients\" does not define");
   }
+  if (check.measure == "gauge_ratio") {
+    // Against another group's growth, or (versus_gauge) another gauge's growth in the same group.
+    check.versus_group = object.text_or("versus", check.group);
+    if (lesson.groups.count(check.versus_group) == 0) object.fail("versus", "names a group that \"clients\" does not define");
+  }
   if (check.measure == "latency_ratio") {
     check.versus_group = object.text("versus");
     if (lesson.groups.count(check.versus_group) == 0) object.fail("versus", "names a group that \"clients\" does not define");
   }
-  if (check.measure == "state_share") {
+  if (check.measure == "gauge_per_client" || check.measure == "gauge_ratio") {
+    const auto read_gauge = [&object](const std::string& key, const std::string& fallback) {
+      const std::string name = fallback.empty() ? object.text(key) : object.text_or(key, fallback);
+      bool known = false;
+      for (int gauge = 0; gauge < trace::kProcessGaugeCount; ++gauge) {
+        known |= trace::process_gauge_name(static_cast<trace::ProcessGauge>(gauge)) == name;
+      }
+      if (!known) {
+        object.fail(key, "expected threads, resident_bytes, reserved_bytes, kernel_stack_bytes, voluntary_switches or "
+                         "involuntary_switches, found \"" + name + "\"");
+      }
+      return name;
+    };
+    check.gauge = read_gauge("gauge", "");
+    if (check.measure == "gauge_ratio") check.versus_gauge = read_gauge("versus_gauge", check.gauge);
+  }
+  if (check.measure == "state_share" || check.measure == "tasks_in_state_share") {
     check.state = object.text("state");
     model::TaskState state{};
     if (!model::parse_task_state(check.state, state)) {
@@ -250,7 +296,8 @@ const std::vector<std::string>& check_measures() {
       "state_share",           "latency_percentile_ms", "latency_ratio",   "replies",
       "drain_stall_begin_level", "drain_stall_end_level", "drain_stalls",  "writer_peak",
       "bytes_echoed_ratio",    "longest_freeze_ms",     "max_loop_lag_ms", "connections_closed",
-      "cancelled_awaits",      "server_reads",          "warnings"};
+      "cancelled_awaits",      "server_reads",          "warnings",        "gauge_per_client",
+      "gauge_ratio",           "tasks_in_state_share"};
   return measures;
 }
 
@@ -318,6 +365,28 @@ Lesson parse_lesson(std::string_view json_text, const std::string& file_name) {
                                 panel + "\"");
       }
       lesson.panels.push_back(panel);
+    }
+  }
+  if (root.has("servers")) {
+    const auto servers = root.text_array("servers");
+    bool loopscope = false;
+    lesson.runs_on_asyncio = false;
+    for (const std::string& server : servers) {
+      if (server == "loopscope") loopscope = true;
+      else if (server == "asyncio") lesson.runs_on_asyncio = true;
+      else root.fail("servers", "expected \"loopscope\" and optionally \"asyncio\", found \"" + server + "\"");
+    }
+    if (!loopscope) root.fail("servers", "expected \"loopscope\" among them: every lesson runs on Loopscope's server");
+  }
+  if (lesson.runs_on_asyncio && lesson.server.model != ServerModel::Loop) {
+    root.fail("servers", "a lesson whose server is \"" + std::string(server_model_name(lesson.server.model)) +
+                             "\" cannot run on asyncio: say \"servers\": [\"loopscope\"]");
+  }
+  for (const LessonStep& step : lesson.steps) {
+    for (const LessonAction& action : step.actions) {
+      if (action.kind == LessonAction::Kind::SetModel && lesson.runs_on_asyncio) {
+        root.fail("servers", "a lesson that switches server models cannot run on asyncio: say \"servers\": [\"loopscope\"]");
+      }
     }
   }
   root.reject_unknown_keys();

@@ -5,13 +5,25 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/handlers/handler_settings.hpp"
 #include "core/loop/stream_server.hpp"
+#include "core/threads/threaded_server.hpp"
 
 namespace loopscope::scenarios {
 
+// How the server serves its connections: the event loop (one thread, a coroutine each), a
+// thread per connection, or a bounded pool of threads.
+enum class ServerModel { Loop, Threads, Pool };
+
+std::string_view server_model_name(ServerModel model);  // "loop", "threads", "pool"
+std::optional<ServerModel> server_model_from_name(std::string_view name);
+std::string_view server_model_title(ServerModel model);  // "event loop", "a thread per connection", ...
+
 struct ServerConfig {
+  ServerModel model = ServerModel::Loop;
+  std::size_t pool_threads = 50;  // Pool: worker threads (the seeds' table's 50)
   std::string handler = "echo";
   std::size_t high_water_bytes = 64 * 1024;
   std::optional<std::size_t> low_water_bytes;  // default: high / 4, as asyncio
@@ -29,5 +41,11 @@ struct ServerConfig {
 
 loop::ServerOptions to_server_options(const ServerConfig& config, std::string host, std::uint16_t port);
 handlers::HandlerSettings to_handler_settings(const ServerConfig& config);
+threads::ThreadedServerOptions to_threaded_options(const ServerConfig& config, std::string host, std::uint16_t port);
+threads::ThreadHandlerSettings to_thread_handler_settings(const ServerConfig& config);
+// Whether the model serves this handler (the threaded servers have echo, upper,
+// blocking_sleep and cpu_parse), and the names it does serve, for messages.
+bool model_serves_handler(ServerModel model, std::string_view handler);
+std::string model_handler_names(ServerModel model);
 
 }  // namespace loopscope::scenarios

@@ -18,6 +18,8 @@
 #include "core/loop/loop_thread.hpp"
 #include "core/loop/stream_server.hpp"
 #include "core/loop/task_tools.hpp"
+#include "core/process/process_gauges.hpp"
+#include "core/threads/threaded_server.hpp"
 #include "core/trace/hook.hpp"
 #include "core/trace/recorder.hpp"
 #include "scenarios/asyncio/asyncio_files.hpp"
@@ -117,7 +119,12 @@ model::FreezeNow freeze_from_watchdog(const loop::FreezeState& state) {
 struct LiveSession::Parts {
   explicit Parts(const LiveSessionOptions& options);
 
+  // Starts the server of config.model (the loop's parts only for the loop model).
+  void start_loopscope_server(std::uint16_t first_port, int next_ports_to_try);
   void bind_server(std::uint16_t first_port, int next_ports_to_try);
+  void bind_threaded_server(std::uint16_t first_port, int next_ports_to_try);
+  // Closes whichever of Loopscope's servers runs, and the loop with it.
+  void close_loopscope_server();
   void start_asyncio(const LiveSessionOptions& options);
   void take_probe_updates();
   // A command to the twins' lesson server. Those that decide what later connections get are
@@ -143,7 +150,10 @@ struct LiveSession::Parts {
   std::optional<loop::LoopThread> loop;
   std::optional<handlers::HandlerCatalog> catalog;
   std::unique_ptr<loop::StreamServer> server;
+  // The thread-per-connection or pool server, when config.model asks for one (no loop then).
+  std::unique_ptr<threads::ThreadedServer> threaded;
   std::uint16_t bound_port = 0;
+  std::uint32_t next_first_id = 1;  // the first task id of the server being started
   ServerBackend backend;
   // An asyncio server: its process and the feed of its stream into the recorder.
   std::unique_ptr<WireTraceFeed> feed;
@@ -151,6 +161,8 @@ struct LiveSession::Parts {
   std::optional<std::string> server_ended;
   std::unique_ptr<ClientPool> clients;
   std::optional<loop::FreezeWatchdog> watchdog;
+  // Loopscope's own servers run in this process, so its gauges are theirs (and the clients').
+  process::ProcessGaugeSampler gauges;
   model::FreezeNow freeze_now;
   std::chrono::steady_clock::time_point started;
   bool finished = false;
@@ -165,12 +177,16 @@ LiveSession::Parts::Parts(const LiveSessionOptions& options)
     throw std::invalid_argument("unknown handler '" + config.handler + "' (choose one of " +
                                 handlers::handler_names_joined() + ")");
   }
+  if (backend != ServerBackend::Loopscope) config.model = ServerModel::Loop;  // asyncio's is a loop
+  if (!model_serves_handler(config.model, config.handler)) {
+    throw std::invalid_argument("the " + std::string(server_model_name(config.model)) + " model has no " +
+                                config.handler + " handler (it serves " + model_handler_names(config.model) + ")");
+  }
   if (backend == ServerBackend::Loopscope) {
-    loop.emplace(recorder);
-    catalog.emplace(to_handler_settings(config));
-    watchdog.emplace(loop->probe());
-    bind_server(options.port, options.next_ports_to_try);
-    clients = std::make_unique<ClientPool>(recorder, server->local_endpoint());
+    start_loopscope_server(options.port, options.next_ports_to_try);
+    clients = std::make_unique<ClientPool>(
+        recorder, server ? server->local_endpoint() : asio::ip::tcp::endpoint(asio::ip::make_address(host), bound_port));
+    gauges.poll(true);
   } else {
     start_asyncio(options);
     clients = std::make_unique<ClientPool>(
@@ -236,13 +252,60 @@ void LiveSession::Parts::command_asyncio(const std::string& line, bool wait_unti
   probe->send_control_line(line, wait_until_applied ? std::optional(kAsyncioCommandWait) : std::nullopt);
 }
 
+void LiveSession::Parts::start_loopscope_server(std::uint16_t first_port, int next_ports_to_try) {
+  // Past every id the trace holds: a server that replaces another must not reuse its task ids,
+  // or the model would take two connections for one.
+  std::uint32_t first_id = 1;
+  if (!model.tasks().empty()) first_id = std::max(first_id, model.tasks().rbegin()->first + 1);
+  if (!model.connections().empty()) first_id = std::max(first_id, model.connections().rbegin()->first + 1);
+  next_first_id = first_id;
+  if (config.model == ServerModel::Loop) {
+    loop.emplace(recorder);
+    catalog.emplace(to_handler_settings(config));
+    watchdog.emplace(loop->probe());
+    bind_server(first_port, next_ports_to_try);
+  } else {
+    bind_threaded_server(first_port, next_ports_to_try);
+  }
+}
+
+void LiveSession::Parts::bind_threaded_server(std::uint16_t first_port, int next_ports_to_try) {
+  const int last_port = last_port_to_try(first_port, next_ports_to_try);
+  for (int port = first_port;; ++port) {
+    threads::ThreadedServerOptions threaded_options = to_threaded_options(config, host, static_cast<std::uint16_t>(port));
+    threaded_options.first_connection_id = next_first_id;
+    auto candidate = std::make_unique<threads::ThreadedServer>(
+        recorder, threaded_options,
+        *threads::make_thread_handler(config.handler, to_thread_handler_settings(config)), config.handler);
+    try {
+      bound_port = candidate->start();
+      threaded = std::move(candidate);
+      return;
+    } catch (const std::system_error&) {
+      if (port >= last_port) throw;
+    }
+  }
+}
+
+void LiveSession::Parts::close_loopscope_server() {
+  if (server) server->close(kServerCloseGrace);
+  if (threaded) threaded->close(kServerCloseGrace);
+  // In the order the members would go: the watchdog, the server, the catalog, then the loop.
+  watchdog.reset();
+  server.reset();
+  catalog.reset();
+  loop.reset();
+  threaded.reset();
+}
+
 void LiveSession::Parts::bind_server(std::uint16_t first_port, int next_ports_to_try) {
   const int last_port = last_port_to_try(first_port, next_ports_to_try);
   for (int port = first_port;; ++port) {
     // A server whose start() failed keeps its half-opened acceptor, so each try gets a new one.
-    auto candidate = std::make_unique<loop::StreamServer>(
-        *loop, to_server_options(config, host, static_cast<std::uint16_t>(port)), *catalog->make(config.handler),
-        config.handler);
+    loop::ServerOptions server_options = to_server_options(config, host, static_cast<std::uint16_t>(port));
+    server_options.first_task_id = next_first_id;
+    auto candidate = std::make_unique<loop::StreamServer>(*loop, server_options, *catalog->make(config.handler),
+                                                          config.handler);
     try {
       bound_port = candidate->start().port();
       server = std::move(candidate);
@@ -286,6 +349,25 @@ std::optional<int> LiveSession::server_exit_status() const {
   return parts_->probe->exit_status();
 }
 bool LiveSession::takes_server_commands() const { return parts_->backend != ServerBackend::AsyncioProgram; }
+bool LiveSession::has_loop() const { return parts_->backend != ServerBackend::Loopscope || parts_->loop.has_value(); }
+
+void LiveSession::set_model(ServerModel model) {
+  Parts& parts = *parts_;
+  if (parts.backend != ServerBackend::Loopscope) {
+    throw std::logic_error("only Loopscope's own server comes as threads; an asyncio server is a loop");
+  }
+  if (!model_serves_handler(model, parts.config.handler)) {
+    throw std::invalid_argument("the " + std::string(server_model_name(model)) + " model has no " + parts.config.handler +
+                                " handler (it serves " + model_handler_names(model) + ")");
+  }
+  if (model == parts.config.model) return;
+  // The clients keep the address: the next server listens on the same port (SO_REUSEADDR).
+  parts.close_loopscope_server();
+  poll();  // every event of the old server is in the model before the next ids are chosen
+  parts.config.model = model;
+  parts.start_loopscope_server(parts.bound_port, 0);
+  mark("server: " + std::string(server_model_title(model)));
+}
 
 double LiveSession::elapsed_s() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - parts_->started).count();
@@ -296,7 +378,8 @@ void LiveSession::poll() {
   if (parts.probe) {
     parts.take_probe_updates();
   } else {
-    parts.watchdog->poll();
+    if (parts.watchdog) parts.watchdog->poll();
+    parts.gauges.poll();
   }
   parts.recorder.drain_into(parts.log);
   parts.model.append(parts.recorder.last_batch(), parts.log);
@@ -305,7 +388,8 @@ void LiveSession::poll() {
     parts.freeze_now = parts.server_ended ? model::FreezeNow{}
                                           : model::open_freeze_at(parts.model, parts.log, parts.recorder.now_ns());
   } else {
-    parts.freeze_now = freeze_from_watchdog(parts.watchdog->last());
+    // Threads have no loop to freeze: each blocks on its own.
+    parts.freeze_now = parts.watchdog ? freeze_from_watchdog(parts.watchdog->last()) : model::FreezeNow{};
   }
 }
 
@@ -335,6 +419,16 @@ void LiveSession::set_handler(const std::string& handler_name) {
     parts_->config.handler = handler_name;
     return;
   }
+  if (parts_->threaded) {
+    if (!model_serves_handler(parts_->config.model, handler_name)) {
+      throw std::invalid_argument("the " + std::string(server_model_name(parts_->config.model)) + " model has no " +
+                                  handler_name + " handler (it serves " + model_handler_names(parts_->config.model) + ")");
+    }
+    parts_->threaded->set_handler(*threads::make_thread_handler(handler_name, to_thread_handler_settings(parts_->config)),
+                                  handler_name);
+    parts_->config.handler = handler_name;
+    return;
+  }
   auto handler = parts_->catalog->make(handler_name);
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   parts_->server->post_set_handler(std::move(*handler), handler_name, parts_->count_down());
@@ -353,6 +447,9 @@ void LiveSession::set_write_buffer_limits(std::size_t high_water_bytes, std::siz
     parts_->config.low_water_bytes = low_water_bytes;
     return;
   }
+  if (parts_->threaded) {
+    throw std::logic_error("a threaded server has no writer buffer to limit: its threads write straight to the kernel");
+  }
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   parts_->server->post_set_write_buffer_limits(high_water_bytes, low_water_bytes, parts_->count_down());
   parts_->config.high_water_bytes = high_water_bytes;
@@ -369,6 +466,12 @@ void LiveSession::set_socket_buffers(std::optional<int> send_buffer_bytes, std::
     parts_->config.receive_buffer_bytes = receive_buffer_bytes;
     return;
   }
+  if (parts_->threaded) {
+    parts_->threaded->set_socket_buffers(send_buffer_bytes, receive_buffer_bytes);
+    parts_->config.send_buffer_bytes = send_buffer_bytes;
+    parts_->config.receive_buffer_bytes = receive_buffer_bytes;
+    return;
+  }
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   parts_->server->post_set_socket_buffers(send_buffer_bytes, receive_buffer_bytes, parts_->count_down());
   parts_->config.send_buffer_bytes = send_buffer_bytes;
@@ -379,6 +482,9 @@ void LiveSession::inject_blocking(std::chrono::milliseconds duration) {
   if (parts_->probe) {
     parts_->command_asyncio("block " + std::to_string(duration.count()), false);
     return;
+  }
+  if (!parts_->loop) {
+    throw std::logic_error("a threaded server has no loop to block: each thread blocks on its own (blocking_sleep)");
   }
   parts_->pending_commands.fetch_add(1, std::memory_order_relaxed);
   // Queued behind whatever the loop is doing, as any command to the loop is.
@@ -426,7 +532,10 @@ void LiveSession::finish() {
   if (parts_->probe) {
     parts_->probe->stop();
   } else {
-    parts_->server->close(kServerCloseGrace);
+    // Read before the server goes, so the trace's last gauges are those of a serving process.
+    parts_->gauges.poll(true);
+    if (parts_->server) parts_->server->close(kServerCloseGrace);
+    if (parts_->threaded) parts_->threaded->close(kServerCloseGrace);
   }
   poll();
 }

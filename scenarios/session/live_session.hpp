@@ -73,6 +73,14 @@ class LiveSession {
   std::optional<int> server_exit_status() const;
   // Whether the controls below reach the server: not for the learner's own program.
   bool takes_server_commands() const;
+  // Whether an event loop serves (asyncio's, or Loopscope's loop model): only a loop can be
+  // blocked by inject_blocking() and has writer buffers to limit.
+  bool has_loop() const;
+  // Loopscope's own server only: closes the running server (its connections with it) and starts
+  // the other model on the same port, so clients and `nc` reconnect to the same address. Marks
+  // the switch in the trace. Throws std::invalid_argument if the model lacks the current
+  // handler, std::logic_error for an asyncio server.
+  void set_model(ServerModel model);
   double elapsed_s() const;                   // since the session started (wall clock)
 
   // Polls the freeze watchdog and drains every ring into log() and model(). Main thread only.

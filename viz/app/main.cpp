@@ -45,6 +45,15 @@ void add_serve_command(CLI::App& app, loopscope::scenarios::ServeOptions& serve)
   std::vector<std::string> names;
   for (const auto& description : loopscope::handlers::handler_descriptions()) names.push_back(description.name);
   command->add_option("--handler", serve.server.handler, handler_help())->check(CLI::IsMember(names))->capture_default_str();
+  // Read as text and turned into the model once parsed, so a wrong value gets CLI11's plain
+  // "not in {loop, threads, pool}" rather than a message about the enum's numbers.
+  auto model_name = std::make_shared<std::string>("loop");
+  command->add_option("--model", *model_name,
+                      "how connections are served: loop (one thread, a coroutine each), threads (a thread per "
+                      "connection, blocking reads and writes) or pool (--pool-threads workers; more connections wait)")
+      ->check(CLI::IsMember({"loop", "threads", "pool"}))->capture_default_str();
+  command->add_option("--pool-threads", serve.server.pool_threads, "--model pool: worker threads")
+      ->check(kAboveZero)->capture_default_str();
   command->add_option("--high-water", serve.server.high_water_bytes, "writer buffer bytes above which drain() waits")
       ->capture_default_str();
   command->add_option("--low-water", serve.server.low_water_bytes,
@@ -68,7 +77,8 @@ void add_serve_command(CLI::App& app, loopscope::scenarios::ServeOptions& serve)
       ->capture_default_str();
   command->add_option("--timeout-ms", serve.server.timeout_ms, "readline_timeout: deadline for each line")
       ->capture_default_str();
-  command->callback([&serve] {
+  command->callback([&serve, model_name] {
+    serve.server.model = *loopscope::scenarios::server_model_from_name(*model_name);
     throw CLI::RuntimeError(loopscope::scenarios::run_serve(serve, std::cout, std::cerr));
   });
 }

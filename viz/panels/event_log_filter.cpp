@@ -263,7 +263,8 @@ std::string event_value_text(const trace::TraceEvent& event) {
     case EventKind::EventsDropped: return std::to_string(event.value) + " events";
     case EventKind::ProcessGauge: {
       const auto gauge = static_cast<trace::ProcessGauge>(event.detail);
-      if (gauge == trace::ProcessGauge::ResidentBytes || gauge == trace::ProcessGauge::ReservedBytes) {
+      if (gauge == trace::ProcessGauge::ResidentBytes || gauge == trace::ProcessGauge::ReservedBytes ||
+          gauge == trace::ProcessGauge::KernelStackBytes) {
         return bytes_text(event.value);
       }
       return std::to_string(event.value);
