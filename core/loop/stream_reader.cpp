@@ -1,6 +1,7 @@
 #include "stream_reader.hpp"
 
 #include <array>
+#include <memory>
 #include <system_error>
 
 #include "core/loop/awaitable_support.hpp"
@@ -15,8 +16,16 @@ namespace {
 // One scratch buffer for the whole loop thread: a read lands here first and only the bytes
 // that arrived are copied into the connection's buffer, so no connection reserves a read
 // buffer in advance.
+// Allocated on first use: a thread_local array would be static TLS, which every thread of the
+// process gets (zeroed, so resident) whether it ever reads or not, and the threaded servers'
+// thousands of threads would each pay 64 KiB for the loop's buffer.
 constexpr std::size_t kScratchBytes = 64 * 1024;
-thread_local std::array<char, kScratchBytes> tls_read_scratch;
+thread_local std::unique_ptr<std::array<char, kScratchBytes>> tls_read_scratch_storage;
+
+std::array<char, kScratchBytes>& read_scratch() {
+  if (!tls_read_scratch_storage) tls_read_scratch_storage = std::make_unique<std::array<char, kScratchBytes>>();
+  return *tls_read_scratch_storage;
+}
 
 bool is_reset(const std::error_code& error) {
   return error == asio::error::connection_reset || error == asio::error::broken_pipe ||
@@ -67,6 +76,7 @@ void StreamReader::take_available(const WaitOutcome& readable, trace::AwaitKind 
   // Take everything the kernel has now (up to the scratch size per read, and up to the
   // read-ahead limit), then stop at the first would-block: the socket is non-blocking.
   bool kernel_may_hold_more = false;
+  std::array<char, kScratchBytes>& tls_read_scratch = read_scratch();
   for (;;) {
     std::error_code error;
     const std::size_t received = connection_.socket().read_some(asio::buffer(tls_read_scratch), error);

@@ -56,7 +56,13 @@ class EventRing {
   static constexpr std::size_t kCacheLine = 64;
   std::size_t capacity_;
   std::uint64_t mask_;
-  std::unique_ptr<RawEvent[]> slots_;
+  // malloc'd, not new[]'d: RawEvent's default constructor would write every slot, making a
+  // ring resident in full before it records anything (RawEvent is an implicit-lifetime type,
+  // so the slots exist as soon as the storage does).
+  struct FreeSlots {
+    void operator()(RawEvent* slots) const noexcept;
+  };
+  std::unique_ptr<RawEvent[], FreeSlots> slots_;
   // Producer-owned line: head and the producer's last view of tail, plus the drop count.
   alignas(kCacheLine) std::atomic<std::uint64_t> head_{0};
   std::uint64_t cached_tail_ = 0;

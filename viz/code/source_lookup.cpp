@@ -160,6 +160,16 @@ std::optional<std::uint32_t> handler_definition_line(std::string_view cpp_text, 
   return std::nullopt;
 }
 
+std::optional<std::uint32_t> thread_handler_definition_line(std::string_view cpp_text, std::string_view handler_name) {
+  if (handler_name.empty()) return std::nullopt;
+  const std::string signature = "void " + std::string(handler_name) + "(BlockingStream";
+  const auto lines = split_lines(cpp_text);
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    if (lines[index].find(signature) != std::string_view::npos) return static_cast<std::uint32_t>(index + 1);
+  }
+  return std::nullopt;
+}
+
 std::optional<EmbeddedLine> embedded_line_for(const trace::SiteInfo& site) {
   const EmbeddedFile* file = embedded_file_for(site.file);
   if (file == nullptr || site.line == 0) return std::nullopt;

@@ -22,6 +22,10 @@ struct HandlerSources {
   const EmbeddedFile* asyncio = nullptr;  // assets/asyncio/<name>.py; null if not embedded
 };
 HandlerSources handler_sources(std::string_view handler_name);
+// The threaded servers' handlers, one file for all of them (core/threads).
+inline constexpr const char* kThreadHandlersSource = "core/threads/thread_handlers.cpp";
+// "void echo(BlockingStream& stream) {": where a threaded handler begins.
+std::optional<std::uint32_t> thread_handler_definition_line(std::string_view cpp_text, std::string_view handler_name);
 
 // A line of an embedded file, 1-based like the compiler's.
 struct EmbeddedLine {

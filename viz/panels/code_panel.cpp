@@ -179,7 +179,10 @@ void CodePanel::draw(AppState& state) {
       "The highlighted line is where the selected task is suspended, in the colour of its state on "
       "the timeline. The asyncio line is highlighted only when it awaits exactly the same call.");
 
-  const HandlerSources sources = handler_sources(handler);
+  HandlerSources sources = handler_sources(handler);
+  // A threaded server's connection runs the blocking twin of the handler (core/threads).
+  const bool threaded = task != nullptr && task->runner != trace::TaskRunner::LoopCoroutine;
+  if (threaded) sources.cpp = find_embedded_source(kThreadHandlersSource);
   SourceView cpp{"cpp_source", sources.cpp, "No C++ source embedded for handler '" + handler + "'.", 0, 0};
   SourceView asyncio{"asyncio_source", sources.asyncio, "No asyncio version embedded for handler '" + handler + "'.",
                      0, 0};
@@ -206,7 +209,10 @@ void CodePanel::draw(AppState& state) {
 
   // With nothing to highlight, open the file at the handler itself: cpu_parse.cpp also holds
   // offload_parse, write_without_drain.cpp also holds write_with_drain.
-  if (sources.cpp != nullptr) cpp.scroll_line = handler_definition_line(sources.cpp->text, handler).value_or(0);
+  if (sources.cpp != nullptr) {
+    cpp.scroll_line = threaded ? thread_handler_definition_line(sources.cpp->text, handler).value_or(0)
+                               : handler_definition_line(sources.cpp->text, handler).value_or(0);
+  }
 
   draw_views({&cpp, &asyncio}, scroll_for(ScrollKey{state.selected_task, handler, cpp.highlight_line}));
 }

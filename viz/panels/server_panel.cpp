@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "core/handlers/handler_catalog.hpp"
+#include "core/model/human_units.hpp"
 #include "viz/session/app_state.hpp"
 #include "viz/panels/panel_widgets.hpp"
 
@@ -81,16 +82,79 @@ void ServerPanel::draw(AppState& state) {
     // The learner's own program is theirs: Loopscope watches it and changes nothing.
     if (!session.takes_server_commands()) return;
   }
+  if (session.backend() == scenarios::ServerBackend::Loopscope) {
+    ImGui::Separator();
+    draw_model(session);
+  }
   ImGui::Separator();
   draw_handler(session);
-  ImGui::Separator();
-  draw_write_limits(session);
+  if (session.has_loop()) {
+    ImGui::Separator();
+    draw_write_limits(session);
+  }
   ImGui::Separator();
   draw_socket_buffers(session);
-  ImGui::Separator();
-  draw_blocking(session);
-  ImGui::Separator();
-  draw_command_queue(session);
+  if (session.has_loop()) {
+    ImGui::Separator();
+    draw_blocking(session);
+    ImGui::Separator();
+    draw_command_queue(session);
+  }
+  if (session.backend() == scenarios::ServerBackend::Loopscope) {
+    ImGui::Separator();
+    draw_process(session);
+  }
+}
+
+void ServerPanel::draw_model(scenarios::LiveSession& session) {
+  using scenarios::ServerModel;
+  ImGui::TextUnformatted("serve connections with");
+  help_marker("The event loop: one thread, a coroutine per connection. A thread per connection: blocking "
+              "reads and writes, and the kernel switches between threads. A pool: a fixed number of threads; "
+              "connections beyond it wait for one to be free. Switching closes every open connection and "
+              "starts the other server on the same port.");
+  const ServerModel current = session.server_config().model;
+  const std::string pool_title = "a pool of " + std::to_string(session.server_config().pool_threads) + " threads";
+  for (const auto& [model, title] : {std::pair{ServerModel::Loop, std::string("the event loop")},
+                                     std::pair{ServerModel::Threads, std::string("a thread per connection")},
+                                     std::pair{ServerModel::Pool, pool_title}}) {
+    if (ImGui::RadioButton(title.c_str(), current == model) && current != model) {
+      try {
+        session.set_model(model);
+        model_error_.clear();
+      } catch (const std::exception& error) {
+        model_error_ = error.what();
+      }
+    }
+  }
+  if (!session.has_loop()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("Threads write straight to the kernel: no writer buffer and no drain(). When the kernel's "
+                        "buffer is full, the thread blocks in send() (its lane shows awaiting_drain).");
+    ImGui::PopTextWrapPos();
+  }
+  if (!model_error_.empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(to_imvec4(panel_colors::kAlarm), "%s", model_error_.c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+void ServerPanel::draw_process(const scenarios::LiveSession& session) {
+  const model::ProcessRecord& process = session.model().process();
+  const auto last = [&process](trace::ProcessGauge gauge) {
+    const auto& samples = process.gauge(gauge);
+    return samples.empty() ? std::uint64_t{0} : samples.back().value;
+  };
+  if (process.gauge(trace::ProcessGauge::Threads).empty()) return;
+  ImGui::Text("this process: %llu threads", static_cast<unsigned long long>(last(trace::ProcessGauge::Threads)));
+  help_marker("Read from the kernel ten times a second: the whole process (server, scripted clients and this "
+              "app). Reserved is address space (each thread's whole stack counts); resident is memory in use.");
+  ImGui::Text("resident %s, reserved %s", model::format_bytes(last(trace::ProcessGauge::ResidentBytes)).c_str(),
+              model::format_bytes(last(trace::ProcessGauge::ReservedBytes)).c_str());
+  ImGui::Text("context switches: %llu voluntary, %llu involuntary",
+              static_cast<unsigned long long>(last(trace::ProcessGauge::VoluntarySwitches)),
+              static_cast<unsigned long long>(last(trace::ProcessGauge::InvoluntarySwitches)));
 }
 
 void ServerPanel::draw_address(const scenarios::LiveSession& session) {

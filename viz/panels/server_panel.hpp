@@ -1,6 +1,7 @@
 #pragma once
-// The server's controls: which handler new connections get, the writers' high- and low-water
-// marks, socket buffer sizes, and a deliberate blocking call on the loop. Every control is a
+// The server's controls: how it serves (the event loop, a thread per connection or a pool),
+// which handler new connections get, the writers' high- and low-water marks, socket buffer
+// sizes, and a deliberate blocking call on the loop. Every control is a
 // command posted to the loop, so the panel also shows how many are still waiting their turn.
 
 #include <cstddef>
@@ -24,6 +25,8 @@ class ServerPanel {
   void follow_settings(const scenarios::LiveSession& session);
   void draw_address(const scenarios::LiveSession& session);
   void draw_asyncio_server(const scenarios::LiveSession& session);
+  void draw_model(scenarios::LiveSession& session);
+  void draw_process(const scenarios::LiveSession& session);
   void draw_handler(scenarios::LiveSession& session);
   void draw_write_limits(scenarios::LiveSession& session);
   void draw_socket_buffers(scenarios::LiveSession& session);
@@ -45,6 +48,7 @@ class ServerPanel {
 
   int handler_index_ = 0;
   std::string handler_error_;
+  std::string model_error_;
   std::uint64_t high_water_bytes_ = 64 * 1024;
   std::uint64_t low_water_bytes_ = 16 * 1024;
   bool send_buffer_kernel_default_ = true;

@@ -40,6 +40,10 @@ std::vector<Lane> build_lanes(const model::TraceModel& model, const LaneOptions&
     lanes.push_back(std::move(lane));
   };
   add(Lane{LaneKind::Loop, "event loop", "", 0, 0, 0}, options.loop_height_px);
+  // Threads against the loop is a question of what the process costs: its gauges get a lane.
+  if (!model.process().gauge(trace::ProcessGauge::Threads).empty()) {
+    add(Lane{LaneKind::Process, "process: threads, memory", "", 0, 0, 0}, options.loop_height_px);
+  }
 
   // Groups in the order their first task appeared, tasks in id (spawn) order within a group.
   std::vector<std::string> group_order;
@@ -71,7 +75,12 @@ std::vector<Lane> build_lanes(const model::TraceModel& model, const LaneOptions&
     add(Lane{LaneKind::GroupHeader, header, key, 0, 0, 0}, options.header_height_px);
     if (collapsed) continue;
     for (const model::TaskRecord* task : members) {
-      add(Lane{LaneKind::Task, "task " + std::to_string(task->id) + " · " + task->handler, key, task->id, 0, 0},
+      // A thread of a threaded server is named so: its lane is that thread (or, in a pool, the
+      // connection that a worker thread serves once one is free).
+      const char* noun = task->runner == trace::TaskRunner::OwnThread    ? "thread "
+                         : task->runner == trace::TaskRunner::PoolThread ? "pooled "
+                                                                         : "task ";
+      add(Lane{LaneKind::Task, noun + std::to_string(task->id) + " · " + task->handler, key, task->id, 0, 0},
           options.task_height_px);
       if (buffers_worth_showing(model, task->id, options)) {
         add(Lane{LaneKind::Buffers, "buffers of task " + std::to_string(task->id), key, task->id, 0, 0},

@@ -14,7 +14,8 @@
 
 namespace loopscope::viz {
 
-enum class LaneKind : std::uint8_t { Loop, GroupHeader, Task, Buffers };
+// Process: the server process's own gauges (threads, resident memory), when the trace has them.
+enum class LaneKind : std::uint8_t { Loop, GroupHeader, Task, Buffers, Process };
 
 struct Lane {
   LaneKind kind = LaneKind::Task;

@@ -109,6 +109,7 @@ void TimelineBuilder::build(const model::TraceModel& model, const std::vector<La
     if (!lane_visible(lane, frame)) continue;
     switch (lane.kind) {
       case LaneKind::Loop: add_loop_lane(model, lane, frame, out); break;
+      case LaneKind::Process: add_process_lane(model, lane, frame, out); break;
       case LaneKind::Task: add_task_lane(model, lane, frame, out); break;
       case LaneKind::Buffers:
         add_buffers_lane(model, lane, task_lane != nullptr && task_lane->task_id == lane.task_id ? task_lane : nullptr,
@@ -154,6 +155,41 @@ void TimelineBuilder::add_loop_lane(const model::TraceModel& model, const Lane& 
     blocking.add(freeze.begin_ns, span_end(freeze.end_ns, frame.now_ns), kLoopBlockingCategory);
   }
   blocking.finish();
+}
+
+void TimelineBuilder::add_process_lane(const model::TraceModel& model, const Lane& lane, const TimelineFrame& frame,
+                                       DrawList& out) {
+  const float top = frame.lanes_top_px + lane.top_px;
+  const float bottom = top + lane.height_px;
+  const float left_px = frame.viewport.left_px;
+  const float right_px = left_px + frame.viewport.width_px;
+  out.rects.push_back(DrawRect{left_px, top, right_px, bottom, colors::kLaneBackgroundAlternate, 0});
+  // Two step plots on scales of their own (each gauge's peak in the whole trace, so the scale
+  // holds still while panning): resident memory filled, the thread count as a line of bars above.
+  const auto plot = [&](const std::vector<model::CounterSample>& samples, PackedColor color, float y_top, float y_bottom) {
+    if (samples.empty()) return;
+    std::uint64_t peak = 1;
+    for (const auto& sample : samples) peak = std::max(peak, sample.value);
+    const auto y_of = [&](std::uint64_t value) {
+      return y_bottom - (y_bottom - y_top) * static_cast<float>(static_cast<double>(value) / static_cast<double>(peak));
+    };
+    const auto first = std::partition_point(samples.begin(), samples.end(), [&](const model::CounterSample& sample) {
+      return sample.time_ns < frame.viewport.begin_ns;
+    });
+    auto sample = first == samples.begin() ? first : std::prev(first);
+    for (; sample != samples.end() && sample->time_ns < frame.viewport.end_ns; ++sample) {
+      const auto next = std::next(sample);
+      const std::uint64_t until_ns = next == samples.end() ? std::min(frame.now_ns, model.end_ns()) : next->time_ns;
+      const float x0 = std::max(frame.viewport.x_of(sample->time_ns), left_px);
+      const float x1 = std::min(frame.viewport.x_of(until_ns), right_px);
+      ++out.spans_visited;
+      if (x1 <= x0 || sample->value == 0) continue;
+      out.rects.push_back(DrawRect{x0, y_of(sample->value), std::max(x1, x0 + 1.0f), y_bottom, color, 0});
+    }
+  };
+  const float middle = top + lane.height_px * 0.45f;
+  plot(model.process().gauge(trace::ProcessGauge::Threads), colors::kThreadsLevel, top + 1, middle);
+  plot(model.process().gauge(trace::ProcessGauge::ResidentBytes), colors::kResidentLevel, middle + 1, bottom - 1);
 }
 
 void TimelineBuilder::add_task_lane(const model::TraceModel& model, const Lane& lane, const TimelineFrame& frame,

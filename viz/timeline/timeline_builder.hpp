@@ -53,6 +53,7 @@ class TimelineBuilder {
 
  private:
   void add_loop_lane(const model::TraceModel& model, const Lane& lane, const TimelineFrame& frame, DrawList& out);
+  void add_process_lane(const model::TraceModel& model, const Lane& lane, const TimelineFrame& frame, DrawList& out);
   void add_task_lane(const model::TraceModel& model, const Lane& lane, const TimelineFrame& frame, DrawList& out);
   void add_buffers_lane(const model::TraceModel& model, const Lane& lane, const Lane* task_lane,
                         const TimelineFrame& frame, DrawList& out);

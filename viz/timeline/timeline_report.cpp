@@ -8,6 +8,7 @@ nlohmann::json timeline_geometry_json(const TimelineGeometry& geometry) {
     const char* kind = lane.kind == LaneKind::Loop ? "loop"
                        : lane.kind == LaneKind::GroupHeader ? "group"
                        : lane.kind == LaneKind::Task        ? "task"
+                       : lane.kind == LaneKind::Process     ? "process"
                                                             : "buffers";
     lanes.push_back({{"kind", kind}, {"task_id", lane.task_id}, {"label", lane.label},
                      {"top_px", geometry.lanes_top_px + lane.top_px}, {"height_px", lane.height_px}});

@@ -373,6 +373,17 @@ void TimelineWidget::draw_tooltip(const TimelineSubject& subject, float mouse_x,
                   format_bytes(connection->low_water_bytes).c_str());
     }
   }
+  if (lane != nullptr && lane->kind == LaneKind::Process) {
+    // The whole process as the kernel counts it, at the time under the mouse.
+    const auto gauge = [&](trace::ProcessGauge kind) { return level_at(model.process().gauge(kind), time_ns); };
+    ImGui::Text("process: %llu threads", static_cast<unsigned long long>(gauge(trace::ProcessGauge::Threads)));
+    ImGui::Text("resident %s, reserved %s", format_bytes(gauge(trace::ProcessGauge::ResidentBytes)).c_str(),
+                format_bytes(gauge(trace::ProcessGauge::ReservedBytes)).c_str());
+    ImGui::Text("context switches so far: %llu voluntary, %llu involuntary",
+                static_cast<unsigned long long>(gauge(trace::ProcessGauge::VoluntarySwitches)),
+                static_cast<unsigned long long>(gauge(trace::ProcessGauge::InvoluntarySwitches)));
+    ImGui::TextDisabled("pink: threads; green: resident memory (each on its own scale)");
+  }
   if (lane != nullptr && lane->kind == LaneKind::Loop) {
     const auto& busy = model.loop().busy;
     const auto after = std::partition_point(busy.begin(), busy.end(),
