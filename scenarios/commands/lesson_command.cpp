@@ -60,6 +60,11 @@ int run_lesson_command(const LessonCommandOptions& options, std::ostream& out, s
   LessonRunOptions run_options;
   run_options.speed = options.speed;
   if (options.server == "asyncio") {
+    if (!lesson.runs_on_asyncio) {
+      err << "loopscope lesson: " << lesson.id << " runs on Loopscope's own server only (it switches between its "
+          << "event loop and its threaded servers; asyncio's server is a loop)\n";
+      return 2;
+    }
     run_options.backend = ServerBackend::AsyncioTwins;
   } else if (options.server != "loopscope") {
     err << "loopscope lesson: --server is loopscope or asyncio, not '" << options.server << "'\n";

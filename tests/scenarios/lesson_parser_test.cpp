@@ -246,3 +246,59 @@ TEST(LessonParser, ReadsWhenAPredictionIsRevealedAndWhatItIsAbout) {
   unknown_event["predictions"][0]["about"] = {"freeze"};
   expect_refused(unknown_event, "$.predictions[0].about", "found \"freeze\"");
 }
+
+// Threads against the loop: the server's model, a step that switches it, the gauge checks, and
+// the rule that a lesson about Loopscope's own models says it cannot run on asyncio.
+TEST(LessonParser, ReadsServerModelsTheirSwitchesAndGaugeChecks) {
+  auto lesson = valid_lesson();
+  lesson["servers"] = {"loopscope"};
+  lesson["server"]["model"] = "pool";
+  lesson["server"]["pool_threads"] = 7;
+  lesson["steps"][1]["actions"] = {{{"do", "set_model"}, {"model", "threads"}}};
+  lesson["steps"].push_back({{"after_s", 0.5}, {"say", "Later."}});
+  lesson["checks"].push_back({{"name", "per client"}, {"measure", "gauge_per_client"}, {"gauge", "resident_bytes"},
+                              {"group", "one"}, {"at_most", 1e6}});
+  lesson["checks"].push_back({{"name", "resident per reserved"}, {"measure", "gauge_ratio"}, {"gauge", "resident_bytes"},
+                              {"versus_gauge", "reserved_bytes"}, {"group", "one"}, {"at_most", 0.5}});
+  lesson["checks"].push_back({{"name", "waited"}, {"measure", "tasks_in_state_share"}, {"state", "awaiting_worker"},
+                              {"group", "one"}, {"at_least", 0}});
+  const auto parsed = parse_lesson(lesson.dump(), "tiny.json");
+  EXPECT_FALSE(parsed.runs_on_asyncio);
+  EXPECT_EQ(parsed.server.model, loopscope::scenarios::ServerModel::Pool);
+  EXPECT_EQ(parsed.server.pool_threads, 7u);
+  ASSERT_EQ(parsed.steps[1].actions.size(), 1u);
+  EXPECT_EQ(parsed.steps[1].actions[0].kind, loopscope::scenarios::LessonAction::Kind::SetModel);
+  EXPECT_EQ(parsed.steps[1].actions[0].model, loopscope::scenarios::ServerModel::Threads);
+  EXPECT_EQ(parsed.steps[2].trigger.kind, loopscope::scenarios::StepTrigger::Kind::AfterPrevious);
+  EXPECT_EQ(parsed.checks[2].versus_gauge, "reserved_bytes");
+  EXPECT_EQ(parsed.checks[2].versus_group, "one");
+}
+
+TEST(LessonParser, RefusesModelMistakesNamingWhatIsExpected) {
+  auto wrong_model = valid_lesson();
+  wrong_model["server"]["model"] = "fibers";
+  expect_refused(wrong_model, "$.server.model", "expected loop, threads or pool");
+
+  auto threads_on_asyncio = valid_lesson();
+  threads_on_asyncio["server"]["model"] = "threads";
+  expect_refused(threads_on_asyncio, "$.servers", "cannot run on asyncio");
+
+  auto switch_on_asyncio = valid_lesson();
+  switch_on_asyncio["steps"][1]["actions"] = {{{"do", "set_model"}, {"model", "pool"}}};
+  expect_refused(switch_on_asyncio, "$.servers", "switches server models");
+
+  auto handler_threads_lack = valid_lesson();
+  handler_threads_lack["servers"] = {"loopscope"};
+  handler_threads_lack["server"]["model"] = "threads";
+  handler_threads_lack["server"]["handler"] = "chat_fair";
+  expect_refused(handler_threads_lack, "$.server.handler", "serves echo, upper, blocking_sleep, cpu_parse");
+
+  auto unknown_gauge = valid_lesson();
+  unknown_gauge["checks"].push_back(
+      {{"name", "x"}, {"measure", "gauge_per_client"}, {"gauge", "heap"}, {"group", "one"}, {"at_least", 0}});
+  expect_refused(unknown_gauge, "$.checks[1].gauge", "expected threads, resident_bytes");
+
+  auto two_triggers = valid_lesson();
+  two_triggers["steps"][1]["after_s"] = 1;
+  expect_refused(two_triggers, "$.steps[1]", "expected exactly one of");
+}

@@ -205,3 +205,70 @@ TEST(LiveSession, TakeLogMovesTheEventsOutAndKeepsTheTables) {
   EXPECT_EQ(session.log().labels, taken.labels);
   EXPECT_EQ(session.log().sites.size(), taken.sites.size());
 }
+
+// Threads against the loop: a session serves with the model it is given, on the controls that
+// make sense there, and switches models on its own port so `nc` and the scripted clients keep
+// their address.
+TEST(LiveSession, AThreadedSessionServesAndRefusesTheLoopsControls) {
+  LiveSessionOptions options = echo_session();
+  options.server.model = loopscope::scenarios::ServerModel::Threads;
+  LiveSession session(options);
+  EXPECT_FALSE(session.has_loop());
+  LoopbackClient client(session.port());
+  EXPECT_EQ(echo_of(client, "over a thread\n"), "over a thread\n");
+  EXPECT_THROW(session.inject_blocking(10ms), std::logic_error);
+  EXPECT_THROW(session.set_write_buffer_limits(1024, 256), std::logic_error);
+  EXPECT_THROW(session.set_handler("chat_naive"), std::invalid_argument);  // the threads have no chat room
+  session.set_handler("upper");
+  LoopbackClient later(session.port());
+  EXPECT_EQ(echo_of(later, "shout\n"), "SHOUT\n");
+  // Its lanes are threads, and the process gauges are sampled while it runs.
+  ASSERT_TRUE(poll_until(session, [&] { return session.model().tasks().size() == 2; }, 5s));
+  for (const auto& [id, task] : session.model().tasks()) EXPECT_EQ(task.runner, trace::TaskRunner::OwnThread);
+  EXPECT_TRUE(poll_until(session, [&] {
+    return !session.model().process().gauge(trace::ProcessGauge::Threads).empty();
+  }, 5s));
+  EXPECT_EQ(session.freeze().frozen, false);
+}
+
+TEST(LiveSession, SwitchingModelsKeepsThePortAndNeverReusesATaskId) {
+  LiveSession session(echo_session());
+  const std::uint16_t port = session.port();
+  {
+    LoopbackClient on_loop(port);
+    EXPECT_EQ(echo_of(on_loop, "loop\n"), "loop\n");
+  }
+  ASSERT_TRUE(poll_until(session, [&] { return session.model().tasks().size() == 1; }, 5s));
+  session.set_model(loopscope::scenarios::ServerModel::Pool);
+  EXPECT_EQ(session.port(), port);
+  EXPECT_FALSE(session.has_loop());
+  {
+    LoopbackClient on_pool(port);
+    EXPECT_EQ(echo_of(on_pool, "pool\n"), "pool\n");
+  }
+  session.set_model(loopscope::scenarios::ServerModel::Loop);
+  EXPECT_TRUE(session.has_loop());
+  {
+    LoopbackClient back_on_loop(port);
+    EXPECT_EQ(echo_of(back_on_loop, "again\n"), "again\n");
+  }
+  ASSERT_TRUE(poll_until(session, [&] { return session.model().tasks().size() == 3; }, 5s));
+  // Three connections, three tasks: the second loop server started past the pool's ids.
+  std::vector<trace::TaskRunner> runners;
+  for (const auto& [id, task] : session.model().tasks()) runners.push_back(task.runner);
+  EXPECT_EQ(runners, (std::vector<trace::TaskRunner>{trace::TaskRunner::LoopCoroutine, trace::TaskRunner::PoolThread,
+                                                     trace::TaskRunner::LoopCoroutine}));
+  // Each switch is marked in the trace, so a replay says which server served when.
+  std::size_t switches = 0;
+  for (const auto& mark : session.model().marks()) switches += mark.text.rfind("server: ", 0) == 0 ? 1 : 0;
+  EXPECT_EQ(switches, 2u);
+}
+
+TEST(LiveSession, AModelWithoutTheCurrentHandlerIsRefusedAndNothingChanges) {
+  LiveSessionOptions options = echo_session();
+  options.server.handler = "chat_fair";
+  LiveSession session(options);
+  EXPECT_THROW(session.set_model(loopscope::scenarios::ServerModel::Threads), std::invalid_argument);
+  EXPECT_TRUE(session.has_loop());
+  EXPECT_EQ(session.server_config().model, loopscope::scenarios::ServerModel::Loop);
+}

@@ -134,6 +134,40 @@ TEST(ServeCommand, TheFinalSummaryNamesTheBlockingCallAndGivesTheDurations) {
   EXPECT_NE(out.find("read waits"), std::string::npos) << out;
 }
 
+// `nc` is served by every model: the loop, a thread per connection and the pool, each on the
+// same handler and bytes; the final summary says what the process cost with it connected.
+TEST(ServeCommand, EveryModelServesAClientAsNcWould) {
+  for (const std::string model : {"loop", "threads", "pool"}) {
+    ChildProcess serve({kBinary, "serve", "--port", "0", "--model", model, "--handler", "upper", "--duration", "2"});
+    const auto first = serve.read_line(10s);
+    ASSERT_TRUE(first.has_value()) << model << ": " << serve.read_stderr();
+    {
+      LoopbackClient client(port_from(*first));
+      client.send_all("hello " + model + "\n");
+      EXPECT_EQ(client.read_line(), "HELLO " + std::string(model == "loop" ? "LOOP" : model == "threads" ? "THREADS" : "POOL") +
+                                        "\n")
+          << model;
+      client.shutdown_write();
+      std::string rest;
+      EXPECT_EQ(client.read_to_end(rest), LoopbackClient::StreamEnd::Fin) << model;
+    }
+    const auto exit_code = serve.wait_exit(15s);
+    ASSERT_TRUE(exit_code.has_value()) << model;
+    EXPECT_EQ(*exit_code, 0) << model << ": " << serve.read_stderr();
+    for (int lines = 0; lines < 200 && serve.read_line(2s); ++lines) {
+    }  // the rest of what it printed, up to EOF
+    const std::string out = serve.stdout_seen();
+    EXPECT_NE(out.find("process: "), std::string::npos) << out;
+    if (model == "pool") {
+      EXPECT_NE(out.find("a pool of threads, 50 threads"), std::string::npos) << out;
+    }
+    // A thread's close() is done when it returns: no "close not awaited" for the threads.
+    if (model != "loop") {
+      EXPECT_EQ(out.find("[close_not_awaited]"), std::string::npos) << out;
+    }
+  }
+}
+
 TEST(ServeCommand, UnknownHandlerIsRefusedWithTheChoices) {
   ChildProcess serve({kBinary, "serve", "--handler", "nosuch"});
   const auto exit_code = serve.wait_exit(10s);
@@ -153,6 +187,10 @@ TEST(CommandLine, EveryInvalidOptionOrMissingFileExitsTwoWithOneClearLine) {
       {{"open", "missing.trace"}, "missing.trace"},
       {{"lesson", "--speed", "0"}, "--speed: must be above 0"},
       {{"gui", "--tab", "nope"}, "--tab"},
+      {{"serve", "--model", "fibers"}, "--model"},
+      {{"serve", "--model", "pool", "--handler", "chat_naive"}, "the pool model has no chat_naive handler"},
+      {{"serve", "--model", "pool", "--pool-threads", "0"}, "--pool-threads: must be above 0"},
+      {{"lesson", "threads-vs-async", "--server", "asyncio"}, "runs on Loopscope's own server only"},
   };
   for (const auto& [arguments, named] : cases) {
     std::vector<std::string> argv = {kBinary};

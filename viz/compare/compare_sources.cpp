@@ -46,6 +46,10 @@ ComparedTrace load_compared_trace(const std::string& source, scenarios::ServerBa
   }
   if (lesson_server == scenarios::ServerBackend::AsyncioTwins && scenarios::builtin_lesson_trace_bytes(source)) {
     const scenarios::Lesson lesson = builtin_lesson(source);
+    if (!lesson.runs_on_asyncio) {
+      throw std::runtime_error("cannot compare " + source + " on asyncio: it runs on Loopscope's own server only "
+                               "(it switches between the loop and threads)");
+    }
     scenarios::LessonRunOptions options;
     options.backend = scenarios::ServerBackend::AsyncioTwins;
     options.print_narration = false;

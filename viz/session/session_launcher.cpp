@@ -71,7 +71,10 @@ bool SessionLauncher::start_free_play(AppState& state, const std::string& handle
 }
 
 bool SessionLauncher::start_lesson(AppState& state, const scenarios::Lesson& lesson) {
-  if (!start(state, lesson.server, settings_.lesson_backend)) {
+  // A lesson about Loopscope's own server models has no asyncio run: it plays on Loopscope's.
+  const bool asyncio_refused = settings_.lesson_backend != scenarios::ServerBackend::Loopscope && !lesson.runs_on_asyncio;
+  const scenarios::ServerBackend backend = asyncio_refused ? scenarios::ServerBackend::Loopscope : settings_.lesson_backend;
+  if (!start(state, lesson.server, backend)) {
     // The classroom must not depend on live sockets: fall back to the lesson's recorded run.
     const std::string live_problem = state.status_message;
     if (!start_recorded_lesson(state, lesson)) {
@@ -86,6 +89,9 @@ bool SessionLauncher::start_lesson(AppState& state, const scenarios::Lesson& les
   options.hold_for_answers = settings_.hold_for_answers;
   options.pause_at_breakpoints = settings_.pause_at_breakpoints;
   state.director = std::make_unique<scenarios::LessonDirector>(lesson, *state.session, options);
+  if (asyncio_refused) {
+    state.status_message = lesson.id + " runs on Loopscope's own server only (it switches between the loop and threads)";
+  }
   return true;
 }
 
