@@ -30,6 +30,11 @@ VARIANTS = {
     # child that discards it: what tracing a learner's own server costs that server.
     "asyncio-probed": lambda build_dir: [sys.executable, str(BENCH_DIR / "run_under_probe.py"),
                                          str(BENCH_DIR / "asyncio_echo_server.py")],
+    # The other half of the seeds' table (core/threads): a thread per connection, and a pool of
+    # 50 threads; hooks on, as the loop's "hooks-on".
+    "threads": lambda build_dir: [str(build_dir / "bench" / "loopscope_bench_threaded_echo_server"), "--model", "threads"],
+    "pool": lambda build_dir: [str(build_dir / "bench" / "loopscope_bench_threaded_echo_server"), "--model", "pool",
+                               "--pool-threads", "50"],
     # The reference: plain level-triggered epoll on one thread, no Asio, no hooks.
     "raw-epoll": lambda build_dir: [str(build_dir / "bench" / "loopscope_bench_raw_epoll_server")],
     # A diagnosis: the reference plus the one EPOLL_CTL_MOD per wait that Asio's reactor makes.

@@ -33,6 +33,7 @@
 #include "core/loop/loop_thread.hpp"
 #include "core/loop/stream_server.hpp"
 #include "core/model/live_summary.hpp"
+#include "core/process/process_gauges.hpp"
 #include "core/trace/hook.hpp"
 #include "core/trace/recorder.hpp"
 
@@ -132,9 +133,13 @@ int main(int argc, char** argv) {
   const auto on_command = [&](const std::string& line) {
     if (line == "stats") {
       drain_and_discard();  // so the counts include everything recorded before the request
+      // The threads benchmark sets these beside the threaded servers' (bench/threads_vs_loop.py).
+      const auto gauges = process::read_process_gauges().value_or(process::ProcessReading{});
       std::cout << "stats drained_events=" << drained_events << " dropped_events=" << log.dropped_events_total()
                 << " unattached_drops=" << trace::unattached_drops()
                 << " open_connections=" << server.open_connections() << " heap_in_use_bytes=" << heap_in_use_bytes()
+                << " threads=" << gauges.threads << " voluntary_switches=" << gauges.voluntary_switches
+                << " involuntary_switches=" << gauges.involuntary_switches
                 << " pid=" << ::getpid() << std::endl;
     }
   };
