@@ -76,6 +76,18 @@ std::uint64_t longest_freeze_ns(const TraceModel& model, TimeRange range) {
   return longest;
 }
 
+bool thread_blocked_for(const TraceModel& model, std::uint64_t threshold_ns) {
+  for (const auto& [id, task] : model.tasks()) {
+    if (task.runner == trace::TaskRunner::LoopCoroutine) continue;
+    for (const StateSpan& span : task.spans) {
+      if (span.state != TaskState::Running && span.state != TaskState::AwaitingTimer) continue;
+      const std::uint64_t end_ns = span.end_ns == kOpenEnd ? model.end_ns() : span.end_ns;
+      if (end_ns >= span.begin_ns + threshold_ns) return true;
+    }
+  }
+  return false;
+}
+
 std::uint64_t max_loop_lag_ns(const TraceModel& model, TimeRange range) {
   std::uint64_t worst = 0;
   for (const CounterSample& sample : model.loop().lag) {

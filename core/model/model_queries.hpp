@@ -31,6 +31,11 @@ std::uint64_t peak_level_bytes(const ConnectionRecord& connection, trace::Buffer
 // Longest freeze overlapping the range, and the total time the loop was frozen in it.
 std::uint64_t longest_freeze_ns(const TraceModel& model, TimeRange range);
 std::uint64_t max_loop_lag_ns(const TraceModel& model, TimeRange range);
+// What would have frozen a loop, on a threaded server: a thread that ran, or slept, for at
+// least `threshold_ns` at a stretch (its own client waited; nobody else did). The lesson
+// director takes it for `first_freeze` when a loop lesson's handlers run on threads, so the
+// lesson goes on where the loop would have frozen. Open spans count up to the model's end.
+bool thread_blocked_for(const TraceModel& model, std::uint64_t threshold_ns);
 // Share (0..1) of the range the loop spent running handlers.
 double loop_utilisation(const TraceModel& model, TimeRange range);
 

@@ -8,6 +8,19 @@
 
 namespace loopscope::threads {
 
+namespace {
+
+// time.sleep() in a thread: this thread waits, every other connection's thread carries on.
+// Recorded as the thread's wait (awaiting_timer on its lane), at the caller's line.
+void sleep_this_thread(BlockingStream& stream, std::chrono::milliseconds delay,
+                       std::source_location site = std::source_location::current()) {
+  trace::record(trace::EventKind::TaskSuspended, stream.id(), 0, static_cast<std::uint8_t>(trace::AwaitKind::Sleep), site);
+  std::this_thread::sleep_for(delay);
+  trace::record(trace::EventKind::TaskResumed, stream.id(), 0, static_cast<std::uint8_t>(trace::AwaitKind::Sleep), site);
+}
+
+}  // namespace
+
 void echo(BlockingStream& stream) {
   for (;;) {
     const std::string line = stream.readline();  // this thread blocks until a line is here
@@ -31,11 +44,7 @@ void blocking_sleep(BlockingStream& stream, std::chrono::milliseconds delay) {
   for (;;) {
     const std::string line = stream.readline();
     if (line.empty()) break;
-    // time.sleep() in a thread: this thread waits, every other connection's thread carries on.
-    const auto site = std::source_location::current();
-    trace::record(trace::EventKind::TaskSuspended, stream.id(), 0, static_cast<std::uint8_t>(trace::AwaitKind::Sleep), site);
-    std::this_thread::sleep_for(delay);
-    trace::record(trace::EventKind::TaskResumed, stream.id(), 0, static_cast<std::uint8_t>(trace::AwaitKind::Sleep), site);
+    sleep_this_thread(stream, delay);  // only this client waits
     stream.write("slept:" + line);
   }
   stream.close();

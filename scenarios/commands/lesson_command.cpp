@@ -59,17 +59,17 @@ int run_lesson_command(const LessonCommandOptions& options, std::ostream& out, s
   }
   LessonRunOptions run_options;
   run_options.speed = options.speed;
-  if (options.server == "asyncio") {
-    if (!lesson.runs_on_asyncio) {
-      err << "loopscope lesson: " << lesson.id << " runs on Loopscope's own server only (it switches between its "
-          << "event loop and its threaded servers; asyncio's server is a loop)\n";
-      return 2;
-    }
-    run_options.backend = ServerBackend::AsyncioTwins;
-  } else if (options.server != "loopscope") {
-    err << "loopscope lesson: --server is loopscope or asyncio, not '" << options.server << "'\n";
+  const auto server = lesson_server_from_name(options.server);
+  if (!server) {
+    err << "loopscope lesson: --server is loopscope, asyncio, threads or pool, not '" << options.server << "'\n";
     return 2;
   }
+  if (const auto why = lesson_cannot_run_on(lesson, *server)) {
+    err << "loopscope lesson: " << *why << "\n";
+    return 2;
+  }
+  run_options.backend = server->backend;
+  run_options.model = server->model;
   LessonRunResult result;
   try {
     result = run_lesson(lesson, run_options, out);

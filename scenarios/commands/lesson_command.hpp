@@ -12,7 +12,7 @@ struct LessonCommandOptions {
   std::string lesson;      // a built-in lesson's name, or a path to a .json file
   std::string trace_path;  // optional: save the run's trace (.json = Chrome, else native)
   double speed = 1.0;
-  std::string server = "loopscope";  // or "asyncio": the handlers' asyncio twins under the probe
+  std::string server = "loopscope";  // "asyncio": the handlers' asyncio twins; "threads" / "pool": Loopscope's threaded servers
 };
 
 int run_lesson_command(const LessonCommandOptions& options, std::ostream& out, std::ostream& err);

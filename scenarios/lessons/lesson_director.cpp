@@ -12,6 +12,9 @@ namespace loopscope::scenarios {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+// The freeze watchdog's threshold (core/loop/freeze_watchdog.hpp): a thread blocked this long
+// is where a loop would have frozen.
+constexpr std::uint64_t kFreezeThresholdNs = 50'000'000;
 }  // namespace
 
 struct LessonDirector::State {
@@ -82,7 +85,10 @@ struct LessonDirector::State {
           if (!connection.drain_stalls.empty()) return true;
         }
         return false;
-      case StepTrigger::Kind::FirstFreeze: return !model.loop().freezes.empty();
+      case StepTrigger::Kind::FirstFreeze:
+        // On a threaded server (a loop lesson run with --server threads) the moment a thread
+        // blocks as long as a freeze would have lasted stands in for the freeze.
+        return !model.loop().freezes.empty() || model::thread_blocked_for(model, kFreezeThresholdNs);
       case StepTrigger::Kind::FirstTimeout: return model.cancelled_awaits() > 0;
       case StepTrigger::Kind::GroupDone: return group_done(trigger.group);
       case StepTrigger::Kind::AfterPrevious:

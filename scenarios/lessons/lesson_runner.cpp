@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 #include <thread>
 
 #include "scenarios/lessons/lesson_director.hpp"
@@ -76,15 +77,71 @@ bool LessonRunResult::passed() const {
   return true;
 }
 
+std::optional<LessonServer> lesson_server_from_name(std::string_view name) {
+  if (name == "loopscope") return LessonServer{};
+  if (name == "asyncio") return LessonServer{ServerBackend::AsyncioTwins, std::nullopt};
+  if (const auto model = server_model_from_name(name); model && *model != ServerModel::Loop) {
+    return LessonServer{ServerBackend::Loopscope, model};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> lesson_cannot_run_on(const Lesson& lesson, const LessonServer& server) {
+  if (server.backend != ServerBackend::Loopscope && !lesson.runs_on_asyncio) {
+    return lesson.id + " runs on Loopscope's own server only (it switches between its event loop and its threaded "
+                       "servers; asyncio's server is a loop)";
+  }
+  if (!server.model) return std::nullopt;
+  const std::string model(server_model_name(*server.model));
+  const auto lacks = [&](const std::string& handler) -> std::optional<std::string> {
+    if (model_serves_handler(*server.model, handler)) return std::nullopt;
+    return lesson.id + " uses the " + handler + " handler, which the " + model + " model does not have (it serves " +
+           model_handler_names(*server.model) + ")";
+  };
+  if (auto why = lacks(lesson.server.handler)) return why;
+  for (const LessonStep& step : lesson.steps) {
+    // A step that waits for a drain() stall or a deadline would wait for ever: a threaded
+    // server has neither, and the lesson would only time out. (first_freeze has a stand-in:
+    // a thread blocked as long as a freeze, see the director.)
+    if (step.trigger.kind == StepTrigger::Kind::FirstDrainStall) {
+      return lesson.id + " waits for a drain() stall (first_drain_stall); a threaded server has no writer buffer to drain";
+    }
+    if (step.trigger.kind == StepTrigger::Kind::FirstTimeout) {
+      return lesson.id + " waits for a read deadline (first_timeout); the threaded servers have none";
+    }
+    for (const LessonAction& action : step.actions) {
+      if (action.kind == LessonAction::Kind::SetHandler) {
+        if (auto why = lacks(action.target)) return why;
+      }
+      if (action.kind == LessonAction::Kind::SetLimits) {
+        return lesson.id + " changes the writers' water marks, which the " + model + " model does not have";
+      }
+      if (action.kind == LessonAction::Kind::InjectBlocking) {
+        return lesson.id + " injects a blocking call on the loop, which the " + model + " model does not have";
+      }
+      if (action.kind == LessonAction::Kind::SetModel) return lesson.id + " chooses its own server models";
+    }
+  }
+  return std::nullopt;
+}
+
 LessonRunResult run_lesson(const Lesson& lesson, const LessonRunOptions& options, std::ostream& out) {
+  if (const auto why = lesson_cannot_run_on(lesson, LessonServer{options.backend, options.model})) {
+    throw std::invalid_argument(*why);
+  }
   LiveSessionOptions session_options;
   session_options.server = lesson.server;
+  if (options.model) session_options.server.model = *options.model;
   // Port 0: lessons never fight over a port, so tests can run them side by side.
   session_options.port = 0;
   session_options.backend = options.backend;
   LiveSession session(session_options);
   if (options.print_narration && options.backend == ServerBackend::AsyncioTwins) {
     out << "Server: the handlers' asyncio twins (assets/asyncio) on " << session.runtime() << ", traced by the probe\n";
+  }
+  if (options.print_narration && options.model) {
+    out << "Server: " << server_model_title(*options.model)
+        << ", instead of the lesson's own; its narration and checks are about the lesson's own server, so some may not hold\n";
   }
   LessonDirectorOptions director_options;
   director_options.speed = options.speed;

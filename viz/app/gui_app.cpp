@@ -518,12 +518,14 @@ int GuiApp::open_what_to_show() {
         state_.director->pause();  // the shot shows exactly --at
       }
     } else if (!options_.compare_first.empty()) {
-      const auto server_of = [](const std::string& choice) {
-        return choice == "asyncio" ? scenarios::ServerBackend::AsyncioTwins : scenarios::ServerBackend::Loopscope;
+      // "recorded": the shipped run; any other choice runs the lesson live first.
+      const auto server_of = [](const std::string& choice) -> scenarios::LessonServer {
+        if (choice == "recorded") return {};
+        return scenarios::lesson_server_from_name(choice).value_or(scenarios::LessonServer{});
       };
       for (const auto& [source, server] : {std::pair{options_.compare_first, options_.compare_first_server},
                                            std::pair{options_.compare_second, options_.compare_second_server}}) {
-        if (server == "asyncio") err_ << "loopscope: running " << source << " against CPython asyncio first...\n";
+        if (server != "recorded") err_ << "loopscope: running " << source << " against " << server << " first...\n";
       }
       if (!open_comparison(state_, launcher_, options_.compare_first, options_.compare_second,
                            server_of(options_.compare_first_server), server_of(options_.compare_second_server))) {

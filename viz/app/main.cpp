@@ -90,8 +90,10 @@ void add_lesson_command(CLI::App& app, loopscope::scenarios::LessonCommandOption
   command->add_option("--trace", lesson.trace_path,
                       "save the run's trace: Chrome Trace Event JSON if it ends in .json, else native");
   command->add_option("--server", lesson.server,
-                      "loopscope: the C++ server; asyncio: the handlers' CPython asyncio twins, traced by the probe")
-      ->check(CLI::IsMember({"loopscope", "asyncio"}))->capture_default_str();
+                      "loopscope: the C++ server as the lesson sets it up; asyncio: the handlers' CPython asyncio twins, "
+                      "traced by the probe; threads / pool: the same clients against a thread per connection / a pool "
+                      "of threads (the lesson's checks are about its own server, so some may not hold)")
+      ->check(CLI::IsMember({"loopscope", "asyncio", "threads", "pool"}))->capture_default_str();
   command->add_option("--speed", lesson.speed, "schedule speed: 0.5 runs the steps at half speed")
       ->check(kAboveZero)->capture_default_str();
   command->callback([&lesson] {
@@ -211,9 +213,10 @@ int main(int argc, char** argv) {
     compare_command
         ->add_option(flag, *server,
                      std::string("a lesson named as run ") + (flag[2] == 'a' ? "A" : "B") +
-                         ": its shipped recorded run (C++ server), or asyncio: run it now against the handlers' CPython "
-                         "asyncio twins (takes the lesson's length)")
-        ->check(CLI::IsMember({"recorded", "asyncio"}))
+                         ": its shipped recorded run (C++ server); asyncio: run it now against the handlers' CPython "
+                         "asyncio twins; threads / pool: run it now against a thread per connection / a pool of threads "
+                         "(a live run takes the lesson's length)")
+        ->check(CLI::IsMember({"recorded", "asyncio", "threads", "pool"}))
         ->capture_default_str();
   }
   add_gui_options(*compare_command, gui);

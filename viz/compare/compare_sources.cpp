@@ -34,7 +34,7 @@ scenarios::Lesson builtin_lesson(const std::string& name) {
 
 }  // namespace
 
-ComparedTrace load_compared_trace(const std::string& source, scenarios::ServerBackend lesson_server) {
+ComparedTrace load_compared_trace(const std::string& source, const scenarios::LessonServer& lesson_server) {
   ComparedTrace compared;
   std::error_code ignored;
   if (std::filesystem::exists(source, ignored)) {
@@ -44,19 +44,24 @@ ComparedTrace load_compared_trace(const std::string& source, scenarios::ServerBa
     compared.origin = source;
     return compared;
   }
-  if (lesson_server == scenarios::ServerBackend::AsyncioTwins && scenarios::builtin_lesson_trace_bytes(source)) {
+  const bool live_run = lesson_server.backend != scenarios::ServerBackend::Loopscope || lesson_server.model.has_value();
+  if (live_run && scenarios::builtin_lesson_trace_bytes(source)) {
     const scenarios::Lesson lesson = builtin_lesson(source);
-    if (!lesson.runs_on_asyncio) {
-      throw std::runtime_error("cannot compare " + source + " on asyncio: it runs on Loopscope's own server only "
-                               "(it switches between the loop and threads)");
+    if (const auto why = scenarios::lesson_cannot_run_on(lesson, lesson_server)) {
+      throw std::runtime_error("cannot compare " + source + ": " + *why);
     }
     scenarios::LessonRunOptions options;
-    options.backend = scenarios::ServerBackend::AsyncioTwins;
+    options.backend = lesson_server.backend;
+    options.model = lesson_server.model;
     options.print_narration = false;
     std::ostringstream ignored_narration;
     scenarios::LessonRunResult result = scenarios::run_lesson(lesson, options, ignored_narration);
-    compared.origin = "built-in lesson " + source + ", run live against CPython asyncio";
-    compared.name = source + " (asyncio)";
+    const std::string against = lesson_server.model ? std::string(scenarios::server_model_title(*lesson_server.model))
+                                                    : std::string("CPython asyncio");
+    const std::string short_name = lesson_server.model ? std::string(scenarios::server_model_name(*lesson_server.model))
+                                                       : std::string("asyncio");
+    compared.origin = "built-in lesson " + source + ", run live against " + against;
+    compared.name = source + " (" + short_name + ")";
     compared.log = std::move(result.trace);
     return compared;
   }

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/trace/trace_log.hpp"
-#include "scenarios/session/live_session.hpp"
+#include "scenarios/lessons/lesson_runner.hpp"
 
 namespace loopscope::viz {
 
@@ -19,11 +19,11 @@ struct ComparedTrace {
 // then a built-in lesson's name (scenarios/lessons/builtin_lesson_traces.hpp). Throws std::runtime_error whose message names `source` and says why it was refused (missing
 // file, bad magic, checksum, version...).
 //
-// `lesson_server` AsyncioTwins turns a built-in lesson's name into a run of that lesson, live and
-// headless, against the handlers' CPython asyncio twins (it takes the lesson's length, up to
-// its timeout), so one lesson's C++ and asyncio runs can be set side by side; a file is a file
-// whatever it says.
-ComparedTrace load_compared_trace(const std::string& source,
-                                  scenarios::ServerBackend lesson_server = scenarios::ServerBackend::Loopscope);
+// A `lesson_server` other than the default (the shipped recorded run) turns a built-in lesson's
+// name into a run of that lesson, live and headless (it takes the lesson's length, up to its
+// timeout): against the handlers' CPython asyncio twins, or with its handlers served by a thread
+// per connection or a pool, so one lesson's loop and asyncio or threaded runs can be set side
+// by side. A file is a file whatever it says.
+ComparedTrace load_compared_trace(const std::string& source, const scenarios::LessonServer& lesson_server = {});
 
 }  // namespace loopscope::viz

@@ -22,11 +22,11 @@ void RunComparison::refresh_summaries() {
 }
 
 bool open_comparison(AppState& state, SessionLauncher& launcher, const std::string& first_source,
-                     const std::string& second_source, scenarios::ServerBackend first_server,
-                     scenarios::ServerBackend second_server) {
+                     const std::string& second_source, const scenarios::LessonServer& first_server,
+                     const scenarios::LessonServer& second_server) {
   std::unique_ptr<RunComparison, RunComparisonDeleter> comparison(new RunComparison);
   const std::string sources[] = {first_source, second_source};
-  const scenarios::ServerBackend servers[] = {first_server, second_server};
+  const scenarios::LessonServer servers[] = {first_server, second_server};
   const char* labels[] = {"A", "B"};
   for (std::size_t index = 0; index < 2; ++index) {
     ComparedTrace trace;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "scenarios/lessons/lesson_runner.hpp"
 #include "viz/session/app_state.hpp"
 #include "viz/session/session_launcher.hpp"
 #include "viz/compare/lockstep_replay.hpp"
@@ -45,12 +46,12 @@ struct RunComparison {
 // whole, paused at the end: the contrast is on screen at once, and Play starts both from 0.
 // Returns false, with state.status_message naming the refused source and why, leaving the
 // app as it was.
-// A built-in lesson's name is its shipped (C++) recorded run, or, with that half's server
-// AsyncioTwins, a live run of the lesson against CPython asyncio (compare_sources.hpp).
+// A built-in lesson's name is its shipped (C++) recorded run, or, with another server for that
+// half, a live run of the lesson against CPython asyncio or threads (compare_sources.hpp).
 bool open_comparison(AppState& state, SessionLauncher& launcher, const std::string& first_source,
                      const std::string& second_source,
-                     scenarios::ServerBackend first_server = scenarios::ServerBackend::Loopscope,
-                     scenarios::ServerBackend second_server = scenarios::ServerBackend::Loopscope);
+                     const scenarios::LessonServer& first_server = {},
+                     const scenarios::LessonServer& second_server = {});
 
 // The state the panels below the timeline read: the chosen half while comparing, else `state`.
 AppState& state_shown_in_panels(AppState& state);
