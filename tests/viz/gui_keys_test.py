@@ -217,6 +217,33 @@ class AppUnderKeys(unittest.TestCase):
             client.sendall(b"quit\n")
             self.assertEqual(client.recv(100), b"bye\n")
 
+    def test_the_server_panel_switches_to_threads_and_nc_gets_a_thread_lane(self):
+        """docs/gui.md: the server panel's model choice, clicked; a connection of ours (as `nc`
+        would be) is served by each model, and on the threaded ones its lane is a thread."""
+        self.start_app("gui", "--port", "0", "--tab", "connections")
+        report = self.wait_for(lambda r: r.get("server", {}).get("model") == "loop", "free play on the loop")
+        port = report["server"]["port"]
+        for choice, model, lane_prefix in (("a thread per connection", "threads", "thread "),
+                                           ("a pool of 50 threads", "pool", "pooled "),
+                                           ("the event loop", "loop", "task ")):
+            with self.subTest(model=model):
+                report = self.wait_for(lambda r: self.box_of(r, choice) is not None, f"the '{choice}' choice drawn")
+                self.click(*self.box_of(report, choice))
+                self.wait_for(lambda r: r.get("server", {}).get("model") == model, f"the server switched to {model}")
+                self.assertEqual(self.report()["server"]["port"], port, "the same port after the switch")
+                with socket.create_connection(("127.0.0.1", port), timeout=WAIT_S) as client:
+                    client.settimeout(WAIT_S)
+                    client.sendall(b"hello " + model.encode() + b"\n")
+                    self.assertEqual(client.recv(100), b"hello " + model.encode() + b"\n")
+                    report = self.wait_for(
+                        lambda r: any(lane["kind"] == "task" and lane["label"].startswith(lane_prefix) and
+                                      lane["label"].endswith("echo") for lane in r["timeline"]["lanes"]),
+                        f"a {lane_prefix.strip()} lane for our connection")
+                if model != "loop":
+                    lanes = [lane["label"] for lane in report["timeline"]["lanes"]]
+                    self.assertIn("process: threads, memory", lanes)
+                    self.assertIsNotNone(report["server"]["process_threads"])
+
     def test_presentation_keys_drive_a_live_lesson(self):
         self.start_app("gui", "--lesson", "hello-loop", "--present")
         report = self.wait_for(lambda r: r.get("lesson", {}).get("holding_for_answers"), "the first question")

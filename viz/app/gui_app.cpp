@@ -419,6 +419,9 @@ void GuiApp::write_report() const {
                         : state_.session->backend() == scenarios::ServerBackend::AsyncioTwins ? "asyncio_twins"
                                                                                                : "asyncio_program";
     server["port"] = state_.session->port();
+    server["model"] = std::string(scenarios::server_model_name(state_.session->server_config().model));
+    const auto& threads = state_.session->model().process().gauge(trace::ProcessGauge::Threads);
+    server["process_threads"] = threads.empty() ? nlohmann::json() : nlohmann::json(threads.back().value);
     server["runtime"] = state_.session->runtime();
     server["program"] = state_.session->program_path();
     server["ended"] = state_.session->server_ended() ? nlohmann::json(*state_.session->server_ended()) : nlohmann::json();

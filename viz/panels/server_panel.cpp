@@ -11,6 +11,7 @@
 #include "core/handlers/handler_catalog.hpp"
 #include "core/model/human_units.hpp"
 #include "viz/session/app_state.hpp"
+#include "viz/layout/layout_audit.hpp"
 #include "viz/panels/panel_widgets.hpp"
 
 namespace loopscope::viz {
@@ -118,7 +119,9 @@ void ServerPanel::draw_model(scenarios::LiveSession& session) {
   for (const auto& [model, title] : {std::pair{ServerModel::Loop, std::string("the event loop")},
                                      std::pair{ServerModel::Threads, std::string("a thread per connection")},
                                      std::pair{ServerModel::Pool, pool_title}}) {
-    if (ImGui::RadioButton(title.c_str(), current == model) && current != model) {
+    const bool clicked = ImGui::RadioButton(title.c_str(), current == model);
+    note_last_item(title);  // where a GUI test clicks
+    if (clicked && current != model) {
       try {
         session.set_model(model);
         model_error_.clear();
