@@ -36,7 +36,7 @@ TEST(LessonCommand, ListsEveryBuiltInLessonWithItsTitle) {
   EXPECT_EQ(lesson.wait_exit(10s), 0);
   for (const char* name : {"hello-loop", "slow-client-no-freeze", "drain-backpressure", "write-without-drain",
                            "blocking-freezes-everyone", "offload-the-blocking-call", "cpu-heavy-parse", "framing",
-                           "cleanup", "chat-slow-member", "timeout-cancel"}) {
+                           "cleanup", "chat-slow-member", "timeout-cancel", "threads-vs-async"}) {
     EXPECT_NE(output.find(name), std::string::npos) << "missing " << name << " in\n" << output;
   }
   EXPECT_EQ(output.find("broken"), std::string::npos) << output;
@@ -61,6 +61,27 @@ TEST(LessonCommand, RunsALessonPrintsItsChecksAndSavesAReplayableTrace) {
   EXPECT_FALSE(model.tasks().empty());
   for (const auto& [id, client] : model.clients()) EXPECT_TRUE(client.task.has_value()) << "client " << id;
   std::filesystem::remove_all(dir);
+}
+
+// The same clients against threads: a loop lesson's handlers served by a thread per connection.
+// Its claims are about the loop, so the freeze checks fail, and that is the comparison; the
+// step waiting for the freeze goes on where a thread blocked as long (the lesson still ends).
+TEST(LessonCommand, ALoopLessonAgainstThreadsRunsToItsEndAndItsFreezeClaimsFail) {
+  ChildProcess lesson({kBinary, "lesson", "blocking-freezes-everyone", "--server", "threads"});
+  const std::string output = all_output(lesson);
+  EXPECT_EQ(lesson.wait_exit(60s), 1) << output << lesson.read_stderr();
+  EXPECT_NE(output.find("Server: a thread per connection"), std::string::npos) << output;
+  EXPECT_NE(output.find("longest freeze: 0 ms"), std::string::npos) << output;
+  EXPECT_EQ(output.find("did not reach its end"), std::string::npos) << output;
+  EXPECT_NE(output.find("PASS  the sleeper's own replies took the whole sleep"), std::string::npos) << output;
+}
+
+TEST(LessonCommand, ALessonThreadsCannotServeIsRefusedWithTheReason) {
+  ChildProcess lesson({kBinary, "lesson", "framing", "--server", "pool"});
+  EXPECT_EQ(lesson.wait_exit(10s), 2);
+  const std::string errors = lesson.read_stderr();
+  EXPECT_NE(errors.find("framing uses the read_chunks handler, which the pool model does not have"), std::string::npos)
+      << errors;
 }
 
 TEST(LessonCommand, UnknownLessonIsRefusedWithTheChoices) {

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/model/trace_model.hpp"
 #include "core/trace/native_format.hpp"
 #include "tests/support/trace_log_builder.hpp"
 #include "viz/compare/compare_sources.hpp"
@@ -91,4 +92,25 @@ TEST(CompareSources, AFileThatIsNotATraceIsRefusedWithTheLoadersReason) {
   // The loader says what is wrong (its wording is its own; here it must at least say more
   // than the path).
   EXPECT_GT(refusal.size(), path.string().size() + 5) << refusal;
+}
+
+// "compare can show the loop and the thread run side by side": a lesson's name with a threaded
+// server is a live run of that lesson's clients against threads, whose lanes are threads.
+TEST(CompareSources, ALessonAgainstThreadsIsRunLiveWithThreadLanes) {
+  const auto server = loopscope::scenarios::lesson_server_from_name("threads");
+  ASSERT_TRUE(server.has_value());
+  const viz::ComparedTrace threaded = viz::load_compared_trace("blocking-freezes-everyone", *server);
+  EXPECT_EQ(threaded.name, "blocking-freezes-everyone (threads)");
+  EXPECT_NE(threaded.origin.find("run live against a thread per connection"), std::string::npos) << threaded.origin;
+  const auto model = loopscope::model::TraceModel::from_log(threaded.log);
+  ASSERT_FALSE(model.tasks().empty());
+  for (const auto& [id, task] : model.tasks()) EXPECT_EQ(task.runner, trace::TaskRunner::OwnThread) << "task " << id;
+  EXPECT_TRUE(model.loop().freezes.empty()) << "no loop, no freeze";
+  // One the threads cannot serve is refused with the lesson's reason.
+  try {
+    viz::load_compared_trace("chat-slow-member", *server);
+    FAIL() << "chat-slow-member has no threaded handler";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("chat_naive"), std::string::npos) << error.what();
+  }
 }
