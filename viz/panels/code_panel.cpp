@@ -50,7 +50,9 @@ struct TaskStatus {
 TaskStatus describe_task(const model::TraceModel& model, const trace::TraceLog& log, std::uint64_t now_ns,
                          const model::TaskRecord& task) {
   TaskStatus status;
-  const std::string name = "task " + std::to_string(task.id);
+  // A threaded server's connection is its thread: it blocks, where a coroutine awaits.
+  const bool threaded = task.runner != trace::TaskRunner::LoopCoroutine;
+  const std::string name = (threaded ? "thread " : "task ") + std::to_string(task.id);
   if (task.spans.empty()) {
     status.sentence = name + " has started; no state recorded yet";
     status.dim = true;
@@ -80,7 +82,7 @@ TaskStatus describe_task(const model::TraceModel& model, const trace::TraceLog& 
   if (const trace::SiteInfo* site = log.site(last.site)) status.site = *site;
   const std::string label = site_call_label(status.site);
   status.sentence = label.empty() ? name + " is " + std::string(state_legend_text(last.state))
-                                  : name + " is awaiting " + label;
+                                  : name + (threaded ? " is blocked in " : " is awaiting ") + label;
   return status;
 }
 
