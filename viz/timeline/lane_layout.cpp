@@ -40,8 +40,13 @@ std::vector<Lane> build_lanes(const model::TraceModel& model, const LaneOptions&
     lanes.push_back(std::move(lane));
   };
   add(Lane{LaneKind::Loop, "event loop", "", 0, 0, 0}, options.loop_height_px);
-  // Threads against the loop is a question of what the process costs: its gauges get a lane.
-  if (!model.process().gauge(trace::ProcessGauge::Threads).empty()) {
+  // Threads against the loop is a question of what the process costs: once a threaded server
+  // has served, the process's gauges get a lane. (A loop-only run keeps its lanes where they
+  // were; its gauges are in the server panel and in the trace.)
+  const bool threaded = std::any_of(model.tasks().begin(), model.tasks().end(), [](const auto& entry) {
+    return entry.second.runner != trace::TaskRunner::LoopCoroutine;
+  });
+  if (threaded && !model.process().gauge(trace::ProcessGauge::Threads).empty()) {
     add(Lane{LaneKind::Process, "process: threads, memory", "", 0, 0, 0}, options.loop_height_px);
   }
 
