@@ -186,10 +186,14 @@ void ThreadedServer::admit(int fd, std::uint32_t peer_ipv4, std::uint16_t peer_p
   try {
     connection_threads_.fetch_add(1, std::memory_order_relaxed);
     std::thread([this, accepted] {
-      auto attachment = recorder_.attach_pooled_thread("thread", kConnectionRingEvents);
-      serve(accepted);
-      connection_threads_.fetch_sub(1, std::memory_order_relaxed);
+      {
+        auto attachment = recorder_.attach_pooled_thread("thread", kConnectionRingEvents);
+        serve(accepted);
+      }  // the ring goes back to the recorder while the server is surely still there
+      // The last touch of the server: close() can only see the count fall to 0 under this
+      // lock, so it cannot return (and the server go) while this thread still uses it.
       std::lock_guard lock(mutex_);
+      connection_threads_.fetch_sub(1, std::memory_order_relaxed);
       all_done_.notify_all();
     }).detach();
   } catch (const std::system_error&) {
