@@ -34,7 +34,8 @@ TEST(ProcessGauges, ASecondThreadCountsAndReservesItsStack) {
   release = true;
   parked.join();
   ASSERT_TRUE(during.has_value());
-  EXPECT_EQ(during->threads, before->threads + 1);
+  // At least one more: a sanitizer's runtime starts a thread of its own with the first one.
+  EXPECT_GE(during->threads, before->threads + 1);
   EXPECT_GE(during->reserved_bytes, before->reserved_bytes + 1024 * 1024);
 }
 

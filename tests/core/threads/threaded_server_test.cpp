@@ -57,6 +57,9 @@ TEST(ThreadedServer, EchoesAndUppercasesLineByLineForManyClients) {
     Harness harness(per_connection(), handler);
     std::vector<LoopbackClient> clients;
     for (int index = 0; index < 5; ++index) clients.emplace_back(harness.port);
+    // Nothing sent yet, so every thread blocks in its first recv() (later ones may find their
+    // bytes already there: a slow machine decides that, not the server).
+    ASSERT_TRUE(harness.trace_has(EventKind::TaskSuspended, 5)) << handler;
     for (int index = 0; index < 5; ++index) clients[index].send_all("hello " + std::to_string(index) + "\n");
     for (int index = 0; index < 5; ++index) {
       const std::string expected = handler == "echo" ? "hello " + std::to_string(index) + "\n"
@@ -122,7 +125,7 @@ TEST(ThreadedServer, APoolMakesTheConnectionPastItsSizeWaitForAFreeWorker) {
   third.send_all("3\n");
   // Both workers are parked in their clients' recv(): nobody reads the third.
   EXPECT_EQ(third.read_line(300ms), std::nullopt);
-  EXPECT_EQ(harness.server.queued_connections(), 1u);
+  EXPECT_TRUE(eventually([&] { return harness.server.queued_connections() == 1; }));
   first.close();
   EXPECT_EQ(third.read_line(5s), "3\n");
 
@@ -240,6 +243,59 @@ TEST(ThreadedServer, ConnectionThreadsReuseTheirRings) {
   EXPECT_LE(harness.log.sources.size(), 6u);
   EXPECT_EQ(count_of(harness.log, EventKind::ClientSent), 0u);
   EXPECT_EQ(trace::unattached_drops(), 0u);
+}
+
+}  // namespace
+}  // namespace loopscope::threads
+
+namespace loopscope::threads {
+namespace {
+
+// Bad input against the threaded servers, as the loop's hostile-client suite has it: garbage,
+// a slowloris, a line past the limit that never ends, connections reset in hundreds. Each harms
+// its own connection only; a well-behaved client is answered throughout, and every thread ends.
+TEST(ThreadedServerHostile, BadClientsHarmOnlyThemselves) {
+  for (const ThreadModel model : {ThreadModel::PerConnection, ThreadModel::Pool}) {
+    ThreadedServerOptions options;
+    options.model = model;
+    options.line_limit_bytes = 1024;
+    Harness harness(options);
+    LoopbackClient good(harness.port);
+    const auto answered = [&](const std::string& when) {
+      good.send_all("still here\n");
+      EXPECT_EQ(good.read_line(), "still here\n") << when;
+    };
+    {
+      LoopbackClient garbage(harness.port);
+      std::string bytes;
+      for (int value = 0; value < 256; ++value) bytes += static_cast<char>(value == '\n' ? 0 : value);
+      garbage.send_all(bytes + "\xff\xfb\x01\xff\xfd\x03\n");  // binary, then telnet negotiation, then a newline
+      EXPECT_TRUE(garbage.read_line().has_value()) << "garbage is just a line of bytes";
+    }
+    answered("after garbage");
+    LoopbackClient slowloris(harness.port);
+    for (int byte = 0; byte < 20; ++byte) slowloris.send_all("z");
+    answered("while a slowloris dribbles");
+    {
+      // No newline ever, past the limit: refused, that connection closed (the buffer stays bounded).
+      LoopbackClient endless(harness.port);
+      endless.send_all(std::string(4096, 'x'));
+      std::string rest;
+      EXPECT_NE(endless.read_to_end(rest), LoopbackClient::StreamEnd::Timeout);
+    }
+    for (int index = 0; index < 200; ++index) {
+      LoopbackClient reset(harness.port);
+      reset.reset();
+    }
+    answered("after 200 resets");
+    slowloris.close();
+    good.close();
+    harness.server.close(2s);
+    harness.drained();
+    EXPECT_EQ(harness.server.open_connections(), 0u);
+    EXPECT_EQ(harness.server.connection_threads(), 0u);
+    EXPECT_EQ(testing::settled_connections(harness.log), testing::accepted_connections(harness.log).size());
+  }
 }
 
 }  // namespace
