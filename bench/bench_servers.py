@@ -146,3 +146,24 @@ def proc_status_kib(pid: int, field: str) -> int:
 
 def open_fd_count(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def wait_for(condition, timeout_s: float, what: str) -> None:
+    """Polls condition() every 50 ms; TimeoutError naming `what` after timeout_s."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout_s} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def settled_rss_kib(pid: int, timeout_s: float = 10.0) -> int:
+    """VmRSS once two readings 300 ms apart agree within 16 KiB (the server is done growing)."""
+    deadline = time.monotonic() + timeout_s
+    previous = proc_status_kib(pid, "VmRSS")
+    while True:
+        time.sleep(0.3)
+        current = proc_status_kib(pid, "VmRSS")
+        if abs(current - previous) <= 16 or time.monotonic() > deadline:
+            return current
+        previous = current

@@ -28,6 +28,7 @@
 
 #include "bench/fd_limit.hpp"
 #include "bench/stdin_commands.hpp"
+#include "bench/stop_signals.hpp"
 #include "core/handlers/simple_handlers.hpp"
 #include "core/loop/freeze_watchdog.hpp"
 #include "core/loop/loop_thread.hpp"
@@ -43,19 +44,6 @@ using namespace loopscope;
 
 // The same tick `serve` drains on, so the consumer's cost per event is the product's.
 constexpr auto kTick = std::chrono::milliseconds(10);
-
-volatile std::sig_atomic_t g_stop_requested = 0;
-extern "C" void on_stop_signal(int) { g_stop_requested = 1; }
-
-void install_signal_handlers() {
-  struct sigaction action{};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  // A load generator that vanishes must cost its connections, not the server.
-  std::signal(SIGPIPE, SIG_IGN);
-}
 
 // Bytes the program has allocated and not freed, in every malloc arena plus mmapped blocks.
 // Set beside RSS it separates what connections hold from what the allocator keeps around.
@@ -92,7 +80,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const std::uint64_t fd_limit = bench::raise_fd_limit_to_hard();
-  install_signal_handlers();
+  bench::install_stop_signals();
 
   trace::Recorder recorder(options.ring_capacity_events);
   auto main_attachment = recorder.attach_current_thread("main");
@@ -144,7 +132,7 @@ int main(int argc, char** argv) {
     }
   };
 
-  while (g_stop_requested == 0) {
+  while (!bench::stop_requested()) {
     std::this_thread::sleep_for(kTick);
     drain_and_discard();
     if (!options.ignore_stdin && !commands.poll(on_command)) break;

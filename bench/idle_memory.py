@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_servers import VARIANTS, open_fd_count, proc_status_kib, start_variant  # noqa: E402
+from bench_servers import (VARIANTS, open_fd_count, proc_status_kib, settled_rss_kib, start_variant,  # noqa: E402
+                           wait_for)
 
 BATCH_CONNECTIONS = 500
 
@@ -41,26 +42,6 @@ def raise_fd_limit_to_hard() -> int:
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-
-
-def wait_for(condition, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout_s} s waiting for {what}")
-        time.sleep(0.05)
-
-
-def settled_rss_kib(pid: int, timeout_s: float = 10.0) -> int:
-    """VmRSS once two readings 300 ms apart agree within 16 KiB (the server is done growing)."""
-    deadline = time.monotonic() + timeout_s
-    previous = proc_status_kib(pid, "VmRSS")
-    while True:
-        time.sleep(0.3)
-        current = proc_status_kib(pid, "VmRSS")
-        if abs(current - previous) <= 16 or time.monotonic() > deadline:
-            return current
-        previous = current
 
 
 def measure(variant: str, build_dir: Path, log_dir: Path, connections: int, wrapper: list[str]) -> dict:

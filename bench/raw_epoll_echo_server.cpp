@@ -33,12 +33,10 @@
 
 #include "bench/fd_limit.hpp"
 #include "bench/stdin_commands.hpp"
+#include "bench/stop_signals.hpp"
 #include "core/handlers/ascii_upper.hpp"
 
 namespace {
-
-volatile std::sig_atomic_t g_stop_requested = 0;
-extern "C" void on_stop_signal(int) { g_stop_requested = 1; }
 
 // A line longer than this closes its connection, as the Asio server's line limit does; the
 // load's lines are far shorter.
@@ -221,9 +219,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const std::uint64_t fd_limit = loopscope::bench::raise_fd_limit_to_hard();
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
-  std::signal(SIGPIPE, SIG_IGN);
+  loopscope::bench::install_stop_signals();
 
   std::uint16_t port = 0;
   int listen_fd = -1;
@@ -247,7 +243,7 @@ int main(int argc, char** argv) {
       std::cout << "stats open_connections=" << server.open_connections() << " pid=" << ::getpid() << std::endl;
     }
   };
-  while (g_stop_requested == 0) {
+  while (!loopscope::bench::stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (!options.ignore_stdin && !commands.poll(on_command)) break;
   }

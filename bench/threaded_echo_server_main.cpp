@@ -11,13 +11,13 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <csignal>
 #include <iostream>
 #include <string>
 #include <thread>
 
 #include "bench/fd_limit.hpp"
 #include "bench/stdin_commands.hpp"
+#include "bench/stop_signals.hpp"
 #include "core/process/process_gauges.hpp"
 #include "core/threads/threaded_server.hpp"
 #include "core/trace/recorder.hpp"
@@ -27,9 +27,6 @@ namespace {
 using namespace loopscope;
 
 constexpr auto kTick = std::chrono::milliseconds(10);
-
-volatile std::sig_atomic_t g_stop_requested = 0;
-extern "C" void on_stop_signal(int) { g_stop_requested = 1; }
 
 }  // namespace
 
@@ -49,12 +46,7 @@ int main(int argc, char** argv) {
   options.model = model == "pool" ? threads::ThreadModel::Pool : threads::ThreadModel::PerConnection;
 
   const std::uint64_t fd_limit = bench::raise_fd_limit_to_hard();
-  struct sigaction action{};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  bench::install_stop_signals();
 
   trace::Recorder recorder;
   auto main_attachment = recorder.attach_current_thread("main");
@@ -85,7 +77,7 @@ int main(int argc, char** argv) {
               << " involuntary_switches=" << reading.involuntary_switches
               << " threads_refused=" << server.threads_refused() << " pid=" << ::getpid() << std::endl;
   };
-  while (g_stop_requested == 0) {
+  while (!bench::stop_requested()) {
     std::this_thread::sleep_for(kTick);
     drain_and_discard();
     if (!commands.poll(on_command)) break;

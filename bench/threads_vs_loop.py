@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_servers import open_fd_count, proc_status_kib, start_variant  # noqa: E402
+from bench_servers import open_fd_count, proc_status_kib, settled_rss_kib, start_variant, wait_for  # noqa: E402
 from run_echo_comparison import run_load  # noqa: E402
 
 BATCH_CONNECTIONS = 500
@@ -33,25 +33,10 @@ VARIANTS = ("hooks-on", "threads", "pool")
 LOAD_CONNECTIONS = {"hooks-on": 100, "threads": 100, "pool": 50}
 
 
-def wait_for(condition, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout_s} s waiting for {what}")
-        time.sleep(0.05)
-
-
-def settled(pid: int, timeout_s: float = 10.0) -> dict:
-    """VmRSS, VmSize and Threads once two readings 300 ms apart agree (the server is done growing)."""
-    deadline = time.monotonic() + timeout_s
-    previous = proc_status_kib(pid, "VmRSS")
-    while True:
-        time.sleep(0.3)
-        current = proc_status_kib(pid, "VmRSS")
-        if abs(current - previous) <= 16 or time.monotonic() > deadline:
-            break
-        previous = current
-    return {"rss_kib": current, "vm_kib": proc_status_kib(pid, "VmSize"), "threads": thread_count(pid)}
+def settled(pid: int) -> dict:
+    """Resident, reserved and threads once the server's memory has settled."""
+    rss_kib = settled_rss_kib(pid)
+    return {"rss_kib": rss_kib, "vm_kib": proc_status_kib(pid, "VmSize"), "threads": thread_count(pid)}
 
 
 def thread_count(pid: int) -> int:

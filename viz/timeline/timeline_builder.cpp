@@ -414,9 +414,10 @@ namespace {
 
 // A label starts just right of its line; near the canvas's right edge it ends at its line
 // instead, so the last step of a run is labelled too.
-float label_left_px(float line_x, float width_px, float right_px) {
+// Right of its line if it fits, else left of it, but never over the lane names' column.
+float label_left_px(float line_x, float width_px, float left_px, float right_px) {
   if (line_x + 3 + width_px <= right_px) return line_x + 3;
-  return std::max(line_x - 3 - width_px, 0.0f);
+  return std::max(line_x - 3 - width_px, left_px);
 }
 
 }  // namespace
@@ -440,7 +441,7 @@ void TimelineBuilder::add_marks(const model::TraceModel& model, const TimelineFr
     const float x = frame.viewport.x_of(mark.time_ns);
     out.lines.push_back(DrawLine{x, top_px, x, lines_bottom_px, colors::kMark, 1, false});
     const float width_px = static_cast<float>(mark.text.size()) * char_width_px;
-    const float label_x = label_left_px(x, width_px, right_px);
+    const float label_x = label_left_px(x, width_px, frame.viewport.left_px, right_px);
     if (label_x < mark_free_from_px) continue;
     out.texts.push_back(DrawText{label_x, marks_y, right_px, colors::kMark, mark.text});
     mark_free_from_px = label_x + width_px + line_px;
@@ -454,7 +455,7 @@ void TimelineBuilder::add_marks(const model::TraceModel& model, const TimelineFr
     const float x = frame.viewport.x_of(step.time_ns);
     out.lines.push_back(DrawLine{x, top_px, x, lines_bottom_px, colors::kLessonStep, 1, false});
     const std::string text = "step " + std::to_string(step.step_index + 1);
-    const float label_x = label_left_px(x, static_cast<float>(text.size()) * char_width_px, right_px);
+    const float label_x = label_left_px(x, static_cast<float>(text.size()) * char_width_px, frame.viewport.left_px, right_px);
     if (label_x < step_free_from_px) continue;
     out.texts.push_back(DrawText{label_x, steps_y, right_px, colors::kLessonStep, text, colors::kLabelBox});
     step_free_from_px = label_x + step_label_width_px;
