@@ -7,7 +7,9 @@ namespace loopscope::model {
 std::string format_bytes(std::uint64_t bytes) {
   char text[32];
   const double value = static_cast<double>(bytes);
-  if (bytes >= 1024ULL * 1024) std::snprintf(text, sizeof text, "%.1f MiB", value / (1024.0 * 1024.0));
+  // Gigabytes too: a thousand threads reserve about 9 GiB, which reads badly as 9000 MiB.
+  if (bytes >= 1024ULL * 1024 * 1024) std::snprintf(text, sizeof text, "%.1f GiB", value / (1024.0 * 1024.0 * 1024.0));
+  else if (bytes >= 1024ULL * 1024) std::snprintf(text, sizeof text, "%.1f MiB", value / (1024.0 * 1024.0));
   else if (bytes >= 1024ULL) std::snprintf(text, sizeof text, "%.0f KiB", value / 1024.0);
   else std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
   return text;
