@@ -1,6 +1,7 @@
 #include "recorder.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -36,17 +37,17 @@ Recorder::Attachment Recorder::attach_pooled_thread(std::string_view pool_name, 
   Source* chosen = nullptr;
   {
     std::lock_guard lock(mutex_);
-    for (auto& source : sources_) {
-      if (source->pool == pool_name && !source->pooled_in_use && source->ring->capacity() >= ring_capacity_events) {
-        chosen = source.get();
-        break;
-      }
+    RingPool& pool = ring_pools_[std::string(pool_name)];
+    // A free ring too small for this thread stays free (for a thread that asks for less).
+    for (auto free = pool.free.rbegin(); free != pool.free.rend(); ++free) {
+      if ((*free)->ring->capacity() < ring_capacity_events) continue;
+      chosen = *free;
+      pool.free.erase(std::next(free).base());
+      break;
     }
     if (chosen == nullptr) {
-      std::size_t in_pool = 0;
-      for (const auto& source : sources_) in_pool += source->pool == pool_name ? 1 : 0;
       auto source = std::make_unique<Source>();
-      source->name = std::string(pool_name) + " " + std::to_string(in_pool + 1);
+      source->name = std::string(pool_name) + " " + std::to_string(++pool.made);
       source->pool = std::string(pool_name);
       source->ring = std::make_unique<EventRing>(ring_capacity_events);
       chosen = source.get();
@@ -62,6 +63,7 @@ Recorder::Attachment Recorder::attach_pooled_thread(std::string_view pool_name, 
 void Recorder::release_pooled(Source* source) {
   std::lock_guard lock(mutex_);
   source->pooled_in_use = false;
+  ring_pools_[source->pool].free.push_back(source);
 }
 
 Recorder::Attachment Recorder::attach_current_thread(std::string_view source_name) {

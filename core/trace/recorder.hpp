@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -96,6 +97,13 @@ class Recorder {
     bool pooled_in_use = false;  // guarded by mutex_
   };
   void release_pooled(Source* source);
+  // The pooled rings, by pool name (guarded by mutex_): those handed back and free for the next
+  // thread, which takes one without scanning every source, and how many the pool has made.
+  struct RingPool {
+    std::vector<Source*> free;
+    std::size_t made = 0;
+  };
+  std::map<std::string, RingPool, std::less<>> ring_pools_;
 
   Source& foreign_source(SourceId source);  // throws std::invalid_argument for a ring's id
 

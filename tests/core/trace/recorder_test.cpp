@@ -266,3 +266,44 @@ TEST(RecorderTest, MovedAttachmentKeepsRecordingAndTheMovedFromOneDetachesNothin
 
 }  // namespace
 }  // namespace loopscope::trace
+
+namespace loopscope::trace {
+namespace {
+
+// A thread per connection, ten thousand over a session: each takes a pooled ring and hands it
+// back, so the sources stay as many as the threads alive at once, and every event still lands.
+TEST(RecorderPooledRings, ThreadsOneAfterAnotherShareOneRingAndLoseNothing) {
+  Recorder recorder;
+  for (std::uint32_t thread = 1; thread <= 20; ++thread) {
+    std::thread worker([&recorder, thread] {
+      auto attachment = recorder.attach_pooled_thread("thread", 64);
+      record(EventKind::Mark, thread);
+    });
+    worker.join();
+  }
+  // Two alive at once need two rings.
+  std::thread first([&recorder] {
+    auto attachment = recorder.attach_pooled_thread("thread", 64);
+    std::thread second([&recorder] {
+      auto inner = recorder.attach_pooled_thread("thread", 64);
+      record(EventKind::Mark, 100);
+    });
+    second.join();
+    record(EventKind::Mark, 99);
+  });
+  first.join();
+  TraceLog log;
+  recorder.drain_into(log);
+  EXPECT_EQ(log.sources.size(), 2u);
+  EXPECT_EQ(log.sources[0].name, "thread 1");
+  EXPECT_EQ(log.sources[1].name, "thread 2");
+  std::vector<std::uint32_t> subjects;
+  for (const TraceEvent& event : log.events) subjects.push_back(event.subject_id);
+  std::sort(subjects.begin(), subjects.end());
+  ASSERT_EQ(subjects.size(), 22u);
+  EXPECT_EQ(subjects.front(), 1u);
+  EXPECT_EQ(subjects.back(), 100u);
+}
+
+}  // namespace
+}  // namespace loopscope::trace
