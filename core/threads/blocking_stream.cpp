@@ -66,6 +66,9 @@ void BlockingStream::receive_more(std::source_location site) {
     trace::record(EventKind::TaskResumed, id_, 0, trace::detail_of(AwaitKind::Recv), site);
     errno = saved_errno;
   }
+  // The server's close() shut the socket down to wake this thread: a cancellation, not the
+  // client's end of stream (whatever was buffered is not handed out as a last line).
+  if (received <= 0 && socket_->cancelled()) throw CancelledError("the server is closing", site);
   if (received == 0) {
     eof_ = true;
     return;
@@ -137,6 +140,7 @@ void BlockingStream::write(std::string_view bytes, std::source_location site) {
     }
     const int error = errno;
     if (blocked) trace::record(EventKind::TaskResumed, id_, 0, trace::detail_of(AwaitKind::Send), site);
+    if (socket_->cancelled()) throw CancelledError("the server is closing", site);  // it cut this send off
     trace::record(EventKind::StreamError, id_, static_cast<std::uint64_t>(error),
                   static_cast<std::uint8_t>(trace::StreamErrorKind::SendFailed), site);
     lost_ = true;

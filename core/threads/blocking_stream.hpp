@@ -33,6 +33,10 @@ struct LineTooLongError : ThreadStreamError {
 struct ConnectionLostError : ThreadStreamError {
   using ThreadStreamError::ThreadStreamError;
 };
+// asyncio: CancelledError, when the server closes while the handler waits.
+struct CancelledError : ThreadStreamError {
+  using ThreadStreamError::ThreadStreamError;
+};
 
 class BlockingStream {
  public:
@@ -56,6 +60,8 @@ class BlockingStream {
   bool saw_eof() const { return eof_; }
   bool lost() const { return lost_; }
   bool closed() const { return socket_->fd() < 0; }
+  bool cancelled() const { return socket_->cancelled(); }
+  bool aborted() const { return socket_->aborted(); }
 
  private:
   // Reads once into the buffer; blocks (recorded) only when nothing is there yet.

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -102,12 +103,24 @@ std::uint16_t ThreadedServer::start() {
   if (started_) return port_;
   listen_fd_ = listen_on(options_.host, options_.port);
   port_ = local_port(listen_fd_);
-  started_ = true;
-  if (options_.model == ThreadModel::Pool) {
-    workers_.reserve(options_.pool_threads);
-    for (std::size_t index = 0; index < options_.pool_threads; ++index) workers_.emplace_back([this] { pool_worker(); });
+  try {
+    if (options_.model == ThreadModel::Pool) {
+      workers_.reserve(options_.pool_threads);
+      for (std::size_t index = 0; index < options_.pool_threads; ++index) workers_.emplace_back([this] { pool_worker(); });
+    }
+    accept_thread_ = std::thread([this] { accept_loop(); });
+  } catch (...) {
+    // Out of threads before serving anyone (a pool larger than the system allows): the workers
+    // that did start are stopped, and the caller hears why.
+    stopping_.store(true, std::memory_order_release);
+    queue_ready_.notify_all();
+    for (std::thread& worker : workers_) worker.join();
+    workers_.clear();
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+    throw;
   }
-  accept_thread_ = std::thread([this] { accept_loop(); });
+  started_ = true;
   return port_;
 }
 
@@ -149,6 +162,10 @@ void ThreadedServer::admit(int fd, std::uint32_t peer_ipv4, std::uint16_t peer_p
     return;
   }
   Accepted accepted{0, std::make_shared<SocketHandle>(fd), peer_ipv4, peer_port, nullptr};
+  // As the loop (and asyncio's transports): no Nagle delay, so a reply is not held back
+  // waiting for the client's acknowledgement of the last one.
+  const int no_delay = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &no_delay, sizeof no_delay);
   {
     std::lock_guard lock(mutex_);
     accepted.id = next_id_++;
@@ -156,8 +173,8 @@ void ThreadedServer::admit(int fd, std::uint32_t peer_ipv4, std::uint16_t peer_p
     if (send_buffer_bytes_) ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &*send_buffer_bytes_, sizeof(int));
     if (receive_buffer_bytes_) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &*receive_buffer_bytes_, sizeof(int));
     live_.emplace(accepted.id, accepted.socket);
+    open_connections_.store(live_.size() + leaked_.size(), std::memory_order_relaxed);
   }
-  open_connections_.fetch_add(1, std::memory_order_relaxed);
   const std::uint32_t id = accepted.id;
   trace::record(EventKind::ConnectionAccepted, id, peer_ipv4, 0, {}, peer_port);
   const auto runner = options_.model == ThreadModel::Pool ? trace::TaskRunner::PoolThread : trace::TaskRunner::OwnThread;
@@ -232,6 +249,8 @@ void ThreadedServer::serve(const Accepted& connection) {
   try {
     connection.handler->handler(stream);
     if (stream.saw_eof()) reason = trace::ExitReason::PeerEof;
+  } catch (const CancelledError&) {
+    reason = trace::ExitReason::Cancelled;  // the server is closing: not the handler's fault
   } catch (const ThreadStreamError& error) {
     reason = trace::ExitReason::Error;
     record_failure(id, type_name_of(error) + ": " + error.what(), error.site);
@@ -243,13 +262,25 @@ void ThreadedServer::serve(const Accepted& connection) {
     record_failure(id, "an exception that is not a std::exception", {});
   }
   trace::record(EventKind::TaskExited, id, 0, trace::detail_of(reason));
-  // As the loop (and asyncio's transport.close() after a failed handler): what was written is
-  // already with the kernel, then a normal end of stream; a peer already gone is a reset. A
-  // handler that returned without closing leaks nothing here: its thread ends, so the server
-  // closes the socket for it and says so.
-  if (stream.lost()) stream.close_as(trace::CloseReason::PeerReset);
-  else if (reason == trace::ExitReason::Error) stream.close_as(trace::CloseReason::Closed);
-  else stream.close_as(trace::CloseReason::Leaked);
+  // As the loop (and asyncio's transport.close() after a failed or cancelled handler): what was
+  // written is already with the kernel, then a normal end of stream; a peer already gone is a
+  // reset, and one the server cut off after its grace is aborted (the reset it set up).
+  if (stream.aborted()) {
+    stream.close_as(trace::CloseReason::Aborted);
+  } else if (stream.lost()) {
+    stream.close_as(trace::CloseReason::PeerReset);
+  } else if (reason == trace::ExitReason::Error || reason == trace::ExitReason::Cancelled) {
+    stream.close_as(trace::CloseReason::Closed);
+  } else if (!stream.closed()) {
+    // Returned without close(): the connection leaks, as in asyncio, open and counted until
+    // the server shuts down (no thread reads it any more).
+    std::lock_guard lock(mutex_);
+    live_.erase(id);
+    leaked_.push_back(connection);
+    open_connections_.store(live_.size() + leaked_.size(), std::memory_order_relaxed);
+    all_done_.notify_all();
+    return;
+  }
   forget(id);
 }
 
@@ -261,7 +292,7 @@ void ThreadedServer::record_failure(std::uint32_t id, const std::string& text, s
 void ThreadedServer::forget(std::uint32_t id) {
   std::lock_guard lock(mutex_);
   live_.erase(id);
-  open_connections_.store(live_.size(), std::memory_order_relaxed);
+  open_connections_.store(live_.size() + leaked_.size(), std::memory_order_relaxed);
   all_done_.notify_all();
 }
 
@@ -295,11 +326,19 @@ void ThreadedServer::close(std::chrono::milliseconds grace) {
   listen_fd_ = -1;
 
   std::deque<Accepted> never_served;
+  std::vector<Accepted> leaked;
   std::vector<std::shared_ptr<SocketHandle>> live;
   {
     std::lock_guard lock(mutex_);
     never_served.swap(queue_);
+    leaked.swap(leaked_);
     for (const auto& [id, socket] : live_) live.push_back(socket);
+  }
+  // Connections their handlers left open: the server's shutdown closes them, as the loop's does.
+  for (Accepted& left_open : leaked) {
+    trace::record(EventKind::ConnectionClosed, left_open.id, left_open.peer_ipv4,
+                  trace::detail_of(trace::CloseReason::Leaked), {}, left_open.peer_port);
+    left_open.socket->close();
   }
   queue_ready_.notify_all();
   // Connections still waiting for a worker never started: asyncio's server.close() would have
@@ -311,16 +350,16 @@ void ThreadedServer::close(std::chrono::milliseconds grace) {
     waiting.socket->close();
     forget(waiting.id);
   }
-  // Ask every handler to finish: its next recv() sees the end of the stream.
-  for (const auto& socket : live) socket->shutdown(SHUT_RD);
+  // Cancel every handler: its recv() ends with CancelledError, as asyncio cancels its tasks.
+  for (const auto& socket : live) socket->cancel();
   const auto all_finished = [this] {
     return live_.empty() && connection_threads_.load(std::memory_order_relaxed) == 0;
   };
   {
     std::unique_lock lock(mutex_);
     if (!all_done_.wait_for(lock, grace, all_finished)) {
-      // Still blocked (in send() to a client that does not read): cut them off.
-      for (const auto& [id, socket] : live_) socket->shutdown(SHUT_RDWR);
+      // Still blocked (in send() to a client that does not read): reset them.
+      for (const auto& [id, socket] : live_) socket->abort();
       all_done_.wait(lock, all_finished);
     }
   }

@@ -56,9 +56,9 @@ class ThreadedServer {
   // Throws std::system_error when the address cannot be bound.
   std::uint16_t start();
   std::uint16_t port() const { return port_; }
-  // Stops accepting; connections still queued are closed; each live connection's reads end
-  // (as the client closing would) so its handler finishes; after `grace` its socket is shut
-  // down entirely. Waits for every thread. Idempotent.
+  // Stops accepting; connections still queued are closed; every handler is cancelled (its
+  // recv() ends with CancelledError, as asyncio cancels its tasks) and its connection closed;
+  // one still blocked in send() after `grace` is reset. Waits for every thread. Idempotent.
   void close(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
   // For connections accepted from now on (open ones keep theirs).
@@ -110,6 +110,7 @@ class ThreadedServer {
   std::optional<int> receive_buffer_bytes_;
   std::unordered_map<std::uint32_t, std::shared_ptr<SocketHandle>> live_;  // being served
   std::deque<Accepted> queue_;                                               // Pool: waiting for a worker
+  std::vector<Accepted> leaked_;  // their handlers returned without close(): open until close()
   std::size_t idle_workers_ = 0;                                             // Pool: workers waiting for one
   std::condition_variable queue_ready_;
   std::condition_variable all_done_;

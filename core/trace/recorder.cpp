@@ -145,8 +145,19 @@ std::size_t Recorder::drain_into(TraceLog& log) {
   }
   log.start_unix_ns = start_unix_ns_;
   batch_.clear();
-  const std::uint64_t drained_at_ns = now_ns();
+  // Rings are emptied one after another, so an event recorded on one thread while an earlier
+  // ring was being emptied could overtake an earlier event of another thread that will only be
+  // read next time (a threaded server's accept thread and a connection's own thread both write
+  // a connection's events). Events stamped after this moment wait for the next drain: every
+  // batch then holds everything up to one instant, and batches follow each other in time.
+  const std::uint64_t horizon_ticks = TraceClock::now_ticks();
+  const std::uint64_t drained_at_ns = ticks_to_trace_ns(horizon_ticks);
   const TraceClock& clock = TraceClock::calibrated();
+  const auto take = [&](const RawEvent& raw, SourceId source_id) {
+    const std::uint64_t value = value_is_duration(raw.kind) ? clock.ticks_to_ns(raw.value) : raw.value;
+    batch_.push_back(TraceEvent{ticks_to_trace_ns(raw.time_ticks), value, raw.subject_id,
+                                site_table_.intern(raw.site), raw.kind, raw.detail, raw.aux, source_id, 0});
+  };
   for (std::size_t index = 0; index < sources.size(); ++index) {
     Source& source = *sources[index];
     const auto source_id = static_cast<SourceId>(index);
@@ -155,11 +166,15 @@ std::size_t Recorder::drain_into(TraceLog& log) {
       batch_.insert(batch_.end(), source.foreign_pending.begin(), source.foreign_pending.end());
       source.foreign_pending.clear();
     } else {
+      std::vector<RawEvent> still_recent;
+      for (const RawEvent& raw : source.held_back) {
+        if (raw.time_ticks <= horizon_ticks) take(raw, source_id);
+        else still_recent.push_back(raw);
+      }
+      source.held_back = std::move(still_recent);
       source.ring->drain([&](const RawEvent& raw) {
-        const std::uint64_t value = value_is_duration(raw.kind) ? clock.ticks_to_ns(raw.value) : raw.value;
-        batch_.push_back(TraceEvent{ticks_to_trace_ns(raw.time_ticks), value, raw.subject_id,
-                                    site_table_.intern(raw.site), raw.kind, raw.detail, raw.aux,
-                                    source_id, 0});
+        if (raw.time_ticks <= horizon_ticks) take(raw, source_id);
+        else source.held_back.push_back(raw);
       });
     }
     // Drops are reported as events too, so a timeline can show where recording had gaps.

@@ -93,6 +93,7 @@ class Recorder {
     std::uint64_t dropped_reported = 0;
     std::vector<TraceEvent> foreign_pending;  // consumer-only
     std::uint64_t foreign_dropped_total = 0;  // consumer-only
+    std::vector<RawEvent> held_back;  // consumer-only: stamped after the last drain began
     std::string pool;        // a pooled ring's pool name (empty: a thread's own ring)
     bool pooled_in_use = false;  // guarded by mutex_
   };

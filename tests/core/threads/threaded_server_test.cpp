@@ -207,22 +207,35 @@ TEST(ThreadedServer, AThreadBlocksInSendWhenItsClientStopsReading) {
   sender.join();
   harness.drained();
   EXPECT_EQ(testing::settled_connections(harness.log), 1u);
+  // Cut off by the server after its grace, as the loop aborts: recorded as aborted, and not as
+  // a failure of the handler or a reset by the client.
+  const auto closed = testing::events_of(harness.log, EventKind::ConnectionClosed);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed.front().detail_as<trace::CloseReason>(), trace::CloseReason::Aborted);
+  EXPECT_EQ(count_of(harness.log, EventKind::TaskFailed), 0u);
 }
 
-TEST(ThreadedServer, CloseEndsThreadsBlockedInRecvAndCancelsQueuedConnections) {
+// As asyncio's server.close() with its handlers' tasks cancelled: a handler blocked in recv()
+// is cancelled (not told its client hung up), its half-sent line is not echoed back as if it
+// were a last line, and its connection ends with a FIN; one still queued is cancelled too.
+TEST(ThreadedServer, CloseCancelsThreadsBlockedInRecvAndQueuedConnections) {
   Harness harness(pool_of(1));
   LoopbackClient served(harness.port);
   LoopbackClient waiting(harness.port);
   ASSERT_TRUE(harness.trace_has(EventKind::ConnectionAccepted, 2));
   ASSERT_TRUE(eventually([&] { return harness.server.queued_connections() == 1; }));
+  served.send_all("half a li");  // no newline: readline() is still waiting
+  ASSERT_TRUE(harness.trace_has(EventKind::BytesReceived, 1));
   harness.server.close(2s);
   harness.drained();
   const auto ids = testing::accepted_connections(harness.log);
   ASSERT_EQ(ids.size(), 2u);
-  EXPECT_EQ(testing::exit_reason_of(harness.log, ids[0]), trace::ExitReason::PeerEof);
+  EXPECT_EQ(testing::exit_reason_of(harness.log, ids[0]), trace::ExitReason::Cancelled);
   EXPECT_EQ(testing::exit_reason_of(harness.log, ids[1]), trace::ExitReason::Cancelled);
+  EXPECT_EQ(count_of(harness.log, EventKind::TaskFailed), 0u) << "a cancellation is not a failure";
   std::string rest;
-  EXPECT_NE(served.read_to_end(rest), LoopbackClient::StreamEnd::Timeout);
+  EXPECT_EQ(served.read_to_end(rest), LoopbackClient::StreamEnd::Fin);
+  EXPECT_EQ(rest, "") << "the unfinished line is not sent back";
   EXPECT_NE(waiting.read_to_end(rest), LoopbackClient::StreamEnd::Timeout);
 }
 
