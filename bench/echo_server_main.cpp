@@ -28,7 +28,7 @@
 
 #include "bench/fd_limit.hpp"
 #include "bench/stdin_commands.hpp"
-#include "bench/stop_signals.hpp"
+#include "scenarios/commands/stop_signal.hpp"
 #include "core/handlers/simple_handlers.hpp"
 #include "core/loop/freeze_watchdog.hpp"
 #include "core/loop/loop_thread.hpp"
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const std::uint64_t fd_limit = bench::raise_fd_limit_to_hard();
-  bench::install_stop_signals();
+  loopscope::scenarios::install_stop_signal_handlers();
 
   trace::Recorder recorder(options.ring_capacity_events);
   auto main_attachment = recorder.attach_current_thread("main");
@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
     }
   };
 
-  while (!bench::stop_requested()) {
+  while (!loopscope::scenarios::stop_requested()) {
     std::this_thread::sleep_for(kTick);
     drain_and_discard();
     if (!options.ignore_stdin && !commands.poll(on_command)) break;

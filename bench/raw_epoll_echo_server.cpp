@@ -33,7 +33,7 @@
 
 #include "bench/fd_limit.hpp"
 #include "bench/stdin_commands.hpp"
-#include "bench/stop_signals.hpp"
+#include "scenarios/commands/stop_signal.hpp"
 #include "core/handlers/ascii_upper.hpp"
 
 namespace {
@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const std::uint64_t fd_limit = loopscope::bench::raise_fd_limit_to_hard();
-  loopscope::bench::install_stop_signals();
+  loopscope::scenarios::install_stop_signal_handlers();
 
   std::uint16_t port = 0;
   int listen_fd = -1;
@@ -243,7 +243,7 @@ int main(int argc, char** argv) {
       std::cout << "stats open_connections=" << server.open_connections() << " pid=" << ::getpid() << std::endl;
     }
   };
-  while (!loopscope::bench::stop_requested()) {
+  while (!loopscope::scenarios::stop_requested()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (!options.ignore_stdin && !commands.poll(on_command)) break;
   }

@@ -17,7 +17,7 @@
 
 #include "bench/fd_limit.hpp"
 #include "bench/stdin_commands.hpp"
-#include "bench/stop_signals.hpp"
+#include "scenarios/commands/stop_signal.hpp"
 #include "core/process/process_gauges.hpp"
 #include "core/threads/threaded_server.hpp"
 #include "core/trace/recorder.hpp"
@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   options.model = model == "pool" ? threads::ThreadModel::Pool : threads::ThreadModel::PerConnection;
 
   const std::uint64_t fd_limit = bench::raise_fd_limit_to_hard();
-  bench::install_stop_signals();
+  loopscope::scenarios::install_stop_signal_handlers();
 
   trace::Recorder recorder;
   auto main_attachment = recorder.attach_current_thread("main");
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
               << " involuntary_switches=" << reading.involuntary_switches
               << " threads_refused=" << server.threads_refused() << " pid=" << ::getpid() << std::endl;
   };
-  while (!bench::stop_requested()) {
+  while (!loopscope::scenarios::stop_requested()) {
     std::this_thread::sleep_for(kTick);
     drain_and_discard();
     if (!commands.poll(on_command)) break;
