@@ -62,7 +62,7 @@ def probe_counts() -> str:
     if probe is None:
         return ""
     buffer = probe.buffer
-    return f" drained_events={buffer.encoded + len(buffer._queue)} dropped_events={buffer.dropped}"
+    return f" drained_events={buffer.encoded + buffer.pending_events()} dropped_events={buffer.dropped}"
 
 
 async def main() -> None:

@@ -1,7 +1,8 @@
 """The loop itself: every callback with its duration, the heartbeat, the buffer sampler.
 
 Everything the loop runs is an asyncio.events.Handle (a task's step, a socket becoming
-readable, a timer), so wrapping Handle._run times every callback. While one runs, the probe
+readable, a timer), so wrapping Handle._run times every callback, and sees each step of the
+learner's tasks (task_tracing.py). While one runs, the probe
 knows since when, which is what the freeze watchdog reads from its own thread.
 """
 
@@ -9,6 +10,7 @@ import functools
 from asyncio import events
 
 from . import schema
+from . import task_tracing
 
 HEARTBEAT_INTERVAL_S = 0.010  # as the C++ loop's heartbeat
 SAMPLE_EVERY_HEARTBEATS = 2   # kernel queues of connections under backpressure: every 20 ms
@@ -19,16 +21,26 @@ def install(probe):
     # Bound once: this runs around every callback the loop makes.
     clock = probe.clock
     record = probe.record
+    traced_task_of = probe.traced_tasks.get
     handler_invoked = schema.HANDLER_INVOKED
     freeze_threshold_ns = probe.freeze_threshold_ns
+    step_began = task_tracing.step_began
+    step_ended = task_tracing.step_ended
 
     @functools.wraps(original_run)
     def _run(self):
         started_ns = clock()
         probe.running_since_ns = started_ns
+        # A task's step is a method of the task (its __step, or its wakeup): one dictionary
+        # look-up tells whether this callback runs one of the learner's tasks.
+        traced = traced_task_of(getattr(self._callback, "__self__", None))
+        if traced is not None:
+            outer = step_began(probe, traced, self._args)
         try:
             original_run(self)
         finally:
+            if traced is not None:
+                step_ended(probe, traced, outer)
             ended_ns = clock()
             probe.running_since_ns = 0
             record(handler_invoked, 0, 0, 0, 0, ended_ns - started_ns, started_ns)

@@ -46,7 +46,8 @@ class Probe:
         self.freeze_threshold_ns = int(settings.freeze_threshold_ms * 1e6)
         self.watchdog = freeze_watchdog.FreezeWatchdog(self)
         self.current_task = 0        # the task whose code the loop runs (0: none)
-        self.current_traced = None   # its TracedCoroutine
+        self.current_traced = None   # its TracedTask
+        self.traced_tasks = {}       # asyncio task -> TracedTask, for the learner's tasks not yet done
         # Coroutines whose tasks are not the program's subject (Loopscope's own lesson server):
         # not traced, so they add no lane. See ignore_coroutine_function().
         self.untraced_code = set()

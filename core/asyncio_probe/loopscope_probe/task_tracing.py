@@ -1,112 +1,117 @@
 """Tasks: spawned, resumed, suspended and exited, with the learner's `await` line.
 
 The handler tasks of start_server are made by loop.create_task (patching asyncio.create_task
-would miss them), so a task factory on the loop wraps each coroutine in TracedCoroutine. The
-task drives it with send() and throw() exactly as it drives a coroutine; each call is one step
-of the task: entering it is a resume, a value coming back is a suspension (the chain is walked
-then, to name the learner's line and what it waits on), and an exception is the task's end.
+would miss them), so a task factory on the loop registers each task of the learner's. A task
+runs in steps, and every step is a callback the loop runs through Handle._run (the task's
+__step, or its wakeup when the future it awaits is done; either is a method of the task), so
+the loop hook (loop_hooks.py) finds the task of a step from the callback and calls
+step_began / step_ended around it. After a step the task is either done (its end) or
+suspended: then its coroutine's `cr_await` chain names the learner's line and what it awaits.
+
+The task's coroutine is left as it is: a wrapper around it would put a Python call into every
+step (the probe's largest cost per line), and the learner's code would see the wrapper where
+it looks at its own coroutine (task.get_coro()).
 """
 
 import asyncio
-import collections.abc
 import inspect
 
 from . import frames
 from . import schema
 
 
-class TracedCoroutine(collections.abc.Coroutine):
-    __slots__ = ("_coro", "task_id", "connection", "_probe", "_site", "_kind", "__weakref__")
+class TracedTask:
+    """What the probe knows of one of the learner's tasks."""
 
-    def __init__(self, coro, task_id, connection, probe):
-        self._coro = coro
+    __slots__ = ("task", "coro", "task_id", "connection", "site_id", "await_kind")
+
+    def __init__(self, task, coro, task_id, connection):
+        self.task = task
+        self.coro = coro
         self.task_id = task_id
         self.connection = connection
-        self._probe = probe
-        self._site = None  # the await it is suspended at (None before its first step)
-        self._kind = schema.AWAIT_NONE
+        self.site_id = None  # the await it is suspended at (None before its first step)
+        self.await_kind = schema.AWAIT_NONE
 
-    def __getattr__(self, name):
-        # What code that inspects a task's coroutine expects (__qualname__, cr_frame, ...).
-        return getattr(self._coro, name)
 
-    def __repr__(self):
-        return repr(self._coro)
+def step_began(probe, traced, callback_args):
+    """Before a step of `traced`'s task; returns the task that ran before it (for step_ended).
 
-    def __await__(self):
-        return self._coro.__await__()
+    A step that throws CancelledError into the await (the task was cancelled, or the future it
+    waited on was) ends that await: the task's __step cancels when _must_cancel is set, and its
+    wakeup is called with the future it waited on."""
+    outer = probe.current_traced
+    probe.current_traced = traced
+    probe.current_task = traced.task_id
+    site_id = traced.site_id
+    if site_id is not None:
+        if traced.task._must_cancel or (callback_args and _cancelled_future(callback_args[0])):
+            probe.record(schema.AWAIT_CANCELLED, traced.task_id, site_id, traced.await_kind)
+        probe.record(schema.TASK_RESUMED, traced.task_id, site_id, traced.await_kind)
+    return outer
 
-    def close(self):
-        return self._coro.close()
 
-    def send(self, value):
-        return self._step(self._coro.send, value)
+def step_ended(probe, traced, outer):
+    """After a step of `traced`'s task: its suspension, or its end."""
+    probe.current_traced = outer
+    probe.current_task = outer.task_id if outer is not None else 0
+    task = traced.task
+    if task.done():
+        _exited(probe, traced)
+        return
+    frame, kind = frames.suspension_point(traced.coro, task._fut_waiter)
+    site_id = probe.site_of_frame(frame) if frame is not None else 0
+    traced.site_id = site_id
+    traced.await_kind = kind
+    probe.record(schema.TASK_SUSPENDED, traced.task_id, site_id, kind)
+    if traced.connection is not None:
+        traced.connection.sample_levels()
 
-    def throw(self, *exception):
-        if self._site is not None and exception:
-            thrown = exception[0]
-            if isinstance(thrown, asyncio.CancelledError) or (
-                    isinstance(thrown, type) and issubclass(thrown, asyncio.CancelledError)):
-                probe = self._probe
-                probe.record(schema.AWAIT_CANCELLED, self.task_id, self._site, self._kind)
-        return self._step(self._coro.throw, *exception)
 
-    def _step(self, step, argument, *more):
-        probe = self._probe
-        outer_task = probe.current_task
-        outer_traced = probe.current_traced
-        probe.current_task = self.task_id
-        probe.current_traced = self
-        if self._site is not None:
-            probe.record(schema.TASK_RESUMED, self.task_id, self._site, self._kind)
-        try:
-            yielded = step(argument, *more)
-        except StopIteration:
-            self._exited(schema.EXIT_RETURNED)
-            raise
-        except asyncio.CancelledError:
-            self._exited(schema.EXIT_CANCELLED)
-            raise
-        except BaseException as error:
-            self._failed(error)
-            raise
-        finally:
-            probe.current_task = outer_task
-            probe.current_traced = outer_traced
-        frame, kind = frames.suspension_point(self._coro, yielded)
-        self._site = probe.site_of_frame(frame) if frame is not None else 0
-        self._kind = kind
-        probe.record(schema.TASK_SUSPENDED, self.task_id, self._site, kind)
-        if self.connection is not None:
-            self.connection.sample_levels()
-        return yielded
+def record_cancelled_await(probe, traced):
+    """The await `traced` is suspended in was cancelled from inside (wait_for's timeout)."""
+    if traced is not None and traced.site_id is not None:
+        probe.record(schema.AWAIT_CANCELLED, traced.task_id, traced.site_id, traced.await_kind)
 
-    def record_cancelled_await(self):
-        """The await it is suspended in was cancelled from inside (wait_for's timeout)."""
-        if self._site is not None:
-            self._probe.record(schema.AWAIT_CANCELLED, self.task_id, self._site, self._kind)
 
-    def _exited(self, reason):
-        probe = self._probe
-        if self.connection is not None:
-            if reason == schema.EXIT_RETURNED and self.connection.peer_sent_eof():
-                reason = schema.EXIT_PEER_EOF
-            self.connection.sample_levels()
-        if self.connection is not None and reason != schema.EXIT_CANCELLED:
-            self.connection.handler_returned = True  # an open connection is now a leak
-        probe.record(schema.TASK_EXITED, self.task_id, self._site or 0, reason)
+def _cancelled_future(value):
+    cancelled = getattr(value, "cancelled", None)
+    return cancelled is not None and asyncio.isfuture(value) and cancelled()
 
-    def _failed(self, error):
-        probe = self._probe
-        probe.failures += 1
-        message = str(error)
-        text = type(error).__name__ + (": " + message if message else "")
-        site_id = self._site or 0
-        raised_at = _learner_traceback_entry(error.__traceback__)
-        if raised_at is not None:
-            site_id = probe.site_of(raised_at[0], raised_at[1])
-        probe.record(schema.TASK_FAILED, self.task_id, site_id, 0, probe.label_id(text), probe.failures)
-        self._exited(schema.EXIT_ERROR)
+
+def _exited(probe, traced):
+    probe.traced_tasks.pop(traced.task, None)
+    task = traced.task
+    connection = traced.connection
+    if task.cancelled():
+        reason = schema.EXIT_CANCELLED
+    else:
+        # _exception, not exception(): that would mark the error as retrieved and silence
+        # asyncio's "Task exception was never retrieved", which the learner should still see.
+        error = task._exception
+        if error is not None:
+            _failed(probe, traced, error)
+            reason = schema.EXIT_ERROR
+        elif connection is not None and connection.peer_sent_eof():
+            reason = schema.EXIT_PEER_EOF
+        else:
+            reason = schema.EXIT_RETURNED
+    if connection is not None:
+        connection.sample_levels()
+        if reason != schema.EXIT_CANCELLED:
+            connection.handler_returned = True  # an open connection is now a leak
+    probe.record(schema.TASK_EXITED, traced.task_id, traced.site_id or 0, reason)
+
+
+def _failed(probe, traced, error):
+    probe.failures += 1
+    message = str(error)
+    text = type(error).__name__ + (": " + message if message else "")
+    site_id = traced.site_id or 0
+    raised_at = _learner_traceback_entry(error.__traceback__)
+    if raised_at is not None:
+        site_id = probe.site_of(raised_at[0], raised_at[1])
+    probe.record(schema.TASK_FAILED, traced.task_id, site_id, 0, probe.label_id(text), probe.failures)
 
 
 def _learner_traceback_entry(traceback):
@@ -125,16 +130,26 @@ def make_task_factory(probe, previous_factory=None):
     def traced_task_factory(loop, coro, **options):
         # asyncio's own tasks (an accept, a getaddrinfo, 3.11's wait_for around a readline) are
         # how the loop works, not the learner's tasks: they would only add lanes of noise.
+        traced = None
         if (inspect.iscoroutine(coro) and not frames.is_library_file(coro.cr_code.co_filename)
                 and coro.cr_code not in probe.untraced_code):
             connection = probe.take_pending_connection()
             task_id = connection.id if connection is not None else probe.next_task_id()
-            parent = probe.current_task
             name = getattr(coro, "__qualname__", None) or type(coro).__name__
-            probe.record(schema.TASK_SPAWNED, task_id, 0, 0, probe.label_id(name), parent)
-            coro = TracedCoroutine(coro, task_id, connection, probe)
+            probe.record(schema.TASK_SPAWNED, task_id, 0, 0, probe.label_id(name), probe.current_task)
+            traced = TracedTask(None, coro, task_id, connection)
         if previous_factory is not None:
-            return previous_factory(loop, coro, **options)
-        return asyncio.Task(coro, loop=loop, **options)
+            task = previous_factory(loop, coro, **options)
+        else:
+            task = asyncio.Task(coro, loop=loop, **options)
+        if traced is not None:
+            traced.task = task
+            if task.done() or coro.cr_await is not None:
+                # Started eagerly (3.12's eager task factory runs the first step inside this
+                # call, not through the loop): that step is over already.
+                step_ended(probe, traced, probe.current_traced)
+            if not task.done():
+                probe.traced_tasks[task] = traced
+        return task
 
     return traced_task_factory

@@ -2,7 +2,7 @@
 
 When the deadline passes, wait_for cancels what it waits on (in 3.11, the inner task running
 reader.readline()) and raises TimeoutError in the learner's task. The learner's task itself is
-resumed normally, so the coroutine wrapper sees no CancelledError: this wrapper records the
+resumed normally, so its step throws no CancelledError: this wrapper records the
 cancelled await (await_cancelled, at the learner's wait_for line with the kind of the wait, a
 readline with a deadline), as Loopscope's server records its timed-out readline.
 """
@@ -10,6 +10,8 @@ readline with a deadline), as Loopscope's server records its timed-out readline.
 import asyncio
 import asyncio.tasks
 import functools
+
+from . import task_tracing
 
 
 def install(probe):
@@ -21,9 +23,7 @@ def install(probe):
         try:
             return await original_wait_for(fut, timeout)
         except TimeoutError:
-            traced = probe.current_traced
-            if traced is not None:
-                traced.record_cancelled_await()
+            task_tracing.record_cancelled_await(probe, probe.current_traced)
             raise
 
     traced_wait_for.__name__ = traced_wait_for.__qualname__ = "traced_wait_for"

@@ -1,11 +1,11 @@
 """Encodes the wire stream of docs/wire-format.md (version 1).
 
-Only the writer thread calls the encoding methods; the loop thread and the watchdog call
-intern_site / intern_label, which hand out ids under a lock so that ids follow the order in
-which their definitions enter the event buffer (a definition always precedes its first use).
+Event records are packed where they are recorded (event_buffer.py); the writer thread frames
+them. The loop thread and the watchdog call intern_site / intern_label, which hand out ids
+under a lock so that ids follow the order in which their definitions enter the event buffer
+(a definition always precedes its first use).
 """
 
-import itertools
 import struct
 import threading
 
@@ -55,21 +55,9 @@ def label(label_id, text):
     return frame(FRAME_LABEL, struct.pack("<I", label_id) + _string(text))
 
 
-_U64 = 0xFFFFFFFFFFFFFFFF
-_U32 = 0xFFFFFFFF
-
-
-def events(records):
-    """`records` are tuples in the record's field order: (time_ns, value, subject, site, kind,
-    detail, aux, 0), as EventBuffer's recorder makes them, so each is packed as it is."""
-    try:
-        body = b"".join(itertools.starmap(EVENT_RECORD.pack, records))
-    except struct.error:
-        # A value out of range (a negative duration from a clock step): clamped, not fatal.
-        body = b"".join(EVENT_RECORD.pack(time_ns & _U64, value & _U64, subject & _U32, site_id & _U32, kind & 0xFF,
-                                          detail & 0xFF, aux & 0xFFFF, 0)
-                        for time_ns, value, subject, site_id, kind, detail, aux, _ in records)
-    return frame(FRAME_EVENTS, struct.pack("<I", len(records)) + body)
+def events_frame_head(count):
+    """The frame head and record count in front of `count` packed EVENT_RECORDs."""
+    return _FRAME_HEAD.pack(FRAME_EVENTS, 4 + count * EVENT_RECORD.size) + struct.pack("<I", count)
 
 
 def dropped(total):
