@@ -68,35 +68,46 @@ def await_chain(coro):
     return frames
 
 
-# (the task coroutine's code, the await instruction in it, the code it awaits) -> AwaitKind,
-# for suspensions whose learner frame is the task's own coroutine: then the chain below is the
-# same library call every time, and naming it again at every step of every task would be the
-# probe's largest cost per line. Chains that depend on more than that (wait_for's inner task,
-# a learner helper coroutine, a bare future) are walked each time.
-_direct_kinds = {}
-_CACHEABLE_KINDS = frozenset({schema.AWAIT_READLINE, schema.AWAIT_READUNTIL, schema.AWAIT_READ,
-                              schema.AWAIT_READEXACTLY, schema.AWAIT_DRAIN, schema.AWAIT_WAIT_CLOSED,
-                              schema.AWAIT_SLEEP, schema.AWAIT_OFFLOAD})
+# A suspension at the learner's `await` of one of these asyncio calls is the same every time it
+# happens at the same instruction: below it is that library call and nothing of the learner's,
+# so the caller may cache what suspension_point found (see awaited_library_call). Waits that
+# depend on more than that (wait_for's inner task, a bare future) are walked each time.
+CACHEABLE_KINDS = frozenset({schema.AWAIT_READLINE, schema.AWAIT_READUNTIL, schema.AWAIT_READ,
+                             schema.AWAIT_READEXACTLY, schema.AWAIT_DRAIN, schema.AWAIT_WAIT_CLOSED,
+                             schema.AWAIT_SLEEP, schema.AWAIT_OFFLOAD})
+
+_library_codes = {}  # code object -> whether it is the library's (is_library_file of its file)
+
+
+def awaited_library_call(coro):
+    """(frame, key) for a suspended task's coroutine `coro`: the frame of the last coroutine of
+    the chain before the first one that is the library's (the learner's own `await`, when the
+    chain has no learner code below it), and (its code, the await instruction it is at, the
+    library code it awaits). (None, None) when the chain has no library coroutine.
+
+    Cheaper than suspension_point: no frame is listed and no file looked at, one attribute
+    read per coroutine of the chain. Equal keys are equal suspensions when suspension_point
+    found this frame and a kind in CACHEABLE_KINDS."""
+    for _ in range(64):  # a chain is a few deep; the bound guards against odd awaitables
+        awaited = coro.cr_await
+        code = getattr(awaited, "cr_code", None)
+        if code is None:
+            return None, None
+        library = _library_codes.get(code)
+        if library is None:
+            library = _library_codes[code] = is_library_file(code.co_filename)
+        if library:
+            frame = coro.cr_frame
+            return frame, (frame.f_code, frame.f_lasti, code)
+        coro = awaited
+    return None, None
 
 
 def suspension_point(coro, yielded):
     """(frame of the learner's await, AwaitKind) for a task that just suspended.
 
     `yielded` is what the task's coroutine handed to the task (the future it waits on)."""
-    key = None
-    outer = getattr(coro, "cr_frame", None)
-    awaited = getattr(coro, "cr_await", None)
-    if outer is not None and awaited is not None:
-        awaited_code = getattr(awaited, "cr_code", None)
-        if awaited_code is not None:
-            key = (outer.f_code, outer.f_lasti, awaited_code)
-            kind = _direct_kinds.get(key)
-            if kind is not None:
-                return outer, kind
-    frame, kind = _walked_suspension_point(coro, yielded)
-    if key is not None and frame is outer and kind in _CACHEABLE_KINDS:
-        _direct_kinds[key] = kind
-    return frame, kind
+    return _walked_suspension_point(coro, yielded)
 
 
 def _walked_suspension_point(coro, yielded):

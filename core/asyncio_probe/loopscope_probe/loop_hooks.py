@@ -24,8 +24,7 @@ def install(probe):
     traced_task_of = probe.traced_tasks.get
     handler_invoked = schema.HANDLER_INVOKED
     freeze_threshold_ns = probe.freeze_threshold_ns
-    step_began = task_tracing.step_began
-    step_ended = task_tracing.step_ended
+    step_began, step_ended = probe.step_began, probe.step_ended
 
     @functools.wraps(original_run)
     def _run(self):
@@ -33,15 +32,19 @@ def install(probe):
         probe.running_since_ns = started_ns
         # A task's step is a method of the task (its __step, or its wakeup): one dictionary
         # look-up tells whether this callback runs one of the learner's tasks.
-        traced = traced_task_of(getattr(self._callback, "__self__", None))
+        callback = self._callback
+        traced = traced_task_of(getattr(callback, "__self__", None))
+        if traced is not None and not task_tracing.is_step(callback):
+            traced = None  # another method of the task (loop.call_soon(task.cancel))
         if traced is not None:
-            outer = step_began(probe, traced, self._args)
+            # The step's events carry the callback's clock reads: a step starts and ends with it.
+            outer = step_began(traced, self._args, started_ns)
         try:
             original_run(self)
         finally:
-            if traced is not None:
-                step_ended(probe, traced, outer)
             ended_ns = clock()
+            if traced is not None:
+                step_ended(traced, outer, ended_ns)
             probe.running_since_ns = 0
             record(handler_invoked, 0, 0, 0, 0, ended_ns - started_ns, started_ns)
             if ended_ns - started_ns >= freeze_threshold_ns:

@@ -48,6 +48,7 @@ class Probe:
         self.current_task = 0        # the task whose code the loop runs (0: none)
         self.current_traced = None   # its TracedTask
         self.traced_tasks = {}       # asyncio task -> TracedTask, for the learner's tasks not yet done
+        self.step_began, self.step_ended = task_tracing.make_step_tracer(self)  # for loop_hooks
         # Coroutines whose tasks are not the program's subject (Loopscope's own lesson server):
         # not traced, so they add no lane. See ignore_coroutine_function().
         self.untraced_code = set()

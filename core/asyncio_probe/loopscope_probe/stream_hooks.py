@@ -15,7 +15,7 @@ import socket
 import sys
 import termios
 
-from asyncio import base_events, selector_events, streams
+from asyncio import base_events, exceptions, selector_events, streams
 
 from . import schema
 
@@ -67,12 +67,22 @@ class Connection:
             self.levels[kind] = level
             self.probe.record(schema.BUFFER_LEVEL, self.id, 0, kind, 0, level, time_ns)
 
-    def sample_levels(self, kernel=False):
+    def sample_levels(self, kernel=False, time_ns=None):
+        # After every step of its task: written out rather than through record_level and
+        # reader_level / writer_level, which would be five more calls for each line served.
         if self.closed:
             return
-        self.record_level(schema.BUFFER_READER, self.reader_level())
-        self.record_level(schema.BUFFER_WRITER, self.writer_level())
-        if kernel or self.levels[schema.BUFFER_WRITER] > 0:
+        levels = self.levels
+        reader = self.reader
+        level = len(reader._buffer) if reader is not None else 0
+        if levels[0] != level:  # schema.BUFFER_READER
+            levels[0] = level
+            self.probe.record(schema.BUFFER_LEVEL, self.id, 0, schema.BUFFER_READER, 0, level, time_ns)
+        level = self.writer_level()
+        if levels[1] != level:  # schema.BUFFER_WRITER
+            levels[1] = level
+            self.probe.record(schema.BUFFER_LEVEL, self.id, 0, schema.BUFFER_WRITER, 0, level, time_ns)
+        if kernel or level > 0:
             self.sample_kernel_queues()
 
     def sample_kernel_queues(self, force=False):
@@ -162,14 +172,20 @@ def install(probe, settings):
     protocol_class.connection_lost = connection_lost
 
     original_feed_data = reader_class.feed_data
+    bytes_received = schema.BYTES_RECEIVED
+    buffer_level = schema.BUFFER_LEVEL
 
     @functools.wraps(original_feed_data)
     def feed_data(self, data):
         original_feed_data(self, data)
         connection = getattr(self, "_loopscope_connection", None)
         if connection is not None:
-            probe.record(schema.BYTES_RECEIVED, connection.id, 0, 0, 0, len(data))
-            connection.record_level(schema.BUFFER_READER, connection.reader_level())
+            record = probe.record
+            record(bytes_received, connection.id, 0, 0, 0, len(data))
+            level = len(self._buffer)
+            if connection.levels[schema.BUFFER_READER] != level:
+                connection.levels[schema.BUFFER_READER] = level
+                record(buffer_level, connection.id, 0, schema.BUFFER_READER, 0, level)
             # The kernel's queues matter under backpressure (reading paused at twice the limit,
             # or bytes waiting to go out); sampling them on every read would cost two system
             # calls per line, more than the rest of the probe together.
@@ -178,51 +194,25 @@ def install(probe, settings):
 
     reader_class.feed_data = feed_data
 
-    original_readline = reader_class.readline
-
-    @functools.wraps(original_readline)
-    async def readline(self):
-        try:
-            return await original_readline(self)
-        except ValueError:
-            connection = getattr(self, "_loopscope_connection", None)
-            if connection is not None:
-                # asyncio has just thrown the over-long line away; what was buffered is gone.
-                probe.record(schema.STREAM_ERROR, connection.id, _caller_site(probe), schema.STREAM_LINE_TOO_LONG, 0,
-                             self._limit)
-            raise
-
-    reader_class.readline = readline
-
-    original_readexactly = reader_class.readexactly
-
-    @functools.wraps(original_readexactly)
-    async def readexactly(self, n):
-        try:
-            return await original_readexactly(self, n)
-        except asyncio.IncompleteReadError as error:
-            connection = getattr(self, "_loopscope_connection", None)
-            if connection is not None:
-                probe.record(schema.STREAM_ERROR, connection.id, _caller_site(probe), schema.STREAM_INCOMPLETE_READ, 0,
-                             len(error.partial))
-            raise
-
-    reader_class.readexactly = readexactly
+    _install_read_error_hooks(probe, reader_class)
 
     original_write = writer_class.write
+    bytes_sent = schema.BYTES_SENT
 
     @functools.wraps(original_write)
     def write(self, data):
         connection = getattr(self._protocol, "_loopscope_connection", None)
         if connection is None:
             return original_write(self, data)
-        before = connection.writer_level()
+        buffered = self._transport.get_write_buffer_size
+        before = buffered()
         original_write(self, data)
-        after = connection.writer_level()
+        after = buffered()
         sent = before + len(data) - after
         if sent > 0:
-            probe.record(schema.BYTES_SENT, connection.id, 0, 0, 0, sent)
-        connection.record_level(schema.BUFFER_WRITER, after)
+            probe.record(bytes_sent, connection.id, 0, 0, 0, sent)
+        if connection.levels[schema.BUFFER_WRITER] != after:
+            connection.record_level(schema.BUFFER_WRITER, after)
         if after > 0 or connection.under_backpressure():  # see feed_data
             connection.sample_kernel_queues()
 
@@ -230,16 +220,20 @@ def install(probe, settings):
 
     original_drain = writer_class.drain
 
+    # Not a coroutine itself: `await writer.drain()` awaits what this returns, asyncio's own
+    # drain() when writing is not paused (nearly always; a wrapper coroutine there would cost
+    # a coroutine per line), and stalled_drain() around it when it is.
     @functools.wraps(original_drain)
-    async def drain(self):
+    def drain(self):
         connection = getattr(self._protocol, "_loopscope_connection", None)
-        stalled = connection is not None and getattr(self._protocol, "_paused", False)
-        if not stalled:
-            return await original_drain(self)
-        site_id = _caller_site(probe)
+        if connection is None or not getattr(self._protocol, "_paused", False):
+            return original_drain(self)
+        return stalled_drain(self, connection, probe.site_of_frame(sys._getframe(1)))
+
+    async def stalled_drain(writer, connection, site_id):
         probe.record(schema.DRAIN_STALL_BEGIN, connection.id, site_id, 0, 0, connection.writer_level())
         try:
-            return await original_drain(self)
+            return await original_drain(writer)
         finally:
             connection.sample_levels(kernel=True)
             probe.record(schema.DRAIN_STALL_END, connection.id, site_id, 0, 0, connection.writer_level())
@@ -294,6 +288,61 @@ def install(probe, settings):
         setattr(transport_class, name, functools.wraps(original)(flushed))
 
     _install_server_overrides(probe, settings)
+
+
+def _install_read_error_hooks(probe, reader_class):
+    """An over-long line (readline's ValueError) and a short readexactly, as stream errors.
+
+    Seen where asyncio makes the exception, not by wrapping readline in a coroutine of ours:
+    readline runs for every line, and a wrapper would add a coroutine and a frame to each.
+    readline turns the LimitOverrunError its readuntil raises into the ValueError the learner
+    gets, readexactly raises IncompleteReadError itself; both exceptions are plain Python
+    classes, so their __init__ sees the frames that raise them."""
+    readline_code = reader_class.readline.__code__
+    readuntil_code = reader_class.readuntil.__code__
+    readexactly_code = reader_class.readexactly.__code__
+
+    def reader_of(frame):
+        reader = frame.f_locals.get("self")
+        return getattr(reader, "_loopscope_connection", None), reader
+
+    original_limit_init = exceptions.LimitOverrunError.__init__
+
+    @functools.wraps(original_limit_init)
+    def limit_overrun_init(self, *args, **kwargs):
+        original_limit_init(self, *args, **kwargs)
+        try:
+            raising = sys._getframe(1)
+            caller = raising.f_back
+            if raising.f_code is not readuntil_code or caller is None or caller.f_code is not readline_code:
+                return  # the learner's own readuntil: they get this exception, not a refused line
+            connection, reader = reader_of(raising)
+            if connection is not None and caller.f_back is not None:
+                # asyncio is about to throw the over-long line away; what was buffered is gone.
+                probe.record(schema.STREAM_ERROR, connection.id, probe.site_of_frame(caller.f_back),
+                             schema.STREAM_LINE_TOO_LONG, 0, reader._limit)
+        except Exception:  # the probe must never change what the program raises
+            pass
+
+    exceptions.LimitOverrunError.__init__ = limit_overrun_init
+
+    original_incomplete_init = exceptions.IncompleteReadError.__init__
+
+    @functools.wraps(original_incomplete_init)
+    def incomplete_read_init(self, *args, **kwargs):
+        original_incomplete_init(self, *args, **kwargs)
+        try:
+            raising = sys._getframe(1)
+            if raising.f_code is not readexactly_code or raising.f_back is None:
+                return  # readuntil's, which readline turns into the last partial line
+            connection, _ = reader_of(raising)
+            if connection is not None:
+                probe.record(schema.STREAM_ERROR, connection.id, probe.site_of_frame(raising.f_back),
+                             schema.STREAM_INCOMPLETE_READ, 0, len(self.partial))
+        except Exception:
+            pass
+
+    exceptions.IncompleteReadError.__init__ = incomplete_read_init
 
 
 def _install_server_overrides(probe, settings):

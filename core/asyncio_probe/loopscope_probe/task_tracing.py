@@ -5,7 +5,7 @@ would miss them), so a task factory on the loop registers each task of the learn
 runs in steps, and every step is a callback the loop runs through Handle._run (the task's
 __step, or its wakeup when the future it awaits is done; either is a method of the task), so
 the loop hook (loop_hooks.py) finds the task of a step from the callback and calls
-step_began / step_ended around it. After a step the task is either done (its end) or
+make_step_tracer's step_began / step_ended around it. After a step the task is either done (its end) or
 suspended: then its coroutine's `cr_await` chain names the learner's line and what it awaits.
 
 The task's coroutine is left as it is: a wrapper around it would put a Python call into every
@@ -34,38 +34,71 @@ class TracedTask:
         self.await_kind = schema.AWAIT_NONE
 
 
-def step_began(probe, traced, callback_args):
-    """Before a step of `traced`'s task; returns the task that ran before it (for step_ended).
+def make_step_tracer(probe):
+    """(step_began, step_ended) for the loop hook, with what they need bound as locals: they
+    run around every step of every task, the probe's most frequent work after the loop's own.
 
+    step_began(traced, callback_args, time_ns) runs before a step of `traced`'s task and
+    returns the task that ran before it, for step_ended(traced, outer, time_ns) after it.
     A step that throws CancelledError into the await (the task was cancelled, or the future it
     waited on was) ends that await: the task's __step cancels when _must_cancel is set, and its
     wakeup is called with the future it waited on."""
-    outer = probe.current_traced
-    probe.current_traced = traced
-    probe.current_task = traced.task_id
-    site_id = traced.site_id
-    if site_id is not None:
-        if traced.task._must_cancel or (callback_args and _cancelled_future(callback_args[0])):
-            probe.record(schema.AWAIT_CANCELLED, traced.task_id, site_id, traced.await_kind)
-        probe.record(schema.TASK_RESUMED, traced.task_id, site_id, traced.await_kind)
-    return outer
+    record = probe.record
+    site_of_frame = probe.site_of_frame
+    suspension_point = frames.suspension_point
+    awaited_library_call = frames.awaited_library_call
+    cacheable_kinds = frames.CACHEABLE_KINDS
+    known_suspensions = {}  # awaited_library_call's key -> (site id, AwaitKind)
+    task_resumed = schema.TASK_RESUMED
+    task_suspended = schema.TASK_SUSPENDED
+    await_cancelled = schema.AWAIT_CANCELLED
+
+    def step_began(traced, callback_args, time_ns):
+        outer = probe.current_traced
+        probe.current_traced = traced
+        probe.current_task = traced.task_id
+        site_id = traced.site_id
+        if site_id is not None:
+            if traced.task._must_cancel or (callback_args and _cancelled_future(callback_args[0])):
+                record(await_cancelled, traced.task_id, site_id, traced.await_kind, 0, 0, time_ns)
+            record(task_resumed, traced.task_id, site_id, traced.await_kind, 0, 0, time_ns)
+        return outer
+
+    def step_ended(traced, outer, time_ns):
+        probe.current_traced = outer
+        probe.current_task = outer.task_id if outer is not None else 0
+        task = traced.task
+        if task.done():
+            _exited(probe, traced)
+            return
+        coro = traced.coro
+        awaiting_frame, key = awaited_library_call(coro)
+        known = known_suspensions.get(key) if key is not None else None
+        if known is None:
+            frame, kind = suspension_point(coro, task._fut_waiter)
+            site_id = site_of_frame(frame) if frame is not None else 0
+            if key is not None and frame is awaiting_frame and kind in cacheable_kinds:
+                known_suspensions[key] = (site_id, kind)
+        else:
+            site_id, kind = known
+        traced.site_id = site_id
+        traced.await_kind = kind
+        record(task_suspended, traced.task_id, site_id, kind, 0, 0, time_ns)
+        if traced.connection is not None:
+            traced.connection.sample_levels(time_ns=time_ns)
+
+    return step_began, step_ended
 
 
-def step_ended(probe, traced, outer):
-    """After a step of `traced`'s task: its suspension, or its end."""
-    probe.current_traced = outer
-    probe.current_task = outer.task_id if outer is not None else 0
-    task = traced.task
-    if task.done():
-        _exited(probe, traced)
-        return
-    frame, kind = frames.suspension_point(traced.coro, task._fut_waiter)
-    site_id = probe.site_of_frame(frame) if frame is not None else 0
-    traced.site_id = site_id
-    traced.await_kind = kind
-    probe.record(schema.TASK_SUSPENDED, traced.task_id, site_id, kind)
-    if traced.connection is not None:
-        traced.connection.sample_levels()
+# The callables a task's step runs as: the C task's __step (a TaskStepMethWrapper) and wakeup
+# (task_wakeup), the pure-Python task's bound __step and __wakeup.
+_STEP_TYPE_NAMES = frozenset({"TaskStepMethWrapper"})
+_STEP_NAMES = frozenset({"task_wakeup", "__step", "__wakeup"})
+
+
+def is_step(callback):
+    """Whether a loop callback bound to a task is a step of it (not, say, its cancel())."""
+    return type(callback).__name__ in _STEP_TYPE_NAMES or getattr(callback, "__name__", None) in _STEP_NAMES
 
 
 def record_cancelled_await(probe, traced):
@@ -75,8 +108,8 @@ def record_cancelled_await(probe, traced):
 
 
 def _cancelled_future(value):
-    cancelled = getattr(value, "cancelled", None)
-    return cancelled is not None and asyncio.isfuture(value) and cancelled()
+    # A task's wakeup is called with the future it awaited; anything else is not a future.
+    return asyncio.isfuture(value) and value.cancelled()
 
 
 def _exited(probe, traced):
@@ -147,7 +180,7 @@ def make_task_factory(probe, previous_factory=None):
             if task.done() or coro.cr_await is not None:
                 # Started eagerly (3.12's eager task factory runs the first step inside this
                 # call, not through the loop): that step is over already.
-                step_ended(probe, traced, probe.current_traced)
+                probe.step_ended(traced, probe.current_traced, probe.clock())
             if not task.done():
                 probe.traced_tasks[task] = traced
         return task
