@@ -114,6 +114,7 @@ class ProbedRun:
             pass_fds=(write_fd,), env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         os.close(write_fd)
         self.stream = WireStream()
+        self.stderr_text = None  # what the program wrote to stderr, once it has ended
         self._read_fd = read_fd
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -145,7 +146,12 @@ class ProbedRun:
         return self.stream.listening[0][1]
 
     def stderr_so_far(self):
-        return "(still running)" if self.process.poll() is None else self.process.stderr.read().decode()
+        if self.stderr_text is not None:
+            return self.stderr_text
+        if self.process.poll() is None:
+            return "(still running)"
+        self.stderr_text = self.process.stderr.read().decode()
+        return self.stderr_text
 
     def stop(self):
         if self.process.poll() is None:
@@ -156,6 +162,7 @@ class ProbedRun:
                 self.process.kill()
                 self.process.wait(timeout=5)
         self._reader.join(timeout=5)
+        self.stderr_so_far()  # kept: what the program printed is part of what a test checks
         self.process.stderr.close()
 
     def __enter__(self):
