@@ -78,7 +78,10 @@ class Connection:
         if levels[0] != level:  # schema.BUFFER_READER
             levels[0] = level
             self.probe.record(schema.BUFFER_LEVEL, self.id, 0, schema.BUFFER_READER, 0, level, time_ns)
-        level = self.writer_level()
+        try:
+            level = self.transport.get_write_buffer_size()
+        except Exception:  # as writer_level()
+            level = 0
         if levels[1] != level:  # schema.BUFFER_WRITER
             levels[1] = level
             self.probe.record(schema.BUFFER_LEVEL, self.id, 0, schema.BUFFER_WRITER, 0, level, time_ns)
@@ -172,6 +175,7 @@ def install(probe, settings):
     protocol_class.connection_lost = connection_lost
 
     original_feed_data = reader_class.feed_data
+    clock = probe.clock
     bytes_received = schema.BYTES_RECEIVED
     buffer_level = schema.BUFFER_LEVEL
 
@@ -180,16 +184,20 @@ def install(probe, settings):
         original_feed_data(self, data)
         connection = getattr(self, "_loopscope_connection", None)
         if connection is not None:
+            # Written out (one clock read for both events, the level compared here): this runs
+            # for every read of every connection.
             record = probe.record
-            record(bytes_received, connection.id, 0, 0, 0, len(data))
+            now_ns = clock()
+            record(bytes_received, connection.id, 0, 0, 0, len(data), now_ns)
+            levels = connection.levels
             level = len(self._buffer)
-            if connection.levels[schema.BUFFER_READER] != level:
-                connection.levels[schema.BUFFER_READER] = level
-                record(buffer_level, connection.id, 0, schema.BUFFER_READER, 0, level)
+            if levels[0] != level:  # schema.BUFFER_READER
+                levels[0] = level
+                record(buffer_level, connection.id, 0, schema.BUFFER_READER, 0, level, now_ns)
             # The kernel's queues matter under backpressure (reading paused at twice the limit,
             # or bytes waiting to go out); sampling them on every read would cost two system
             # calls per line, more than the rest of the probe together.
-            if self._paused or connection.under_backpressure():
+            if self._paused or levels[1] or levels[2] or levels[3]:  # Connection.under_backpressure()
                 connection.sample_kernel_queues()
 
     reader_class.feed_data = feed_data
@@ -211,9 +219,10 @@ def install(probe, settings):
         sent = before + len(data) - after
         if sent > 0:
             probe.record(bytes_sent, connection.id, 0, 0, 0, sent)
-        if connection.levels[schema.BUFFER_WRITER] != after:
+        levels = connection.levels
+        if levels[1] != after:  # schema.BUFFER_WRITER
             connection.record_level(schema.BUFFER_WRITER, after)
-        if after > 0 or connection.under_backpressure():  # see feed_data
+        if after > 0 or levels[2] or levels[3]:  # under backpressure: see feed_data
             connection.sample_kernel_queues()
 
     writer_class.write = write
