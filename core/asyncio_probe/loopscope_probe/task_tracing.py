@@ -85,7 +85,7 @@ def make_step_tracer(probe):
         traced.await_kind = kind
         record(task_suspended, traced.task_id, site_id, kind, 0, 0, time_ns)
         if traced.connection is not None:
-            traced.connection.sample_levels(time_ns=time_ns)
+            traced.connection.sample_levels(False, time_ns)
 
     return step_began, step_ended
 
@@ -108,8 +108,12 @@ def record_cancelled_await(probe, traced):
 
 
 def _cancelled_future(value):
-    # A task's wakeup is called with the future it awaited; anything else is not a future.
-    return asyncio.isfuture(value) and value.cancelled()
+    # A task's wakeup is called with the future it awaited (asyncio's, or one that behaves
+    # like it: Task only accepts those); its __step is called with nothing.
+    try:
+        return value.cancelled()
+    except AttributeError:
+        return False
 
 
 def _exited(probe, traced):
