@@ -76,14 +76,19 @@ CACHEABLE_KINDS = frozenset({schema.AWAIT_READLINE, schema.AWAIT_READUNTIL, sche
                              schema.AWAIT_READEXACTLY, schema.AWAIT_DRAIN, schema.AWAIT_WAIT_CLOSED,
                              schema.AWAIT_SLEEP, schema.AWAIT_OFFLOAD})
 
-_library_codes = {}  # code object -> whether it is the library's (is_library_file of its file)
+# id(code object) -> (whether it is the library's, the code object). By id because hashing a
+# code object hashes its whole contents (about 130 ns, several times per step); the entry
+# keeps the code object alive, so its id cannot be reused by another while the entry exists.
+_library_codes = {}
 
 
 def awaited_library_call(coro):
     """(frame, key) for a suspended task's coroutine `coro`: the frame of the last coroutine of
     the chain before the first one that is the library's (the learner's own `await`, when the
     chain has no learner code below it), and (its code, the await instruction it is at, the
-    library code it awaits). (None, None) when the chain has no library coroutine.
+    library code it awaits), the codes by id: the library code is kept alive here, the caller
+    keeps the frame's code alongside what it caches under the key. (None, None) when the chain
+    has no library coroutine.
 
     Cheaper than suspension_point: no frame is listed and no file looked at, one attribute
     read per coroutine of the chain. Equal keys are equal suspensions when suspension_point
@@ -93,12 +98,12 @@ def awaited_library_call(coro):
         code = getattr(awaited, "cr_code", None)
         if code is None:
             return None, None
-        library = _library_codes.get(code)
-        if library is None:
-            library = _library_codes[code] = is_library_file(code.co_filename)
-        if library:
+        known = _library_codes.get(id(code))
+        if known is None:
+            known = _library_codes[id(code)] = (is_library_file(code.co_filename), code)
+        if known[0]:
             frame = coro.cr_frame
-            return frame, (frame.f_code, frame.f_lasti, code)
+            return frame, (id(frame.f_code), frame.f_lasti, id(code))
         coro = awaited
     return None, None
 

@@ -78,9 +78,11 @@ def make_step_tracer(probe):
             frame, kind = suspension_point(coro, task._fut_waiter)
             site_id = site_of_frame(frame) if frame is not None else 0
             if key is not None and frame is awaiting_frame and kind in cacheable_kinds:
-                known_suspensions[key] = (site_id, kind)
+                # With the frame's code object, so that the id in the key stays its own (the
+                # awaited library code is kept by frames' own cache).
+                known_suspensions[key] = (site_id, kind, frame.f_code)
         else:
-            site_id, kind = known
+            site_id, kind = known[0], known[1]
         traced.site_id = site_id
         traced.await_kind = kind
         record(task_suspended, traced.task_id, site_id, kind, 0, 0, time_ns)
