@@ -311,47 +311,45 @@ def _install_read_error_hooks(probe, reader_class):
     readuntil_code = reader_class.readuntil.__code__
     readexactly_code = reader_class.readexactly.__code__
 
-    def reader_of(frame):
+    def connection_of(frame):
         reader = frame.f_locals.get("self")
         return getattr(reader, "_loopscope_connection", None), reader
 
-    original_limit_init = exceptions.LimitOverrunError.__init__
+    def limit_overrun(error, raising):
+        caller = raising.f_back
+        if raising.f_code is not readuntil_code or caller is None or caller.f_code is not readline_code:
+            return  # the learner's own readuntil: they get this exception, not a refused line
+        connection, reader = connection_of(raising)
+        if connection is not None and caller.f_back is not None:
+            # asyncio is about to throw the over-long line away; what was buffered is gone.
+            probe.record(schema.STREAM_ERROR, connection.id, probe.site_of_frame(caller.f_back),
+                         schema.STREAM_LINE_TOO_LONG, 0, reader._limit)
 
-    @functools.wraps(original_limit_init)
-    def limit_overrun_init(self, *args, **kwargs):
-        original_limit_init(self, *args, **kwargs)
+    def incomplete_read(error, raising):
+        if raising.f_code is not readexactly_code or raising.f_back is None:
+            return  # readuntil's, which readline turns into the last partial line
+        connection, _ = connection_of(raising)
+        if connection is not None:
+            probe.record(schema.STREAM_ERROR, connection.id, probe.site_of_frame(raising.f_back),
+                         schema.STREAM_INCOMPLETE_READ, 0, len(error.partial))
+
+    _when_created(exceptions.LimitOverrunError, limit_overrun)
+    _when_created(exceptions.IncompleteReadError, incomplete_read)
+
+
+def _when_created(exception_class, seen):
+    """Calls seen(exception, the frame that creates it) after each exception_class(...)."""
+    original_init = exception_class.__init__
+
+    @functools.wraps(original_init)
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
         try:
-            raising = sys._getframe(1)
-            caller = raising.f_back
-            if raising.f_code is not readuntil_code or caller is None or caller.f_code is not readline_code:
-                return  # the learner's own readuntil: they get this exception, not a refused line
-            connection, reader = reader_of(raising)
-            if connection is not None and caller.f_back is not None:
-                # asyncio is about to throw the over-long line away; what was buffered is gone.
-                probe.record(schema.STREAM_ERROR, connection.id, probe.site_of_frame(caller.f_back),
-                             schema.STREAM_LINE_TOO_LONG, 0, reader._limit)
+            seen(self, sys._getframe(1))
         except Exception:  # the probe must never change what the program raises
             pass
 
-    exceptions.LimitOverrunError.__init__ = limit_overrun_init
-
-    original_incomplete_init = exceptions.IncompleteReadError.__init__
-
-    @functools.wraps(original_incomplete_init)
-    def incomplete_read_init(self, *args, **kwargs):
-        original_incomplete_init(self, *args, **kwargs)
-        try:
-            raising = sys._getframe(1)
-            if raising.f_code is not readexactly_code or raising.f_back is None:
-                return  # readuntil's, which readline turns into the last partial line
-            connection, _ = reader_of(raising)
-            if connection is not None:
-                probe.record(schema.STREAM_ERROR, connection.id, probe.site_of_frame(raising.f_back),
-                             schema.STREAM_INCOMPLETE_READ, 0, len(self.partial))
-        except Exception:
-            pass
-
-    exceptions.IncompleteReadError.__init__ = incomplete_read_init
+    exception_class.__init__ = init
 
 
 def _install_server_overrides(probe, settings):

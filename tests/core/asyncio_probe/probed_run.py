@@ -102,6 +102,18 @@ def decode_into(stream, data):
     return at
 
 
+def read_line(client, timeout_s=10.0):
+    """Bytes from `client` up to a newline (or its close, or timeout_s)."""
+    data = b""
+    deadline = time.monotonic() + timeout_s
+    while not data.endswith(b"\n") and time.monotonic() < deadline:
+        chunk = client.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 class ProbedRun:
     """A program under the probe; a context manager that always stops it."""
 

@@ -7,7 +7,7 @@ import socket
 import time
 import unittest
 
-from probed_run import ProbedRun, schema
+from probed_run import ProbedRun, read_line, schema
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "assets", "examples",
                       "my_server.py")
@@ -25,17 +25,6 @@ def line_of(text):
 def connect(run):
     client = socket.create_connection(("127.0.0.1", run.port()), timeout=10)
     return client
-
-
-def read_line(client):
-    data = b""
-    deadline = time.monotonic() + 10
-    while not data.endswith(b"\n") and time.monotonic() < deadline:
-        chunk = client.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 class ProbeTest(unittest.TestCase):

@@ -8,7 +8,7 @@ import socket
 import time
 import unittest
 
-from probed_run import ProbedRun, schema
+from probed_run import ProbedRun, read_line, schema
 
 PROGRAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "programs", "task_corners.py")
 
@@ -20,17 +20,6 @@ def site_of(text):
             if text in line:
                 return f"task_corners.py:{number}"
     raise AssertionError(f"{text!r} not in {PROGRAM}")
-
-
-def read_line(client):
-    data = b""
-    deadline = time.monotonic() + 10
-    while not data.endswith(b"\n") and time.monotonic() < deadline:
-        chunk = client.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 def ask(run, *sends, shut_write=False):
@@ -47,6 +36,13 @@ def ask(run, *sends, shut_write=False):
     run.wait_for(lambda stream: len(stream.of_kind(schema.CONNECTION_CLOSED)) >= closed,
                  what="the connection to close")
     return reply, run.stream.of_kind(schema.CONNECTION_ACCEPTED)[-1]["subject"]
+
+
+def answer_of(*sends, probe_options=(), shut_write=False):
+    """ask() on a run of its own: (the reply, the connection's id, the run, stopped)."""
+    with ProbedRun(PROGRAM, *probe_options) as run:
+        reply, connection_id = ask(run, *sends, shut_write=shut_write)
+    return reply, connection_id, run
 
 
 def events_of(stream, task_id, kind):
@@ -75,8 +71,7 @@ class TaskCornersTest(unittest.TestCase):
             self.assertIn(site_of("# helper await"), resumed_at, "it resumes where it waited")
 
     def test_an_over_long_line_is_a_stream_error_at_the_learners_readline(self):
-        with ProbedRun(PROGRAM, "--line-limit", "64") as run:
-            reply, connection_id = ask(run, b"long\n" + b"x" * 200 + b"\n")
+        reply, connection_id, run = answer_of(b"long\n" + b"x" * 200 + b"\n", probe_options=("--line-limit", "64"))
         self.assertEqual(reply, b"too long\n", "asyncio's readline raised ValueError, as without the probe")
         stream = run.stream
         errors = events_of(stream, connection_id, schema.STREAM_ERROR)
@@ -84,8 +79,7 @@ class TaskCornersTest(unittest.TestCase):
         self.assertEqual(stream.site_text(errors[0]["site"]), site_of("# long readline"))
 
     def test_a_short_readexactly_is_a_stream_error_with_what_arrived(self):
-        with ProbedRun(PROGRAM) as run:
-            reply, connection_id = ask(run, b"exact\n", b"abc", shut_write=True)
+        reply, connection_id, run = answer_of(b"exact\n", b"abc", shut_write=True)
         self.assertEqual(reply, b"short 3\n")
         stream = run.stream
         errors = events_of(stream, connection_id, schema.STREAM_ERROR)
@@ -95,8 +89,7 @@ class TaskCornersTest(unittest.TestCase):
                          "readline's own partial read at EOF is no error")
 
     def test_a_cancelled_task_ends_its_await_once_and_other_methods_are_not_its_steps(self):
-        with ProbedRun(PROGRAM) as run:
-            reply, _ = ask(run, b"cancel\n")
+        reply, _, run = answer_of(b"cancel\n")
         self.assertEqual(reply, b"cancelled\n")
         stream = run.stream
         sleeper = task_named(stream, "sleeper")
@@ -112,14 +105,12 @@ class TaskCornersTest(unittest.TestCase):
         self.assertEqual([e["detail"] for e in events_of(stream, sleeper, schema.TASK_EXITED)], [schema.EXIT_CANCELLED])
 
     def test_a_task_keeps_its_own_coroutine(self):
-        with ProbedRun(PROGRAM) as run:
-            reply, _ = ask(run, b"coro\n")
+        reply, _, _ = answer_of(b"coro\n")
         self.assertEqual(reply, b"coroutine handle\n", "task.get_coro() is the learner's coroutine, no wrapper")
 
     def test_an_unretrieved_exception_is_recorded_and_asyncio_still_reports_it(self):
-        with ProbedRun(PROGRAM) as run:
-            reply, _ = ask(run, b"fail\n")
-            self.assertEqual(reply, b"dropped\n")
+        reply, _, run = answer_of(b"fail\n")
+        self.assertEqual(reply, b"dropped\n")
         stream = run.stream
         failing = task_named(stream, "failing")
         failed = events_of(stream, failing, schema.TASK_FAILED)
