@@ -7,14 +7,19 @@ with one copy and one delete of that prefix (also single C calls, so appends in 
 queued), frames it and writes it: no Python code runs per event on its side, which matters
 because with the GIL any work on the writer thread is time the loop does not run.
 
+That atomicity is the GIL's. A free-threaded build (3.13t) gives bytearray no lock of its own
+before 3.14, so there every append and every take holds a lock of the buffer's instead.
+
 Site, label and listening definitions wait in a list of their own and are never dropped
 (events refer to them; there are few). The writer takes the events first and the
 definitions after, and sends the definitions first: a definition is queued before any event
 that uses it, so it always reaches the app before that event does (docs/wire-format.md).
 """
 
+import contextlib
 import os
 import struct
+import sys
 import threading
 import time
 
@@ -39,6 +44,8 @@ class EventBuffer:
         self._stop = threading.Event()
         self._broken = False
         self._thread = threading.Thread(target=self._run, name="loopscope-probe-writer", daemon=True)
+        gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)()
+        self._lock = contextlib.nullcontext() if gil_enabled else threading.Lock()
 
     def start(self, first_bytes):
         self._write(first_bytes)
@@ -50,6 +57,14 @@ class EventBuffer:
         every event on the loop, so each attribute lookup saved is paid back millions of times."""
         records = self._records
         append = records.extend
+        if not isinstance(self._lock, contextlib.nullcontext):
+            lock = self._lock
+            unlocked_append = append
+
+            def append(data):
+                with lock:
+                    unlocked_append(data)
+
         pack = wire_writer.EVENT_RECORD.pack
         capacity_bytes = self._capacity_bytes
         buffer = self
@@ -95,8 +110,9 @@ class EventBuffer:
             time.sleep(FLUSH_INTERVAL_S)
 
     def _take(self, queue, count):
-        taken = queue[:count]
-        del queue[:count]
+        with self._lock:
+            taken = queue[:count]
+            del queue[:count]
         return taken
 
     def _flush(self):

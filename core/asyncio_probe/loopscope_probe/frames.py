@@ -70,8 +70,9 @@ def await_chain(coro):
 
 # A suspension at the learner's `await` of one of these asyncio calls is the same every time it
 # happens at the same instruction: below it is that library call and nothing of the learner's,
-# so the caller may cache what suspension_point found (see awaited_library_call). Waits that
-# depend on more than that (wait_for's inner task, a bare future) are walked each time.
+# so the caller may cache what suspension_point found (see awaited_library_call and
+# cacheable_kind). Waits that depend on more than that (wait_for's inner task, a bare future)
+# are walked each time.
 CACHEABLE_KINDS = frozenset({schema.AWAIT_READLINE, schema.AWAIT_READUNTIL, schema.AWAIT_READ,
                              schema.AWAIT_READEXACTLY, schema.AWAIT_DRAIN, schema.AWAIT_WAIT_CLOSED,
                              schema.AWAIT_SLEEP, schema.AWAIT_OFFLOAD})
@@ -83,29 +84,37 @@ _library_codes = {}
 
 
 def awaited_library_call(coro):
-    """(frame, key) for a suspended task's coroutine `coro`: the frame of the last coroutine of
-    the chain before the first one that is the library's (the learner's own `await`, when the
-    chain has no learner code below it), and (its code, the await instruction it is at, the
-    library code it awaits), the codes by id: the library code is kept alive here, the caller
-    keeps the frame's code alongside what it caches under the key. (None, None) when the chain
-    has no library coroutine.
+    """(frame, key, library code) for a suspended task's coroutine `coro`: the frame of the last
+    coroutine of the chain before the first one that is the library's (the learner's own
+    `await`, when the chain has no learner code below it), (its code, the await instruction it
+    is at, the library code it awaits) with the codes by id (the library code is kept alive
+    here, the caller keeps the frame's code alongside what it caches under the key), and that
+    library code. (None, None, None) when the chain has no library coroutine.
 
     Cheaper than suspension_point: no frame is listed and no file looked at, one attribute
     read per coroutine of the chain. Equal keys are equal suspensions when suspension_point
-    found this frame and a kind in CACHEABLE_KINDS."""
+    found this frame and cacheable_kind(library code, kind) holds."""
     for _ in range(64):  # a chain is a few deep; the bound guards against odd awaitables
         awaited = coro.cr_await
         code = getattr(awaited, "cr_code", None)
         if code is None:
-            return None, None
+            return None, None, None
         known = _library_codes.get(id(code))
         if known is None:
             known = _library_codes[id(code)] = (is_library_file(code.co_filename), code)
         if known[0]:
             frame = coro.cr_frame
-            return frame, (id(frame.f_code), frame.f_lasti, id(code))
+            return frame, (id(frame.f_code), frame.f_lasti, id(code)), code
         coro = awaited
-    return None, None
+    return None, None, None
+
+
+def cacheable_kind(library_code, kind):
+    """Whether a suspension of this kind, found below a learner's await of `library_code`, is
+    the same at every await of it: the library call names the wait by itself (a readline, a
+    drain, a sleep), rather than being a wrapper whose wait depends on its arguments
+    (wait_for, the probe's own wait_for, a third-party helper)."""
+    return kind in CACHEABLE_KINDS and _AWAIT_KINDS.get(library_code.co_name) == kind
 
 
 def suspension_point(coro, yielded):

@@ -31,20 +31,29 @@ def install(probe):
         started_ns = clock()
         probe.running_since_ns = started_ns
         # A task's step is a method of the task (its __step, or its wakeup): one dictionary
-        # look-up tells whether this callback runs one of the learner's tasks.
+        # look-up by id tells whether this callback runs one of the learner's tasks (by id:
+        # the callback's owner may be unhashable, or hash with code of the learner's).
         callback = self._callback
-        traced = traced_task_of(getattr(callback, "__self__", None))
-        if traced is not None and not task_tracing.is_step(callback):
-            traced = None  # another method of the task (loop.call_soon(task.cancel))
+        task = getattr(callback, "__self__", None)
+        traced = traced_task_of(id(task))
         if traced is not None:
-            # The step's events carry the callback's clock reads: a step starts and ends with it.
-            outer = step_began(traced, self._args, started_ns)
+            try:
+                if task_tracing.is_step(callback):
+                    outer = step_began(traced, task, self._args, started_ns)
+                else:
+                    traced = None  # another method of the task (loop.call_soon(task.cancel))
+            except Exception:
+                traced = None
+                probe.hook_failed()
         try:
             original_run(self)
         finally:
             ended_ns = clock()
             if traced is not None:
-                step_ended(traced, outer, ended_ns)
+                try:
+                    step_ended(traced, task, outer, ended_ns)
+                except Exception:
+                    probe.hook_failed()
             probe.running_since_ns = 0
             record(handler_invoked, 0, 0, 0, 0, ended_ns - started_ns, started_ns)
             if ended_ns - started_ns >= freeze_threshold_ns:

@@ -9,8 +9,10 @@ import asyncio
 import os
 import platform
 import socket
+import sys
 import threading
 import time
+import traceback
 
 from . import blocking_calls
 from . import event_buffer
@@ -47,7 +49,8 @@ class Probe:
         self.watchdog = freeze_watchdog.FreezeWatchdog(self)
         self.current_task = 0        # the task whose code the loop runs (0: none)
         self.current_traced = None   # its TracedTask
-        self.traced_tasks = {}       # asyncio task -> TracedTask, for the learner's tasks not yet done
+        self.traced_tasks = {}       # id(asyncio task) -> TracedTask, the learner's tasks not yet done
+        self.hook_failures = 0       # the probe's own errors, survived (see hook_failed)
         self.step_began, self.step_ended = task_tracing.make_step_tracer(self)  # for loop_hooks
         # Coroutines whose tasks are not the program's subject (Loopscope's own lesson server):
         # not traced, so they add no lane. See ignore_coroutine_function().
@@ -117,6 +120,16 @@ class Probe:
                         schema.LIMIT_SOCKET_BUFFER, sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
         return connection
 
+    def hook_failed(self):
+        """Inside an `except Exception:` around the probe's own work on a step: the program goes
+        on as it would without the probe, the step goes unrecorded, and the first such error is
+        printed (with its traceback) so that it can be reported."""
+        self.hook_failures += 1
+        if self.hook_failures == 1:
+            print("loopscope_probe: an error in the probe itself (the program goes on; this step is not "
+                  "recorded; please report it):", file=sys.stderr)
+            traceback.print_exc()
+
     def ignore_coroutine_function(self, function):
         """Tasks running `function` are not traced (the harness around a program, not the program)."""
         self.untraced_code.add(function.__code__)
@@ -153,6 +166,7 @@ class Probe:
         self.connections.pop(connection.id, None)
         ipv4, port = stream_hooks._ipv4_and_port(connection.transport.get_extra_info("peername"))
         self.record(schema.CONNECTION_CLOSED, connection.id, 0, reason, port, ipv4)
+        connection.release()
 
     def server_listening(self, ipv4, port):
         self.buffer.define(wire_writer.listening(ipv4, port))

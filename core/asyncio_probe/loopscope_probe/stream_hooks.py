@@ -11,12 +11,14 @@ import array
 import asyncio
 import fcntl
 import functools
+import inspect
 import socket
 import sys
 import termios
 
 from asyncio import base_events, exceptions, selector_events, streams
 
+from . import frames
 from . import schema
 
 # SIOCOUTQ and SIOCINQ are TIOCOUTQ and FIONREAD on Linux.
@@ -44,6 +46,13 @@ class Connection:
         self.closed = False
         self.peer_eof = False  # the peer sent its FIN (not: the connection was lost)
         self.handler_returned = False  # its handler's task ended by itself (not cancelled)
+
+    def release(self):
+        """Once closed: lets go of asyncio's objects. A task's TracedTask keeps its connection,
+        and through the protocol (its _task) this would keep the task alive (task_tracing.py)."""
+        self.transport = None
+        self.protocol = None
+        self.reader = None
 
     def writer_level(self):
         try:
@@ -247,6 +256,7 @@ def install(probe, settings):
             connection.sample_levels(kernel=True)
             probe.record(schema.DRAIN_STALL_END, connection.id, site_id, 0, 0, connection.writer_level())
 
+    _mark_coroutine_function(drain)
     writer_class.drain = drain
 
     original_wait_closed = writer_class.wait_closed
@@ -311,6 +321,10 @@ def _install_read_error_hooks(probe, reader_class):
     readuntil_code = reader_class.readuntil.__code__
     readexactly_code = reader_class.readexactly.__code__
 
+    def site_of_awaiting(frame):
+        learner = _awaiting_learner_frame(frame.f_back)
+        return probe.site_of_frame(learner) if learner is not None else 0
+
     def connection_of(frame):
         reader = frame.f_locals.get("self")
         return getattr(reader, "_loopscope_connection", None), reader
@@ -320,21 +334,44 @@ def _install_read_error_hooks(probe, reader_class):
         if raising.f_code is not readuntil_code or caller is None or caller.f_code is not readline_code:
             return  # the learner's own readuntil: they get this exception, not a refused line
         connection, reader = connection_of(raising)
-        if connection is not None and caller.f_back is not None:
+        if connection is not None:
             # asyncio is about to throw the over-long line away; what was buffered is gone.
-            probe.record(schema.STREAM_ERROR, connection.id, probe.site_of_frame(caller.f_back),
+            probe.record(schema.STREAM_ERROR, connection.id, site_of_awaiting(caller),
                          schema.STREAM_LINE_TOO_LONG, 0, reader._limit)
 
     def incomplete_read(error, raising):
-        if raising.f_code is not readexactly_code or raising.f_back is None:
+        if raising.f_code is not readexactly_code:
             return  # readuntil's, which readline turns into the last partial line
         connection, _ = connection_of(raising)
         if connection is not None:
-            probe.record(schema.STREAM_ERROR, connection.id, probe.site_of_frame(raising.f_back),
+            probe.record(schema.STREAM_ERROR, connection.id, site_of_awaiting(raising),
                          schema.STREAM_INCOMPLETE_READ, 0, len(error.partial))
 
     _when_created(exceptions.LimitOverrunError, limit_overrun)
     _when_created(exceptions.IncompleteReadError, incomplete_read)
+
+
+def _mark_coroutine_function(function):
+    """`function` returns a coroutine without being one: say so, as asyncio's own drain is one,
+    to inspect.iscoroutinefunction (3.12+) and asyncio.iscoroutinefunction (3.11)."""
+    mark = getattr(inspect, "markcoroutinefunction", None)
+    if mark is not None:
+        mark(function)
+    else:
+        function._is_coroutine = getattr(asyncio.coroutines, "_is_coroutine", None)
+
+
+def _awaiting_learner_frame(frame):
+    """The learner's frame awaiting `frame`'s coroutine, through library coroutines only
+    (3.12's wait_for awaits a readline directly); None when the chain leaves coroutines first
+    (3.11's wait_for runs the readline as a task of its own, driven by the loop)."""
+    for _ in range(16):
+        if frame is None or not frame.f_code.co_flags & inspect.CO_COROUTINE:
+            return None
+        if not frames.is_library_file(frame.f_code.co_filename):
+            return frame
+        frame = frame.f_back
+    return None
 
 
 def _when_created(exception_class, seen):

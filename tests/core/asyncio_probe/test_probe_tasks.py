@@ -120,6 +120,38 @@ class TaskCornersTest(unittest.TestCase):
         self.assertIn("Task exception was never retrieved", run.stderr_so_far(),
                       "the probe reads the exception without marking it retrieved")
 
+    def test_a_callback_on_an_unhashable_object_runs_as_without_the_probe(self):
+        reply, _, run = answer_of(b"unhashable\n")
+        self.assertEqual(reply, b"ticked\n")
+        self.assertNotIn("loopscope_probe", run.stderr_so_far())
+
+    def test_the_probe_keeps_no_task_alive_so_asyncio_still_destroys_an_orphan(self):
+        reply, _, run = answer_of(b"orphan\n")
+        self.assertEqual(reply, b"orphaned\n")
+        self.assertIn("Task was destroyed but it is pending!", run.stderr_so_far())
+
+    def test_an_exception_that_cannot_be_printed_still_ends_its_task(self):
+        reply, _, run = answer_of(b"unprintable\n")
+        self.assertEqual(reply, b"raised\n")
+        stream = run.stream
+        failed = stream.of_kind(schema.TASK_FAILED)
+        self.assertEqual([stream.labels[e["aux"]].split(":")[0] for e in failed], ["Unprintable"])
+        self.assertNotIn("loopscope_probe", run.stderr_so_far(), "no error of the probe's own")
+
+    def test_one_await_line_waiting_on_different_calls_names_each_wait(self):
+        # with_deadline's one wait_for line awaits a sleep, then an off-loaded call: the probe's
+        # memory of that line must not name the second wait after the first.
+        reply, connection_id, run = answer_of(b"deadlines\n")
+        self.assertEqual(reply, b"timed out twice\n")
+        stream = run.stream
+        kinds = [e["detail"] for e in events_of(stream, connection_id, schema.TASK_SUSPENDED)
+                 if stream.site_text(e["site"]) == site_of("# deadline await")]
+        self.assertIn(schema.AWAIT_SLEEP, kinds)
+        self.assertIn(schema.AWAIT_OFFLOAD, kinds)
+        self.assertLess(kinds.index(schema.AWAIT_SLEEP), kinds.index(schema.AWAIT_OFFLOAD))
+        cancelled = events_of(stream, connection_id, schema.AWAIT_CANCELLED)
+        self.assertEqual(len(cancelled), 2, "each timed-out wait ends once")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -4,6 +4,7 @@ happened. Line numbers matter: the tests find the lines they expect by their tex
 
 import asyncio
 import gc
+import time
 
 
 async def read_through_helper(reader):
@@ -17,6 +18,33 @@ async def sleeper():
 async def failing():
     await asyncio.sleep(0)
     raise KeyError("lost key")  # failing raise
+
+
+class Unhashable:
+    __eq__ = lambda self, other: self is other  # a class with __eq__ and no __hash__
+
+    def tick(self, done):
+        done.set_result("ticked")
+
+
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no text")
+
+
+async def unprintable():
+    raise Unprintable()
+
+
+async def waits_forever():
+    await asyncio.get_running_loop().create_future()  # orphan await
+
+
+async def with_deadline(awaitable):
+    try:
+        return await asyncio.wait_for(awaitable, 0.05)  # deadline await
+    except TimeoutError:
+        return None
 
 
 async def handle(reader, writer):
@@ -55,6 +83,24 @@ async def handle(reader, writer):
         del task
         gc.collect()  # asyncio logs the exception nobody retrieved when the task goes away
         writer.write(b"dropped\n")
+    elif command == b"unhashable":
+        done = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_soon(Unhashable().tick, done)  # an unhashable callback owner
+        writer.write((await done).encode() + b"\n")
+    elif command == b"orphan":
+        asyncio.create_task(waits_forever())  # no reference kept: asyncio may destroy it
+        await asyncio.sleep(0.05)
+        gc.collect()
+        writer.write(b"orphaned\n")
+    elif command == b"unprintable":
+        try:
+            await asyncio.create_task(unprintable())
+        except Unprintable:
+            writer.write(b"raised\n")
+    elif command == b"deadlines":
+        await with_deadline(asyncio.sleep(1))
+        await with_deadline(asyncio.to_thread(time.sleep, 0.2))
+        writer.write(b"timed out twice\n")
     await writer.drain()
     writer.close()
     await writer.wait_closed()
