@@ -58,8 +58,10 @@ struct LessonDirector::State {
           holding ? trace::HoldReason::Prediction : hit ? trace::HoldReason::Breakpoint : trace::HoldReason::Paused;
       session.record_lesson_wait(trace::EventKind::LessonHeld, lesson.id, 0, trace::detail_of(reason));
     } else {
-      session.clients().release();
+      // Stamped before the clients are let go: once released they move at once, on their own
+      // thread, and a resume stamped after their first send would say they moved while held.
       session.record_lesson_wait(trace::EventKind::LessonResumed, lesson.id, 0);
+      session.clients().release();
     }
   }
 
